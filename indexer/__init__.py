@@ -1,0 +1,19 @@
+"""Verbatim: answer questions about a folder of documents with exact, cited quotes."""
+
+from .answers import Answer, Quote
+from .build import BuildReport, build_index
+from .errors import IndexerError
+from .search import Hit, Index, load_index
+from .settings import Settings
+
+__all__ = [
+    "Answer",
+    "BuildReport",
+    "Hit",
+    "Index",
+    "IndexerError",
+    "Quote",
+    "Settings",
+    "build_index",
+    "load_index",
+]

@@ -1,0 +1,171 @@
+"""The command line: build the index, ask a question, search passages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from .errors import IndexerError
+from .settings import Settings, describe
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; expected failures print one sentence and return a non-zero code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    settings = Settings.from_env(model=args.model, index_dir=args.index)
+    try:
+        return args.run(args, settings)
+    except IndexerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous index is still in place.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {env:30} {help_}" for _, env, _, help_ in describe())
+    parser = argparse.ArgumentParser(
+        prog="python -m indexer",
+        description="Answer questions about a folder of documents with exact, cited quotes.",
+        epilog="settings (environment variables):\n" + settings_help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", help="index folder (default: index, or VERBATIM_INDEX_DIR)")
+    common.add_argument("--model", help="sentence-transformers model name or folder")
+    commands = parser.add_subparsers(title="commands")
+
+    build = commands.add_parser("build", parents=[common], help="build or update the index")
+    build.add_argument("docs", nargs="?", help="documents folder (default: seeds)")
+    build.set_defaults(run=_build)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with quotes")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(run=_ask)
+
+    search = commands.add_parser("search", parents=[common], help="list the best passages")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
+    search.add_argument("--json", action="store_true", help="print the passages as JSON")
+    search.set_defaults(run=_search)
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="score answers on a question set (JSONL with gold spans)"
+    )
+    evaluate.add_argument("questions", help="JSONL file: question, answers, source")
+    evaluate.add_argument("--docs", help="documents folder; the index is built or updated first")
+    evaluate.add_argument("--json", action="store_true", help="print metrics and rows as JSON")
+    evaluate.add_argument("--show", action="store_true", help="print each question's outcome")
+    evaluate.set_defaults(run=_eval)
+    return parser
+
+
+def _eval(args, settings: Settings) -> int:
+    from .build import build_index
+    from .evaluate import evaluate, format_table, read_questions
+    from .search import load_index
+
+    questions = read_questions(args.questions)
+    if args.docs:
+        with _TerminalProgress() as progress:
+            build_index(args.docs, settings.index_dir, settings, progress=progress)
+    result = evaluate(load_index(settings.index_dir, settings), questions)
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return 0
+    if args.show:
+        for row in result["questions"]:
+            mark = (
+                "ok " if row["quote_hit"] or (not row["answerable"] and row["refused"]) else "BAD"
+            )
+            shown = "(refused)" if row["refused"] else _clip(row["first_quote"] or "", 90)
+            print(f"{mark} {row['id']:>6} rank={row['passage_rank']} {shown}")
+    print(format_table(result["metrics"]))
+    return 0
+
+
+def _build(args, settings: Settings) -> int:
+    from .build import build_index
+
+    docs = args.docs or settings.docs_dir
+    with _TerminalProgress() as progress:
+        report = build_index(docs, settings.index_dir, settings, progress=progress)
+    if report.full_rebuild_reason:
+        print(f"Rebuilt everything: {report.full_rebuild_reason}")
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}")
+    print(report.summary())
+    return 0
+
+
+def _ask(args, settings: Settings) -> int:
+    from .search import load_index
+
+    answer = load_index(settings.index_dir, settings).answer(args.question)
+    if args.json:
+        print(json.dumps(asdict(answer), indent=1, ensure_ascii=False))
+        return 0
+    if answer.refused:
+        print("The documents do not answer this question.")
+        if answer.related:
+            print("\nPossibly related:")
+            for hit in answer.related:
+                print(f"  - {hit.source}, lines {hit.line_start}-{hit.line_end}: {_clip(hit.text)}")
+        return 0
+    for number, quote in enumerate(answer.quotes, 1):
+        print(f"“{quote.text}” [{number}]\n")
+    for number, quote in enumerate(answer.quotes, 1):
+        print(f"[{number}] {answer.citation(quote)}")
+    return 0
+
+
+def _search(args, settings: Settings) -> int:
+    from .search import load_index
+
+    if args.k < 1:
+        print("error: --k must be at least 1.", file=sys.stderr)
+        return 2
+    hits = load_index(settings.index_dir, settings).search(args.query, k=args.k)
+    if args.json:
+        print(json.dumps([asdict(hit) for hit in hits], indent=1, ensure_ascii=False))
+        return 0
+    for number, hit in enumerate(hits, 1):
+        print(f"{number:2}. {hit.score:.4f}  {hit.source}, lines {hit.line_start}-{hit.line_end}")
+        print(f"    {_clip(hit.text)}")
+    return 0
+
+
+def _clip(text: str, width: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+class _TerminalProgress:
+    """Show build stages as tqdm bars on a terminal; stay quiet when output is piped."""
+
+    def __enter__(self):
+        self.bar, self.stage = None, None
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, unit="", disable=None, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def __exit__(self, *exc) -> None:
+        self._close()

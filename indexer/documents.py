@@ -1,0 +1,112 @@
+"""Find the documents under a folder and decode each one, or say why it was skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+# A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8
+# decoding is corrupt UTF-8, and decoding it as a legacy code page would only make mojibake.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded document; `path` is relative to the documents folder, with '/' separators."""
+
+    path: str
+    text: str
+    sha256: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not indexed, and the reason a person would want to know."""
+
+    path: str
+    reason: str
+
+
+def find_files(docs_dir: Path) -> list[Path]:
+    """List supported files under docs_dir, recursively, in a stable order."""
+    found, seen_dirs = [], set()
+    for root, dirs, files in os.walk(docs_dir, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen_dirs:  # a symlink loop, or a folder linked twice
+            dirs[:] = []
+            continue
+        seen_dirs.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+                found.append(Path(root) / name)
+    return found
+
+
+def relative_name(docs_dir: Path, path: Path) -> str:
+    """Return the citation name of a file: its path under the documents folder."""
+    return path.relative_to(docs_dir).as_posix()
+
+
+def read_document(docs_dir: Path, path: Path, max_bytes: int) -> Document | Skipped:
+    """Read and decode one file, or explain why it cannot be indexed."""
+    name = relative_name(docs_dir, path)
+    try:
+        if not path.is_file():
+            return Skipped(name, "not a regular file (a broken link or a special file)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            limit = max_bytes / 1_000_000
+            return Skipped(name, f"larger than the {limit:g} MB limit ({size / 1e6:.1f} MB)")
+        data = path.read_bytes()
+    except OSError as error:
+        return Skipped(name, f"cannot be read: {error.strerror or error}")
+    decoded = decode_bytes(data)
+    if isinstance(decoded, str):
+        return Skipped(name, decoded)
+    text, encoding = decoded
+    if not text.strip():
+        return Skipped(name, "empty: no text to index")
+    return Document(name, text, hashlib.sha256(data).hexdigest(), encoding)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str] | str:
+    """Decode file bytes as (text, encoding), or return the reason they are not text."""
+    if not data:
+        return "empty file (0 bytes)"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                return f"not valid {encoding} despite its byte-order mark"
+    if b"\x00" in data[:65536]:
+        return "binary content (NUL bytes), not text"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):
+            return f"invalid UTF-8 (corrupt bytes at byte {error.start})"
+    return _detect_legacy_encoding(data)
+
+
+def _detect_legacy_encoding(data: bytes) -> tuple[str, str] | str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return "not text in any encoding the detector recognises"
+    text = str(best)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > len(text) * 0.01:
+        return "binary content (control characters), not text"
+    return text, best.encoding

@@ -1,0 +1,29 @@
+"""Expected failures, each carrying one sentence a person can act on."""
+
+
+class IndexerError(Exception):
+    """Base class for failures the CLI and the app show as one sentence."""
+
+
+class DocumentsFolderError(IndexerError):
+    """The documents folder is missing, not a folder, or holds nothing to index."""
+
+
+class NoIndexError(IndexerError):
+    """There is no built index where one was expected."""
+
+
+class IndexMismatchError(IndexerError):
+    """The index on disk was built with another model, splitter or format."""
+
+
+class BuildInProgressError(IndexerError):
+    """Another build holds the index folder's lock."""
+
+
+class QueryError(IndexerError):
+    """The question cannot be searched (empty or too long)."""
+
+
+class ModelLoadError(IndexerError):
+    """The embedding model could not be loaded."""

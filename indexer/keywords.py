@@ -1,0 +1,69 @@
+"""Keyword (BM25) scoring of passages and sentences, through bm25s with English stemming."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Split texts into lower-cased, stemmed terms with English stop words removed."""
+    import bm25s
+
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+
+
+class KeywordIndex:
+    """A BM25 index over the passages, with document frequencies for term weighting."""
+
+    def __init__(self, retriever):
+        self.retriever = retriever
+        scores = retriever.scores
+        self.num_docs = int(scores["num_docs"])
+        # bm25s keeps one column per term; its length is the term's document frequency.
+        self.doc_freq = np.diff(np.asarray(scores["indptr"]))
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        """Index texts (one per passage, in passage order)."""
+        import bm25s
+
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+        retriever = bm25s.BM25()
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        """Load an index saved by `save`."""
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), mmap=True))
+
+    def save(self, folder: Path) -> None:
+        """Write the index into folder."""
+        self.retriever.save(str(folder))
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """Return the BM25 score of every passage for the query terms."""
+        known = [t for t in query_terms if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def idf(self, term: str) -> float:
+        """Return the inverse document frequency of a term (rare terms weigh more)."""
+        term_id = self.retriever.vocab_dict.get(term)
+        df = 0 if term_id is None else int(self.doc_freq[term_id])
+        return float(np.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))

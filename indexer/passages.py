@@ -1,0 +1,202 @@
+"""Split a document along its own structure into passages that know their exact place."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass
+
+from .sentences import _LINE_BREAK, _LIST_ITEM, _TERMINAL, sentence_spans
+
+_MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING_MAX_CHARS = 150
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of one source file: `text == source_text[start:end]`; lines are 1-based."""
+
+    source: str
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    heading: str | None
+    kind: str  # "heading", "text" or "table-row"
+    prefix: str  # title, heading and table header: embedded with the text, never quoted
+    text: str
+
+    def embedding_text(self) -> str:
+        """Return what is embedded and keyword-indexed: the context prefix, then the text."""
+        return f"{self.prefix}\n{self.text}" if self.prefix else self.text
+
+    def to_record(self) -> dict:
+        """Return a JSON-ready record of this passage."""
+        return asdict(self)
+
+
+class LineIndex:
+    """Map character offsets of a text to 1-based line numbers."""
+
+    def __init__(self, text: str):
+        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def line_of(self, offset: int) -> int:
+        """Return the line holding the character at offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int  # end of content, line break excluded
+    kind: str  # "blank", "heading", "table", "separator", "item", "text"
+    heading: str | None = None
+
+
+def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> list[Passage]:
+    """Split a decoded document into passages: headings, table rows and paragraph chunks."""
+    lines = _classify(text)
+    lines_index = LineIndex(text)
+    passages: list[Passage] = []
+    title = heading = None
+    pending: list[tuple[int, int]] = []  # paragraph spans waiting to be packed
+
+    def make(start: int, end: int, kind: str, prefix_parts: list[str | None]) -> Passage:
+        parts = [p for i, p in enumerate(prefix_parts) if p and p not in prefix_parts[:i]]
+        return Passage(
+            source=source,
+            start=start,
+            end=end,
+            line_start=lines_index.line_of(start),
+            line_end=lines_index.line_of(end - 1),
+            heading=heading,
+            kind=kind,
+            prefix="\n".join(parts),
+            text=text[start:end],
+        )
+
+    def flush() -> None:
+        for start, end in _pack(text, pending, max_chars, min_chars):
+            passages.append(make(start, end, "text", [title, heading]))
+        pending.clear()
+
+    table_header: str | None = None
+    after_blank = False
+    for i, line in enumerate(lines):
+        if line.kind in ("heading", "table", "separator"):
+            flush()
+        if line.kind == "heading":
+            heading = line.heading
+            title = title or heading
+            passages.append(make(line.start, line.end, "heading", [title]))
+        elif line.kind == "table":
+            is_header = i + 1 < len(lines) and lines[i + 1].kind == "separator"
+            if is_header:
+                table_header = text[line.start : line.end]
+            else:
+                if i == 0 or lines[i - 1].kind not in ("table", "separator"):
+                    table_header = None
+                passages.append(
+                    make(line.start, line.end, "table-row", [title, heading, table_header])
+                )
+        elif line.kind in ("text", "item"):
+            if pending and not after_blank and _continues(text, pending[-1], line):
+                pending[-1] = (pending[-1][0], line.end)
+            else:
+                pending.append((line.start, line.end))
+        after_blank = line.kind == "blank"
+    flush()
+    return passages
+
+
+def _classify(text: str) -> list[_Line]:
+    """Give each line of text a kind; heading-like lines get their heading text."""
+    lines, start = [], 0
+    for brk in list(_LINE_BREAK.finditer(text)) + [None]:
+        end = brk.start() if brk else len(text)
+        lines.append(_Line(start, end, "text"))
+        start = brk.end() if brk else len(text)
+    for i, line in enumerate(lines):
+        content = text[line.start : line.end]
+        stripped = content.strip()
+        if not stripped:
+            line.kind = "blank"
+        elif _TABLE_SEPARATOR.match(content) and "|" in content:
+            line.kind = "separator"
+        elif stripped.startswith("|"):
+            line.kind = "table"
+        elif match := _MD_HEADING.match(content):
+            line.kind, line.heading = "heading", match.group(2) or stripped
+        elif _LIST_ITEM.match(content):
+            line.kind = "item"
+        elif _looks_like_heading(text, lines, i, stripped):
+            line.kind, line.heading = "heading", stripped
+        # Trim surrounding whitespace so passages never start or end with blanks.
+        if line.kind != "blank":
+            line.start += len(content) - len(content.lstrip())
+            line.end -= len(content) - len(content.rstrip())
+    return lines
+
+
+def _looks_like_heading(text: str, lines: list[_Line], i: int, stripped: str) -> bool:
+    """A short line with no closing punctuation that is neither wrapped nor wrapping."""
+    if len(stripped) > _HEADING_MAX_CHARS or stripped.endswith((*_TERMINAL, ",", "-")):
+        return False
+    if not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘"):
+        return False
+    if i > 0:
+        previous = text[lines[i - 1].start : lines[i - 1].end].strip()
+        if previous and lines[i - 1].kind in ("text", "item") and not previous.endswith(_TERMINAL):
+            return False  # the previous line wraps into this one
+    if i + 1 < len(lines):
+        following = text[lines[i + 1].start : lines[i + 1].end].lstrip()
+        if following[:1].islower():
+            return False  # this line wraps into the next one
+    return True
+
+
+def _continues(text: str, previous: tuple[int, int], line: _Line) -> bool:
+    """Whether line continues the previous paragraph (a hard-wrapped line)."""
+    if line.kind == "item":
+        return False
+    return not text[previous[0] : previous[1]].rstrip().endswith(_TERMINAL)
+
+
+def _pack(text: str, paragraphs: list[tuple[int, int]], max_chars: int, min_chars: int):
+    """Yield passage spans: long paragraphs cut between sentences, short ones merged."""
+    pieces = []
+    for start, end in paragraphs:
+        if end - start <= max_chars:
+            pieces.append((start, end))
+        else:
+            pieces.extend(_cut_long(text, start, end, max_chars))
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged:
+            last_start, last_end = merged[-1]
+            short = (last_end - last_start) < min_chars or (end - start) < min_chars
+            if short and end - last_start <= max_chars:
+                merged[-1] = (last_start, end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut a long paragraph into spans of whole sentences, each at most max_chars."""
+    spans = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        while s_end - s_start > max_chars:  # one enormous sentence: cut at a space
+            cut = text.rfind(" ", s_start, s_start + max_chars)
+            cut = cut if cut > s_start else s_start + max_chars
+            spans.append((s_start, cut))
+            s_start = cut
+            while s_start < s_end and text[s_start].isspace():
+                s_start += 1
+        if spans and s_end - spans[-1][0] <= max_chars:
+            spans[-1] = (spans[-1][0], s_end)
+        elif s_start < s_end:
+            spans.append((s_start, s_end))
+    return spans

@@ -1,0 +1,52 @@
+"""Sentence spans with exact offsets, so a quote can always be cut back out of its source."""
+
+from __future__ import annotations
+
+import re
+
+_TERMINAL = tuple(".!?:;\"'”’)]")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in text[start:end], whitespace trimmed."""
+    from sentencex import segment
+
+    end = len(text) if end is None else end
+    spans = []
+    for seg_start, seg_end in _segments(text, start, end):
+        cursor = seg_start
+        for piece in segment("en", text[seg_start:seg_end]):
+            span = _trim(text, cursor, cursor + len(piece))
+            cursor += len(piece)
+            if span:
+                spans.append(span)
+    return spans
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut at line breaks that end a unit; keep wrapped lines of one sentence together."""
+    segments, seg_start = [], start
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        before = text[seg_start : brk.start()].rstrip()
+        after = text[brk.end() : end]
+        wrapped = (
+            before
+            and not before.endswith(_TERMINAL)
+            and after[:1].islower()
+            and not _LIST_ITEM.match(after)
+        )
+        if not wrapped:
+            segments.append((seg_start, brk.start()))
+            seg_start = brk.end()
+    segments.append((seg_start, end))
+    return segments
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

@@ -1,0 +1,146 @@
+"""The index folder on disk: immutable versions, a pointer swapped atomically, and a build lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
+from .passages import Passage
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+MANIFEST = "manifest.json"
+VECTORS = "vectors.npy"
+PASSAGES = "passages.jsonl"
+KEYWORDS = "bm25"
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path):
+    """Hold the folder's build lock, or fail at once if another build holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgressError(
+                f"Another build is updating {index_dir}/; wait for it to finish."
+            ) from None
+        yield
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """Return the folder of the version in service, or None if there is none."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    folder = index_dir / name
+    return folder if name and (folder / MANIFEST).is_file() else None
+
+
+def read_manifest(index_dir: Path) -> dict:
+    """Read the manifest of the version in service; fail with a sentence if there is none."""
+    folder = current_version(index_dir)
+    if folder is None:
+        raise NoIndexError(f"No index in {index_dir}/; run `python -m indexer build` first.")
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ has format {manifest.get('format_version')}, "
+            f"this version reads {FORMAT_VERSION}; rebuild it with `python -m indexer build`."
+        )
+    return manifest
+
+
+def check_compatible(manifest: dict, model: str, splitter: dict, index_dir: Path) -> None:
+    """Refuse an index whose vectors or passages were made with other settings."""
+    if manifest["model"] != model:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built with model '{manifest['model']}', "
+            f"not the configured '{model}'; rebuild it with `python -m indexer build`."
+        )
+    if manifest["splitter"] != splitter:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built with other passage settings; "
+            "rebuild it with `python -m indexer build`."
+        )
+
+
+def read_version(folder: Path) -> tuple[list[Passage], np.ndarray]:
+    """Load the passage records and vectors of one version folder."""
+    with open(folder / PASSAGES, encoding="utf-8") as handle:
+        passages = [Passage(**json.loads(line)) for line in handle]
+    vectors = np.load(folder / VECTORS, mmap_mode="r")
+    return passages, vectors
+
+
+def write_version(
+    index_dir: Path, manifest: dict, passages: list[Passage], vectors: np.ndarray, keywords
+) -> Path:
+    """Write a complete new version beside the old one, then point the index at it."""
+    staging = index_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+    staging.mkdir(parents=True)
+    with open(staging / PASSAGES, "w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(passage.to_record(), ensure_ascii=False) + "\n")
+    np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32))
+    keywords.save(staging / KEYWORDS)
+    manifest = {**manifest, "format_version": FORMAT_VERSION}
+    manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    _sync_tree(staging)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    final = index_dir / f"v-{stamp}-{uuid.uuid4().hex[:6]}"
+    os.rename(staging, final)
+    _point_to(index_dir, final.name)
+    return final
+
+
+def _point_to(index_dir: Path, name: str) -> None:
+    """Swap the pointer file atomically: readers see the old version or the new, never half."""
+    temporary = index_dir / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, index_dir / POINTER)
+    _fsync_dir(index_dir)
+
+
+def remove_stale(index_dir: Path, keep: int = 2) -> None:
+    """Delete interrupted builds and all but the newest `keep` versions (the lock must be held)."""
+    for leftover in index_dir.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in index_dir.glob(f".{POINTER}.*"):
+        leftover.unlink(missing_ok=True)
+    current = current_version(index_dir)
+    versions = sorted(index_dir.glob("v-*"), key=lambda p: p.name, reverse=True)
+    kept = [v for v in versions if v == current] + [v for v in versions if v != current]
+    for old in kept[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
