@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .keywords import tokenize
 from .passages import LineIndex
+from .questions import analyse
 from .search import Hit, Index
-from .sentences import sentence_spans
 
 # Weights of the sentence score: meaning, shared rare words, and the passage's own rank.
 W_DENSE, W_KEYWORDS, W_PASSAGE = 0.55, 0.35, 0.10
 RELATED_SHOWN = 3
+CANDIDATE_SENTENCES = 10  # best sentences of the whole index whose passages are also read
+SECOND_QUOTE_MARGIN = 0.05  # a further quote must score this close to the best one
+MAX_QUOTE_CHARS = 400
+_ANAPHOR = re.compile(r"(it|it's|it’s|this|that|these|those|they|such|he|she)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,10 @@ class Answer:
 class _Unit:
     hit: Hit
     rank: int
+    row: int  # the unit's row in the index
     start: int
     end: int
     text: str
-    embed_text: str
 
 
 def format_citation(source: str, line_start: int, line_end: int, heading: str | None) -> str:
@@ -67,57 +72,119 @@ def answer_question(index: Index, question: str) -> Answer:
     question = index.check_query(question)
     query_vector = index.encode_query(question)
     hits = index.search(question, k=index.settings.top_k, query_vector=query_vector)
-    units = [unit for rank, hit in enumerate(hits) for unit in _units(index, hit, rank)]
-    if not units:
-        return Answer(question, refused=True)
+    needs = analyse(question)
+    if _mentions_unknown_name(index, needs):
+        return Answer(question, refused=True, related=hits[:RELATED_SHOWN])
+    units = _candidates(index, hits, query_vector)
     scores = _score(index, question, query_vector, units)
+    allowed = _answers_the_need(index, units, needs, question)
+    scores = np.where(allowed, scores, -np.inf)
     order = np.argsort(-scores, kind="stable")
-    if scores[order[0]] < index.settings.min_answer_score:
+    if not units or scores[order[0]] < index.settings.min_answer_score:
         return Answer(question, refused=True, related=hits[:RELATED_SHOWN])
     quotes, cited = [], set()
     for i in order:
-        unit = units[i]
-        close_enough = scores[i] >= scores[order[0]] - 0.05
+        close_enough = scores[i] >= scores[order[0]] - SECOND_QUOTE_MARGIN
         if len(quotes) >= index.settings.max_quotes or not close_enough:
             break
-        if unit.hit.position in cited:
-            continue
-        cited.add(unit.hit.position)
-        quotes.append(_quote(index, unit, float(scores[i])))
+        if units[i].hit.position not in cited:
+            cited.add(units[i].hit.position)
+            quotes.append(_quote(_extend(units, i), float(scores[i])))
     return Answer(question, refused=False, quotes=quotes, related=hits)
 
 
-def _units(index: Index, hit: Hit, rank: int) -> list[_Unit]:
-    """Split a passage into the pieces that may be quoted: sentences, or a whole table row."""
-    passage = index.passages[hit.position]
-    if passage.kind in ("table-row", "heading"):
-        spans = [(0, len(passage.text))]
-    else:
-        spans = sentence_spans(passage.text)
+def _candidates(index: Index, hits: list[Hit], query_vector: np.ndarray) -> list[_Unit]:
+    """Units of the best passages, plus those of the passages holding the best sentences."""
+    positions = [hit.position for hit in hits]
+    for passage in index.best_unit_passages(query_vector, CANDIDATE_SENTENCES):
+        if passage not in positions:
+            positions.append(passage)
+    by_position = {hit.position: hit for hit in hits}
     units = []
-    for start, end in spans:
-        text = passage.text[start:end]
-        embed_text = passage.embedding_text() if passage.kind == "table-row" else text
-        units.append(_Unit(hit, rank, passage.start + start, passage.start + end, text, embed_text))
+    for rank, position in enumerate(positions):
+        hit = by_position.get(position) or index.hit_at(position, query_vector)
+        units.extend(_units(index, hit, rank))
+    return units
+
+
+def _units(index: Index, hit: Hit, rank: int) -> list[_Unit]:
+    """List the pieces of a passage that may be quoted: its sentences, or a whole table row."""
+    units = []
+    for row in range(index.units_from[hit.position], index.units_from[hit.position + 1]):
+        _, start, end = (int(v) for v in index.units[row])
+        text = hit.text[start - hit.start : end - hit.start]
+        units.append(_Unit(hit, rank, row, start, end, text))
     return units
 
 
 def _score(index: Index, question: str, query_vector: np.ndarray, units: list[_Unit]) -> np.ndarray:
-    """Score each unit by meaning, by shared rare words and by its passage's rank."""
-    vectors = index.embedder.encode([u.embed_text for u in units])
-    dense = vectors @ query_vector
+    """Score each unit by meaning, by shared rare words and by its passage's match."""
+    if not units:
+        return np.zeros(0)
+    dense = np.asarray(index.unit_vectors[[u.row for u in units]]) @ query_vector
     query_terms = set(tokenize([question])[0])
     weights = {t: index.keywords.idf(t) for t in query_terms}
     total = sum(weights.values()) or 1.0
-    unit_terms = tokenize([u.embed_text for u in units])
+    contexts = [index.passages[u.hit.position].prefix + "\n" + u.text for u in units]
     overlap = np.array(
-        [sum(weights[t] for t in set(ts) & query_terms) / total for ts in unit_terms]
+        [sum(weights[t] for t in set(ts) & query_terms) / total for ts in tokenize(contexts)]
     )
+    # A sentence that asks the question is not its answer; the sentence after it may be.
+    for i, unit in enumerate(units[:-1]):
+        follower = units[i + 1]
+        if _is_question(unit.text) and follower.hit is unit.hit and not _is_question(follower.text):
+            dense[i + 1] = max(dense[i + 1], (dense[i] + dense[i + 1]) / 2)
+            overlap[i + 1] = max(overlap[i + 1], (overlap[i] + overlap[i + 1]) / 2)
     passage = np.array([u.hit.dense_score for u in units])
     return W_DENSE * dense + W_KEYWORDS * overlap + W_PASSAGE * passage
 
 
-def _quote(index: Index, unit: _Unit, score: float) -> Quote:
+def _answers_the_need(index: Index, units: list[_Unit], needs, question: str) -> np.ndarray:
+    """Mark the units that could answer: not questions, of the asked kind, naming what is asked."""
+    # Names asked about, and the thing counted, must stand in the passage or its headings.
+    required = [tokenize([n])[0] for n in needs.names] + tokenize([needs.counted])
+    tables = needs.table and any(index.passages[u.hit.position].kind == "table-row" for u in units)
+    allowed = []
+    for unit in units:
+        passage = index.passages[unit.hit.position]
+        context = set(tokenize([passage.prefix + "\n" + passage.text])[0])
+        ok = (
+            not _is_question(unit.text)
+            and needs.satisfied_by(unit.text, question)
+            and all(set(terms) <= context for terms in required)
+            and (not tables or passage.kind == "table-row")
+        )
+        allowed.append(ok)
+    return np.array(allowed, dtype=bool)
+
+
+def _mentions_unknown_name(index: Index, needs) -> bool:
+    """Whether the question names something the documents never mention at all."""
+    vocabulary = index.keywords.retriever.vocab_dict
+    for name in needs.names:
+        terms = tokenize([name])[0]
+        if terms and not any(term in vocabulary for term in terms):
+            return True
+    return False
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+def _extend(units: list[_Unit], i: int) -> _Unit:
+    """Join the next sentence when it opens with a pronoun that points back to this one."""
+    unit = units[i]
+    if i + 1 < len(units):
+        follower = units[i + 1]
+        joined = follower.end - unit.start
+        if follower.hit is unit.hit and _ANAPHOR.match(follower.text) and joined <= MAX_QUOTE_CHARS:
+            text = unit.hit.text[unit.start - unit.hit.start : follower.end - unit.hit.start]
+            return replace(unit, end=follower.end, text=text)
+    return unit
+
+
+def _quote(unit: _Unit, score: float) -> Quote:
     source_text = unit.hit.text
     offset = unit.hit.start
     # Line numbers come from the passage's own lines, so no source file is reread.

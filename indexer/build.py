@@ -22,6 +22,16 @@ EMBED_CHUNK = 256  # passages per progress step: small enough to report, large e
 
 
 @dataclass
+class Block:
+    """One file's passages, their vectors, and its quotable units (passage row, start, end)."""
+
+    passages: list[Passage]
+    vectors: np.ndarray | None
+    units: np.ndarray
+    unit_vectors: np.ndarray | None
+
+
+@dataclass
 class BuildReport:
     """What a build did: files by fate, skipped files with reasons, passages and time."""
 
@@ -68,54 +78,70 @@ def build_index(
                 f"No readable .txt or .md files in {docs_dir}/; the index was left as it was."
             )
         _classify(documents, previous.get("files", {}), report)
-        passages, vectors = _passages_and_vectors(
-            documents, previous, settings, embedder, report, progress
-        )
-        report.passages = len(passages)
-        if report.embedded == 0 and not report.removed and previous.get("passages") == passages:
+        blocks = _blocks(documents, previous, settings, embedder, report, progress)
+        stored = _merge(blocks)
+        report.passages = len(stored.passages)
+        same = previous.get("passages") == stored.passages
+        if same and not report.embedded and not report.removed:
             report.seconds = time.perf_counter() - began
             return report  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
-        keywords = KeywordIndex.build([p.embedding_text() for p in passages])
+        keywords = KeywordIndex.build([p.embedding_text() for p in stored.passages])
         manifest = {
             "model": embedder.name,
-            "dimension": int(vectors.shape[1]),
+            "dimension": int(stored.vectors.shape[1]),
             "splitter": settings.splitter(),
             "answer": {"min_answer_score": settings.min_answer_score},
             "files": {
-                doc.path: {"sha256": doc.sha256, "encoding": doc.encoding, "passages": count}
-                for doc, count in _counts(documents, passages)
+                doc.path: {
+                    "sha256": doc.sha256,
+                    "encoding": doc.encoding,
+                    "passages": len(block.passages),
+                    "units": len(block.units),
+                }
+                for doc, block in zip(documents, blocks, strict=True)
             },
             "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
-            "counts": {"files": len(documents), "passages": len(passages)},
+            "counts": {
+                "files": len(documents),
+                "passages": len(stored.passages),
+                "units": len(stored.units),
+            },
             "build_seconds": round(time.perf_counter() - began, 3),
         }
-        store.write_version(index_dir, manifest, passages, vectors, keywords)
+        store.write_version(index_dir, manifest, stored, keywords)
         store.remove_stale(index_dir)
     report.seconds = time.perf_counter() - began
     return report
 
 
 def _reusable(index_dir: Path, model: str, settings: Settings, report: BuildReport) -> dict:
-    """Return the previous version's passages and vectors by file hash, if they may be reused."""
+    """Return the previous version's blocks by file hash, if their vectors may be reused."""
     try:
         manifest = store.read_manifest(index_dir)
         store.check_compatible(manifest, model, settings.splitter(), index_dir)
-        folder = store.current_version(index_dir)
-        passages, vectors = store.read_version(folder)
+        stored = store.read_version(store.current_version(index_dir))
     except IndexerError as error:
         if store.current_version(index_dir) is not None:
             report.full_rebuild_reason = str(error)
         return {}
-    by_hash: dict[str, tuple[list[Passage], np.ndarray]] = {}
-    start = 0
+    by_hash: dict[str, Block] = {}
+    p_start = u_start = 0
     for info in manifest["files"].values():
-        count = info["passages"]
+        p_count, u_count = info["passages"], info["units"]
+        units = np.array(stored.units[u_start : u_start + u_count])
+        units[:, 0] -= p_start
         by_hash.setdefault(
-            info["sha256"], (passages[start : start + count], vectors[start : start + count])
+            info["sha256"],
+            Block(
+                stored.passages[p_start : p_start + p_count],
+                stored.vectors[p_start : p_start + p_count],
+                units,
+                stored.unit_vectors[u_start : u_start + u_count],
+            ),
         )
-        start += count
-    return {"files": manifest["files"], "by_hash": by_hash, "passages": passages}
+        p_start, u_start = p_start + p_count, u_start + u_count
+    return {"files": manifest["files"], "by_hash": by_hash, "passages": stored.passages}
 
 
 def _read_all(docs_dir: Path, settings: Settings, report: BuildReport, progress) -> list[Document]:
@@ -145,38 +171,58 @@ def _classify(documents: list[Document], old_files: dict, report: BuildReport) -
     report.removed = sorted(path for path in old_files if path not in present)
 
 
-def _passages_and_vectors(documents, previous, settings, embedder, report, progress):
-    """Reuse vectors of known content; split and embed the rest."""
+def _blocks(documents, previous, settings, embedder, report, progress) -> list[Block]:
+    """Reuse the blocks of known content; split and embed the rest."""
     by_hash = previous.get("by_hash", {})
-    per_doc: list[tuple[list[Passage], np.ndarray | None]] = []
-    to_embed: list[Passage] = []
+    blocks: list[Block] = []
+    fresh: list[Block] = []
     for doc in documents:
         if doc.sha256 in by_hash:
-            old_passages, old_vectors = by_hash[doc.sha256]
+            old = by_hash[doc.sha256]
             # Same content, maybe another name: keep the vectors, cite the current path.
-            per_doc.append(([replace(p, source=doc.path) for p in old_passages], old_vectors))
+            passages = [replace(p, source=doc.path) for p in old.passages]
+            blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))
         else:
-            fresh = split_passages(
+            passages = split_passages(
                 doc.path, doc.text, settings.passage_max_chars, settings.passage_min_chars
             )
-            per_doc.append((fresh, None))
-            to_embed.extend(fresh)
-    new_vectors = _embed(to_embed, embedder, progress)
-    report.embedded = len(to_embed)
-    passages, blocks, used = [], [], 0
-    for doc_passages, vectors in per_doc:
-        if vectors is None:
-            vectors = new_vectors[used : used + len(doc_passages)]
-            used += len(doc_passages)
-        passages.extend(doc_passages)
-        blocks.append(np.asarray(vectors, dtype=np.float32))
-    return passages, np.concatenate(blocks) if blocks else np.zeros((0, 0), np.float32)
+            units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
+            block = Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
+            blocks.append(block)
+            fresh.append(block)
+    _embed_blocks(fresh, embedder, progress, report)
+    return blocks
 
 
-def _embed(passages: list[Passage], embedder: Embedder, progress) -> np.ndarray:
-    if not passages:
+def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: BuildReport) -> None:
+    """Embed the passages of new blocks and those sentences that are not a whole passage."""
+    texts: list[str] = []
+    for block in blocks:
+        texts.extend(p.embedding_text() for p in block.passages)
+        for i, start, end in block.units:
+            passage = block.passages[i]
+            if (start, end) != (passage.start, passage.end):
+                texts.append(passage.text[start - passage.start : end - passage.start])
+    vectors = _embed(texts, embedder, progress)
+    report.embedded = len(texts)
+    used = 0
+    for block in blocks:
+        block.vectors = vectors[used : used + len(block.passages)]
+        used += len(block.passages)
+        unit_vectors = []
+        for i, start, end in block.units:
+            passage = block.passages[i]
+            if (start, end) == (passage.start, passage.end):
+                unit_vectors.append(block.vectors[i])
+            else:
+                unit_vectors.append(vectors[used])
+                used += 1
+        block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, vectors.shape[1])
+
+
+def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
+    if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
-    texts = [p.embedding_text() for p in passages]
     chunks = []
     for start in range(0, len(texts), EMBED_CHUNK):
         chunks.append(embedder.encode(texts[start : start + EMBED_CHUNK]))
@@ -184,11 +230,21 @@ def _embed(passages: list[Passage], embedder: Embedder, progress) -> np.ndarray:
     return np.concatenate(chunks)
 
 
-def _counts(documents: list[Document], passages: list[Passage]):
-    counts: dict[str, int] = {}
-    for passage in passages:
-        counts[passage.source] = counts.get(passage.source, 0) + 1
-    return [(doc, counts.get(doc.path, 0)) for doc in documents]
+def _merge(blocks: list[Block]) -> store.Stored:
+    """Concatenate per-file blocks into one set of arrays, renumbering unit passages."""
+    passages, units, offset = [], [], 0
+    for block in blocks:
+        passages.extend(block.passages)
+        shifted = np.array(block.units, dtype=np.int64).reshape(-1, 3)
+        shifted[:, 0] += offset
+        units.append(shifted)
+        offset += len(block.passages)
+    return store.Stored(
+        passages,
+        np.concatenate([np.asarray(b.vectors, np.float32) for b in blocks]),
+        np.concatenate(units),
+        np.concatenate([np.asarray(b.unit_vectors, np.float32) for b in blocks]),
+    )
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

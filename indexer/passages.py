@@ -23,13 +23,19 @@ class Passage:
     line_start: int
     line_end: int
     heading: str | None
-    kind: str  # "heading", "text" or "table-row"
+    kind: str  # "text" (paragraphs, headings included) or "table-row"
     prefix: str  # title, heading and table header: embedded with the text, never quoted
     text: str
 
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
         return f"{self.prefix}\n{self.text}" if self.prefix else self.text
+
+    def quotable_spans(self) -> list[tuple[int, int]]:
+        """Return the source spans that may be quoted alone: its sentences, or the whole row."""
+        if self.kind == "table-row":
+            return [(self.start, self.end)]
+        return [(self.start + s, self.start + e) for s, e in sentence_spans(self.text)]
 
     def to_record(self) -> dict:
         """Return a JSON-ready record of this passage."""
@@ -56,7 +62,7 @@ class _Line:
 
 
 def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> list[Passage]:
-    """Split a decoded document into passages: headings, table rows and paragraph chunks."""
+    """Split a decoded document into passages: paragraph chunks (with their heading) and rows."""
     lines = _classify(text)
     lines_index = LineIndex(text)
     passages: list[Passage] = []
@@ -83,14 +89,17 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
         pending.clear()
 
     table_header: str | None = None
-    after_blank = False
+    after_blank = has_body = False
     for i, line in enumerate(lines):
-        if line.kind in ("heading", "table", "separator"):
+        # Headings in a row stay together with the text that follows them.
+        if line.kind in ("table", "separator") or (line.kind == "heading" and has_body):
             flush()
+            has_body = False
         if line.kind == "heading":
             heading = line.heading
             title = title or heading
-            passages.append(make(line.start, line.end, "heading", [title]))
+            # The heading opens the passage below it, so a headline is searchable and quotable.
+            pending.append((line.start, line.end))
         elif line.kind == "table":
             is_header = i + 1 < len(lines) and lines[i + 1].kind == "separator"
             if is_header:
@@ -102,11 +111,12 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
                     make(line.start, line.end, "table-row", [title, heading, table_header])
                 )
         elif line.kind in ("text", "item"):
+            has_body = True
             if pending and not after_blank and _continues(text, pending[-1], line):
                 pending[-1] = (pending[-1][0], line.end)
             else:
                 pending.append((line.start, line.end))
-        after_blank = line.kind == "blank"
+        after_blank = line.kind in ("blank", "heading")
     flush()
     return passages
 

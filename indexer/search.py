@@ -47,26 +47,32 @@ def load_index(
     embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
     store.check_compatible(manifest, embedder.name, settings.splitter(), index_dir)
     folder = store.current_version(index_dir)
-    passages, vectors = store.read_version(folder)
+    stored = store.read_version(folder)
     keywords = KeywordIndex.load(folder / store.KEYWORDS)
-    return Index(folder, manifest, passages, vectors, keywords, embedder, settings)
+    return Index(folder, manifest, stored, keywords, embedder, settings)
 
 
 class Index:
-    """A loaded index version: passages, their vectors, a FAISS index and a BM25 index."""
+    """A loaded index version: passages and sentences with vectors (FAISS), and BM25."""
 
-    def __init__(self, folder, manifest, passages, vectors, keywords, embedder, settings):
+    def __init__(self, folder, manifest, stored: store.Stored, keywords, embedder, settings):
         import faiss
 
         self.folder = folder
         self.manifest = manifest
-        self.passages: list[Passage] = passages
-        self.vectors = vectors
+        self.passages: list[Passage] = stored.passages
+        self.vectors = stored.vectors
+        self.units = stored.units
+        self.unit_vectors = stored.unit_vectors
         self.keywords: KeywordIndex = keywords
         self.embedder = embedder
         self.settings = settings
-        self.faiss = faiss.IndexFlatIP(vectors.shape[1])
-        self.faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        # Each passage's units are contiguous: unit rows units_from[p] .. units_from[p + 1].
+        self.units_from = np.searchsorted(self.units[:, 0], np.arange(len(self.passages) + 1))
+        self.faiss_passages = faiss.IndexFlatIP(self.vectors.shape[1])
+        self.faiss_passages.add(np.ascontiguousarray(self.vectors, dtype=np.float32))
+        self.faiss_units = faiss.IndexFlatIP(self.vectors.shape[1])
+        self.faiss_units.add(np.ascontiguousarray(self.unit_vectors, dtype=np.float32))
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -93,14 +99,12 @@ class Index:
         if query_vector is None:
             query_vector = self.encode_query(query)
         depth = min(len(self.passages), max(CANDIDATES, k))
-        dense_scores, dense_ids = self.faiss.search(query_vector[None, :].astype(np.float32), depth)
-        dense = {
-            int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0
-        }
+        dense = self._dense(query_vector, depth)
         keyword_all = self.keywords.scores(tokenize([query])[0])
         keyword_ids = np.argsort(-keyword_all, kind="stable")[:depth]
         fused: dict[int, float] = {}
-        for rank, i in enumerate(dense):
+        dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
+        for rank, i in enumerate(dense_order):
             fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, i in enumerate(keyword_ids):
             if keyword_all[i] > 0:
@@ -108,11 +112,37 @@ class Index:
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
         return [self._hit(i, score, dense, keyword_all, query_vector) for i, score in best]
 
+    def _dense(self, query_vector: np.ndarray, depth: int) -> dict[int, float]:
+        """Score passages by meaning: the better of the whole passage and its best sentence."""
+        query = query_vector[None, :].astype(np.float32)
+        scores, ids = self.faiss_passages.search(query, depth)
+        dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+        scores, ids = self.faiss_units.search(query, min(len(self.units), depth * 4))
+        for unit, score in zip(ids[0], scores[0], strict=True):
+            if unit >= 0:
+                passage = int(self.units[unit, 0])
+                dense[passage] = max(dense.get(passage, -1.0), float(score))
+        return dense
+
+    def best_unit_passages(self, query_vector: np.ndarray, n: int) -> list[int]:
+        """Return the passages holding the n sentences nearest the query, best first."""
+        _, ids = self.faiss_units.search(query_vector[None, :].astype(np.float32), n)
+        return list(dict.fromkeys(int(self.units[u, 0]) for u in ids[0] if u >= 0))
+
+    def hit_at(self, position: int, query_vector: np.ndarray) -> Hit:
+        """Return the passage at a row as a Hit with its dense score and no fused score."""
+        return self._hit(position, 0.0, {}, np.zeros(len(self.passages)), query_vector)
+
     def _hit(self, i, score, dense, keyword_all, query_vector) -> Hit:
         passage = self.passages[i]
         dense_score = dense.get(i)
         if dense_score is None:
-            dense_score = float(np.dot(self.vectors[i], query_vector))
+            dense_score = float(
+                np.max(
+                    self.unit_vectors[self.units_from[i] : self.units_from[i + 1]] @ query_vector,
+                    initial=np.dot(self.vectors[i], query_vector),
+                )
+            )
         return Hit(
             source=passage.source,
             start=passage.start,

@@ -36,14 +36,14 @@ class Settings:
     top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.")
     max_quotes: int = _setting(3, "Most quotes an answer shows.")
     min_answer_score: float = _setting(
-        0.45, "Answers whose best sentence scores below this are refused as not in the documents."
+        0.3, "Answers whose best sentence scores below this are refused as not in the documents."
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.")
 
     def splitter(self) -> dict:
         """Return the settings that shape passages; an index is only valid for these."""
         return {
-            "name": "structure-v1",
+            "name": "structure-v2",
             "passage_max_chars": self.passage_max_chars,
             "passage_min_chars": self.passage_min_chars,
         }

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,11 +17,13 @@ import numpy as np
 from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
 from .passages import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 PASSAGES = "passages.jsonl"
+UNITS = "units.npy"
+UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
 
 
@@ -76,24 +79,38 @@ def check_compatible(manifest: dict, model: str, splitter: dict, index_dir: Path
         )
 
 
-def read_version(folder: Path) -> tuple[list[Passage], np.ndarray]:
-    """Load the passage records and vectors of one version folder."""
+@dataclass
+class Stored:
+    """The arrays of one version: passages and vectors, quotable units and their vectors."""
+
+    passages: list[Passage]
+    vectors: np.ndarray  # one unit-length row per passage
+    units: np.ndarray  # (passage row, start, end) per sentence or table row
+    unit_vectors: np.ndarray  # one row per unit
+
+
+def read_version(folder: Path) -> Stored:
+    """Load the records and vectors of one version folder."""
     with open(folder / PASSAGES, encoding="utf-8") as handle:
         passages = [Passage(**json.loads(line)) for line in handle]
-    vectors = np.load(folder / VECTORS, mmap_mode="r")
-    return passages, vectors
+    return Stored(
+        passages,
+        np.load(folder / VECTORS, mmap_mode="r"),
+        np.load(folder / UNITS),
+        np.load(folder / UNIT_VECTORS, mmap_mode="r"),
+    )
 
 
-def write_version(
-    index_dir: Path, manifest: dict, passages: list[Passage], vectors: np.ndarray, keywords
-) -> Path:
+def write_version(index_dir: Path, manifest: dict, stored: Stored, keywords) -> Path:
     """Write a complete new version beside the old one, then point the index at it."""
     staging = index_dir / f".tmp-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     with open(staging / PASSAGES, "w", encoding="utf-8") as handle:
-        for passage in passages:
+        for passage in stored.passages:
             handle.write(json.dumps(passage.to_record(), ensure_ascii=False) + "\n")
-    np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32))
+    np.save(staging / VECTORS, np.ascontiguousarray(stored.vectors, dtype=np.float32))
+    np.save(staging / UNITS, np.ascontiguousarray(stored.units, dtype=np.int64))
+    np.save(staging / UNIT_VECTORS, np.ascontiguousarray(stored.unit_vectors, dtype=np.float32))
     keywords.save(staging / KEYWORDS)
     manifest = {**manifest, "format_version": FORMAT_VERSION}
     manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,104 @@
+"""Read what a question asks for: a number, a date, a named thing, a table row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_QUESTION = re.compile(
+    r"\bhow (many|much|long|old|far|big|large|often|fast|tall)\b"
+    r"|\bwhat (percentage|percent|share|number|amount|proportion|fraction|rate)\b"
+    r"|\bby (how much|what percentage)\b",
+    re.IGNORECASE,
+)
+_DATE_QUESTION = re.compile(
+    r"\bwhen\b|\b(what|which) (date|day|month|year|decade|century)\b"
+    r"|\bin what (month|year|decade)\b|\bwhat time\b",
+    re.IGNORECASE,
+)
+_NAME_QUESTION = re.compile(
+    r"\b(who|whom|whose)\b|\b(which|what)(\s+[\w-]+){0,2}?\s+(agency|agencies|company|companies|organi[sz]ation"
+    r"|person|people|country|countries|city|regulator|body|bodies|lab|firm|university)\b",
+    re.IGNORECASE,
+)
+# "how many enterprise clients does ..." -> "enterprise clients": what is being counted.
+_COUNTED = re.compile(
+    r"\bhow many\s+(.+?)\s+(?:do|does|did|is|are|was|were|have|has|had|will|would|can|could)\b",
+    re.IGNORECASE,
+)
+_TABLE_QUESTION = re.compile(r"\btables?\b", re.IGNORECASE)
+
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions"
+    r"|dozen|dozens|half|twice|double|triple)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE = re.compile(
+    rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b(monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|yesterday|today|tomorrow)\b|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+    r"|\bq[1-4]\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_WORD = re.compile(r"[\w'’.-]*\w", re.UNICODE)
+_QUESTION_WORDS = {
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are",
+    "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on",
+    "according", "by", "to", "for", "of", "and", "the", "a", "an", "i",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionNeeds:
+    """What a quote must hold to answer the question."""
+
+    number: bool
+    date: bool
+    name: bool
+    table: bool
+    names: tuple[str, ...]  # proper names and codes the question mentions
+    counted: str  # for "how many X ...", the X that the number must be about
+
+    def satisfied_by(self, text: str, question_text: str) -> bool:
+        """Whether text holds the kind of answer the question asks for."""
+        if self.number and not _NUMBER.search(text):
+            return False
+        if self.date and not _DATE.search(text):
+            return False
+        return not self.name or bool(new_names(text, question_text))
+
+
+def analyse(question: str) -> QuestionNeeds:
+    """Find what kind of answer the question wants, and the names it mentions."""
+    return QuestionNeeds(
+        number=bool(_NUMBER_QUESTION.search(question)),
+        date=bool(_DATE_QUESTION.search(question)),
+        name=bool(_NAME_QUESTION.search(question)),
+        table=bool(_TABLE_QUESTION.search(question)),
+        names=tuple(proper_names(question)),
+        counted=match.group(1) if (match := _COUNTED.search(question)) else "",
+    )
+
+
+def proper_names(text: str) -> list[str]:
+    """Return capitalised words and codes that are not sentence openers or question words."""
+    names = []
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n", text):
+        words = _WORD.findall(sentence)
+        for position, word in enumerate(words):
+            if word.lower() in _QUESTION_WORDS:
+                continue
+            if word[0].isupper() and (position > 0 or word.isupper()) and len(word) > 1:
+                names.append(_POSSESSIVE.sub("", word))
+    return names
+
+
+def new_names(text: str, question: str) -> list[str]:
+    """Return the proper names in text that the question does not already mention."""
+    asked = {n.lower() for n in proper_names(question)}
+    return [n for n in proper_names(text) if n.lower() not in asked]
