@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -151,7 +152,7 @@ def _answers_the_need(index: Index, units: list[_Unit], needs, question: str) ->
         ok = (
             not _is_question(unit.text)
             and needs.satisfied_by(unit.text, question)
-            and all(set(terms) <= context for terms in required)
+            and all(_mentioned(term, context) for terms in required for term in terms)
             and (not tables or passage.kind == "table-row")
         )
         allowed.append(ok)
@@ -166,6 +167,19 @@ def _mentions_unknown_name(index: Index, needs) -> bool:
         if terms and not any(term in vocabulary for term in terms):
             return True
     return False
+
+
+def _mentioned(term: str, context: set[str]) -> bool:
+    """Whether a stemmed term, or a close form of it ("chines" for "china"), is in context."""
+    if term in context:
+        return True
+    if len(term) < 5:
+        return False
+    return any(
+        len(other) >= 5
+        and len(os.path.commonprefix([term, other])) >= max(4, min(len(term), len(other)) - 2)
+        for other in context
+    )
 
 
 def _is_question(text: str) -> bool:

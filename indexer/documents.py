@@ -15,6 +15,15 @@ SUPPORTED_SUFFIXES = (".txt", ".md")
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+# Legacy encodings by how common they are on the web: the tie-breaker between equal fits.
+_PREVALENCE = {
+    name: rank
+    for rank, name in enumerate(
+        ["cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "gb18030", "gb2312", "shift_jis",
+         "euc_jp", "euc_kr", "big5", "cp1256", "cp1253", "cp1254", "cp1255", "cp1257", "koi8_r"]
+    )
+}  # fmt: skip
+_TIE = 0.15  # chaos and coherence scores this close count as equal fits
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -102,9 +111,16 @@ def decode_bytes(data: bytes) -> tuple[str, str] | str:
 def _detect_legacy_encoding(data: bytes) -> tuple[str, str] | str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         return "not text in any encoding the detector recognises"
+    # Short texts fit several code pages about equally well; among near-equal fits, take the
+    # most common encoding (the detector's own order is arbitrary within such a tie).
+    top = matches[0]
+    tied = [
+        m for m in matches if m.chaos <= top.chaos + _TIE and m.coherence >= top.coherence - _TIE
+    ]
+    best = min(tied, key=lambda m: _PREVALENCE.get(m.encoding, len(_PREVALENCE)))
     text = str(best)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > len(text) * 0.01:

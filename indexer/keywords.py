@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import DocumentsFolderError
+
 
 @lru_cache(maxsize=1)
 def _stemmer():
@@ -40,6 +42,10 @@ class KeywordIndex:
         import bm25s
 
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+        if not any(len(ids) for ids in tokens.ids):
+            raise DocumentsFolderError(
+                "The documents hold no words to index (only punctuation or blank tables)."
+            )
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=False)
         return cls(retriever)

@@ -11,6 +11,12 @@ from .sentences import _LINE_BREAK, _LIST_ITEM, _TERMINAL, sentence_spans
 _MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING_MAX_CHARS = 150
+# A line ending in one of these words runs on into the next line: it is not a heading.
+_RUN_ON_WORDS = {
+    "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
+    "from", "with", "as", "that", "which", "who", "whose", "is", "are", "was", "were", "be",
+    "its", "their", "his", "her", "our", "this", "these", "than", "into", "over", "under",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Passage:
     kind: str  # "text" (paragraphs, headings included) or "table-row"
     prefix: str  # title, heading and table header: embedded with the text, never quoted
     text: str
+    body_start: int  # where the text after the passage's own heading lines begins
 
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
@@ -35,7 +42,12 @@ class Passage:
         """Return the source spans that may be quoted alone: its sentences, or the whole row."""
         if self.kind == "table-row":
             return [(self.start, self.end)]
-        return [(self.start + s, self.start + e) for s, e in sentence_spans(self.text)]
+        heading_lines = [
+            (self.start + m.start(), self.start + m.end())
+            for m in re.finditer(r"\S(?:.*\S)?", self.text[: self.body_start - self.start])
+        ]
+        body = sentence_spans(self.text, self.body_start - self.start)
+        return heading_lines + [(self.start + s, self.start + e) for s, e in body]
 
     def to_record(self) -> dict:
         """Return a JSON-ready record of this passage."""
@@ -68,9 +80,13 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
     passages: list[Passage] = []
     title = heading = None
     pending: list[tuple[int, int]] = []  # paragraph spans waiting to be packed
+    headings_end = 0  # end of the heading lines at the head of `pending`
 
     def make(start: int, end: int, kind: str, prefix_parts: list[str | None]) -> Passage:
         parts = [p for i, p in enumerate(prefix_parts) if p and p not in prefix_parts[:i]]
+        body_start = min(max(start, headings_end), end)
+        while body_start < end and text[body_start].isspace():
+            body_start += 1
         return Passage(
             source=source,
             start=start,
@@ -81,12 +97,15 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
             kind=kind,
             prefix="\n".join(parts),
             text=text[start:end],
+            body_start=body_start,
         )
 
     def flush() -> None:
+        nonlocal headings_end
         for start, end in _pack(text, pending, max_chars, min_chars):
             passages.append(make(start, end, "text", [title, heading]))
         pending.clear()
+        headings_end = 0
 
     table_header: str | None = None
     after_blank = has_body = False
@@ -100,6 +119,7 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
             title = title or heading
             # The heading opens the passage below it, so a headline is searchable and quotable.
             pending.append((line.start, line.end))
+            headings_end = line.end
         elif line.kind == "table":
             is_header = i + 1 < len(lines) and lines[i + 1].kind == "separator"
             if is_header:
@@ -128,6 +148,7 @@ def _classify(text: str) -> list[_Line]:
         end = brk.start() if brk else len(text)
         lines.append(_Line(start, end, "text"))
         start = brk.end() if brk else len(text)
+    wrap = _wrap_width(text, lines)
     for i, line in enumerate(lines):
         content = text[line.start : line.end]
         stripped = content.strip()
@@ -141,7 +162,7 @@ def _classify(text: str) -> list[_Line]:
             line.kind, line.heading = "heading", match.group(2) or stripped
         elif _LIST_ITEM.match(content):
             line.kind = "item"
-        elif _looks_like_heading(text, lines, i, stripped):
+        elif _looks_like_heading(text, lines, i, stripped, wrap):
             line.kind, line.heading = "heading", stripped
         # Trim surrounding whitespace so passages never start or end with blanks.
         if line.kind != "blank":
@@ -150,10 +171,25 @@ def _classify(text: str) -> list[_Line]:
     return lines
 
 
-def _looks_like_heading(text: str, lines: list[_Line], i: int, stripped: str) -> bool:
+def _wrap_width(text: str, lines: list[_Line]) -> int:
+    """Return the column a hard-wrapped text is wrapped at, or 0 if its lines are paragraphs."""
+    lengths = [len(text[ln.start : ln.end].strip()) for ln in lines]
+    lengths = [n for n in lengths if n]
+    if len(lengths) < 3 or max(lengths) > 120:
+        return 0
+    widest = max(lengths)
+    return widest if sum(n >= 0.75 * widest for n in lengths) >= len(lengths) / 2 else 0
+
+
+def _looks_like_heading(text: str, lines: list[_Line], i: int, stripped: str, wrap: int) -> bool:
     """A short line with no closing punctuation that is neither wrapped nor wrapping."""
     if len(stripped) > _HEADING_MAX_CHARS or stripped.endswith((*_TERMINAL, ",", "-")):
         return False
+    if stripped.rsplit(None, 1)[-1].lower() in _RUN_ON_WORDS:
+        return False
+    following_blank = i + 1 >= len(lines) or not text[lines[i + 1].start : lines[i + 1].end].strip()
+    if wrap and len(stripped) >= 0.7 * wrap and not following_blank:
+        return False  # a full-width line of hard-wrapped text
     if not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘"):
         return False
     if i > 0:

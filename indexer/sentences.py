@@ -31,12 +31,9 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for brk in _LINE_BREAK.finditer(text, start, end):
         before = text[seg_start : brk.start()].rstrip()
         after = text[brk.end() : end]
-        wrapped = (
-            before
-            and not before.endswith(_TERMINAL)
-            and after[:1].islower()
-            and not _LIST_ITEM.match(after)
-        )
+        # Headings are cut off by the passage splitter; here a line without closing
+        # punctuation runs on into the next, unless a list item starts there.
+        wrapped = before and not before.endswith(_TERMINAL) and not _LIST_ITEM.match(after)
         if not wrapped:
             segments.append((seg_start, brk.start()))
             seg_start = brk.end()

@@ -17,7 +17,7 @@ import numpy as np
 from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
 from .passages import Passage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,3 +41,112 @@ def real_embedder():
     embedder = SentenceTransformerEmbedder()
     embedder.encode(["warm up"])
     return embedder
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_number(text: str, offset: int) -> int:
+    """Return the 1-based line of text[offset], counted independently of the indexer."""
+    return len(_LINE_BREAK.findall(text, 0, offset)) + 1
+
+
+@pytest.fixture
+def assert_located():
+    """Check that a passage, hit or quote is an exact slice of its source, on the right lines."""
+
+    def check(record, source_text: str) -> None:
+        where = f"{record.source} [{record.start}:{record.end}]"
+        assert source_text[record.start : record.end] == record.text, where
+        assert record.line_start == line_number(source_text, record.start), where
+        assert record.line_end == line_number(source_text, record.end - 1), where
+
+    return check
+
+
+@pytest.fixture
+def docs_text():
+    """Return a function reading a document the way the indexer cites it (newlines kept)."""
+
+    def read(folder: Path, name: str) -> str:
+        with open(Path(folder) / name, encoding="utf-8", newline="") as handle:
+            return handle.read()
+
+    return read
+
+
+# -- the app, served as a user runs it ------------------------------------------------------
+
+
+def free_port() -> int:
+    """Return a port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    """`python app.py` running as a subprocess on a copy of the seeds."""
+
+    def __init__(self, url: str, docs: Path, index: Path, process, log: Path):
+        self.url = url
+        self.docs = docs
+        self.index = index
+        self.process = process
+        self.log = log
+
+    def client(self):
+        from gradio_client import Client
+
+        return Client(self.url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> AppServer:
+    """Start `python app.py --docs <copy of seeds> --index <tmp>` once; stop it at the end."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    base = tmp_path_factory.mktemp("app")
+    docs, index, log = base / "docs", base / "index", base / "app.log"
+    shutil.copytree(SEEDS, docs)
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "GRADIO_TEMP_DIR": str(base / "gradio"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("VERBATIM_AUTH", None)
+    command = [sys.executable, str(ROOT / "app.py"), "--docs", str(docs), "--index", str(index)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not answer on {url} in time:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield AppServer(url, docs, index, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

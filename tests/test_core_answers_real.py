@@ -1,0 +1,94 @@
+"""Answers with the real model over the seeds: the right sentence quoted, or an honest refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import Settings, build_index, load_index
+
+from .conftest import SEEDS
+
+pytestmark = pytest.mark.model
+
+ANTHROPIC_PAUSE = "002_6d34ce2141a5a6b8.txt"
+WITHHELD = "003_6e8c9ce309fc04e5.txt"
+RECALL = "004_0496f1b9ade24f07.txt"
+MAX_QUOTE_CHARS = 400
+
+# (question, a short span the first quote must hold (or one of several), the file it is in);
+# written for these tests, about other facts than the dev question set.
+ANSWERABLE = [
+    ("How many times have Meta's Llama 3 models been downloaded?", "350 million", ANTHROPIC_PAUSE),
+    (
+        "How large is the market for AI safety services expected to become by 2028?",
+        "$8.5 billion by 2028",
+        ANTHROPIC_PAUSE,
+    ),
+    ("In which month did OpenAI release GPT-4o?", "released in May 2024", ANTHROPIC_PAUSE),
+    (
+        "How many GitHub stars does the open-source guardrails library have?",
+        "12,000+ stars",
+        ANTHROPIC_PAUSE,
+    ),
+    (
+        "How much revenue could a six-month launch delay cost Anthropic?",
+        "$200–300 million",
+        ANTHROPIC_PAUSE,
+    ),
+    (
+        "Which Chinese AI chatbots operate under different constraints?",
+        "Baidu's Ernie Bot and ByteDance's Doubao",
+        ANTHROPIC_PAUSE,
+    ),
+    ("What adversarial bypass rate does the table give for RLHF?", "7.1%", ANTHROPIC_PAUSE),
+    (
+        "In which fields did the withheld model show dangerous proficiency?",
+        "cybersecurity and biological science",
+        WITHHELD,
+    ),
+    (
+        "Who will likely demand private audits of the unreleased model?",
+        "Regulatory bodies in the US and UK",
+        WITHHELD,
+    ),
+    (
+        "Why would pulling an AI model from the market break services for so many users?",
+        # Either sentence of the FAQ answer says why.
+        ("integrated into countless applications and workflows", "halting services for millions"),
+        RECALL,
+    ),
+]
+
+UNANSWERABLE = [
+    "What is a good recipe for banana bread?",
+    "Who won the 2022 FIFA World Cup final?",
+    "How tall is the Eiffel Tower?",
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, real_embedder):
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    settings = Settings()
+    build_index(SEEDS, index_dir, settings, real_embedder)
+    return load_index(index_dir, settings, real_embedder)
+
+
+@pytest.mark.parametrize(("question", "gold", "source"), ANSWERABLE, ids=lambda v: str(v)[:40])
+def test_first_quote_answers_the_question(index, question, gold, source, assert_located):
+    answer = index.answer(question)
+    assert not answer.refused, f"refused; closest: {[h.text[:80] for h in answer.related]}"
+    first = answer.quotes[0]
+    golds = gold if isinstance(gold, tuple) else (gold,)
+    assert any(g in first.text for g in golds), f"first quote: {first.text!r}"
+    assert first.source == source
+    assert len(first.text) <= MAX_QUOTE_CHARS
+    text = (SEEDS / source).read_bytes().decode("utf-8")
+    assert_located(first, text)
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_questions_the_documents_do_not_answer_are_refused(index, question):
+    answer = index.answer(question)
+    assert answer.refused, f"answered with {[q.text for q in answer.quotes]}"
+    assert answer.quotes == []

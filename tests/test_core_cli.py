@@ -1,0 +1,116 @@
+"""The command line through a real subprocess: the bundled model, real output, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEEDS
+
+REVENUE_FILE = "002_6d34ce2141a5a6b8.txt"
+TIMEOUT = 300
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run `python -m indexer ARGS` from cwd, with no VERBATIM_* settings leaking in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def assert_one_sentence_error(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert len(lines[0]) > 10
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["ask"], ["search"], ["eval"]])
+def test_help_of_every_command(command, tmp_path):
+    result = run(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+    assert "--index" in result.stdout or not command
+
+
+def test_ask_without_an_index_says_so_in_one_line(tmp_path):
+    result = run(
+        "ask", "What is in the documents?", "--index", str(tmp_path / "none"), cwd=tmp_path
+    )
+    assert_one_sentence_error(result)
+    assert "build" in result.stderr
+
+
+def test_build_of_a_missing_folder_says_so_in_one_line(tmp_path):
+    result = run("build", str(tmp_path / "no-docs"), "--index", str(tmp_path / "idx"), cwd=tmp_path)
+    assert_one_sentence_error(result)
+    assert "no-docs" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory) -> Path:
+    """The seeds built by `python -m indexer build` with the bundled model, once."""
+    work = tmp_path_factory.mktemp("cli")
+    result = run("build", str(SEEDS), "--index", str(work / "index"), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "3 added" in result.stdout
+    assert "Traceback" not in result.stderr
+    return work / "index"
+
+
+@pytest.mark.model
+def test_ask_quotes_the_revenue_with_file_and_line(built_index, tmp_path):
+    result = run(
+        "ask",
+        "How much money does Anthropic make a year?",
+        "--index",
+        str(built_index),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "$850" in out
+    citation = re.search(re.escape(REVENUE_FILE) + r"\D{0,12}?(\d+)(?:\s*[-–]\s*(\d+))?", out)
+    assert citation, out
+    first = int(citation.group(1))
+    last = int(citation.group(2) or first)
+    cited = (SEEDS / REVENUE_FILE).read_text(encoding="utf-8").split("\n")[first - 1 : last]
+    assert any("$850" in line for line in cited), f"lines {first}-{last} do not hold the quote"
+
+
+@pytest.mark.model
+def test_search_json_lists_k_exact_passages(built_index, tmp_path):
+    result = run(
+        "search",
+        "Anthropic annual revenue",
+        "--k",
+        "3",
+        "--json",
+        "--index",
+        str(built_index),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert len(hits) == 3
+    scores = [hit["score"] for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in hits:
+        text = (SEEDS / hit["source"]).read_text(encoding="utf-8")
+        assert text[hit["start"] : hit["end"]] == hit["text"]
+        assert hit["line_start"] == text.count("\n", 0, hit["start"]) + 1
+    assert any("$850" in hit["text"] for hit in hits)

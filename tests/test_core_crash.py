@@ -1,0 +1,166 @@
+"""A build killed part-way never harms the index in service; the next build cleans up after it."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import Settings, build_index, load_index
+
+from .conftest import ROOT
+from .fakes import FakeEmbedder
+
+QUERIES = [
+    "How many times have Meta's Llama 3 models been downloaded?",
+    "Why is recalling an AI model so disruptive?",
+    "Which policy did Anthropic trigger to block the release?",
+]
+WAIT_SECONDS = 60
+
+# Builds DOCS into INDEX with a fake embedder that says when it starts embedding. In
+# "embedding" mode each model call is slow; in "writing" mode each fsync is, which keeps the
+# new version half-written on disk long enough to be killed there.
+CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    root, docs, index, marker, mode = sys.argv[1:6]
+    sys.path.insert(0, root)
+    from indexer import Settings, build_index
+    from tests.fakes import FakeEmbedder
+
+    class SlowFake(FakeEmbedder):
+        def encode(self, texts):
+            if self.calls == 0:
+                with open(marker, "w") as handle:
+                    handle.write("embedding")
+            if mode == "embedding":
+                time.sleep(0.5)
+            return super().encode(texts)
+
+    if mode == "writing":
+        real_fsync = os.fsync
+
+        def slow_fsync(fd):
+            time.sleep(0.3)
+            real_fsync(fd)
+
+        os.fsync = slow_fsync
+    build_index(docs, index, Settings(), SlowFake())
+    print("finished", flush=True)
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    """3,000 generated files: long enough to build that a kill lands in the middle."""
+    docs = tmp_path_factory.mktemp("big") / "docs"
+    rng = random.Random(7)
+    words = ["audit", "model", "release", "policy", "revenue", "safety", "market", "review"]
+    for i in range(3000):
+        folder = docs / f"part{i // 500}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = " ".join(rng.choice(words) for _ in range(60))
+        (folder / f"note_{i:04d}.txt").write_text(
+            f"Note {i}\nGenerated note number {i} says {body}.\n", encoding="utf-8"
+        )
+    return docs
+
+
+@pytest.fixture
+def served(seeds_copy, tmp_path):
+    """A good index of the seeds, and what it answers before anything goes wrong."""
+    index_dir = tmp_path / "index"
+    build_index(seeds_copy, index_dir, Settings(), FakeEmbedder())
+    return seeds_copy, index_dir, observe(index_dir)
+
+
+def observe(index_dir: Path):
+    """Everything a user sees from the index: search hits and full answers."""
+    index = load_index(index_dir, Settings(min_answer_score=-1.0), FakeEmbedder())
+    return [(index.search(q, 5), index.answer(q)) for q in QUERIES]
+
+
+def start_child(tmp_path: Path, docs: Path, index_dir: Path, mode: str):
+    marker = tmp_path / f"{mode}.marker"
+    with open(tmp_path / f"{mode}.log", "w") as log:  # the child keeps its own copy
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(ROOT), str(docs), str(index_dir), str(marker), mode],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return child, marker
+
+
+def wait_for(condition, child, log_path: Path, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if child.poll() is not None:
+            pytest.fail(f"the build ended before {what}:\n{log_path.read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no sign of {what} after {WAIT_SECONDS} s")
+        time.sleep(0.002)
+
+
+def kill(child) -> None:
+    if child.poll() is None:
+        os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=WAIT_SECONDS)
+
+
+def leftovers(index_dir: Path) -> list[Path]:
+    return sorted(index_dir.glob(".tmp-*"))
+
+
+def versions(index_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in index_dir.glob("*/manifest.json"))
+
+
+def assert_rebuild_cleans_up(docs: Path, index_dir: Path) -> None:
+    (docs / "after-crash.txt").write_text(
+        "After the crash the wombat index was rebuilt without trouble.\n", encoding="utf-8"
+    )
+    report = build_index(docs, index_dir, Settings(), FakeEmbedder())
+    assert report.added == ["after-crash.txt"]
+    assert leftovers(index_dir) == []
+    index = load_index(index_dir, Settings(), FakeEmbedder())
+    assert index.search("wombat rebuilt", 1)[0].source == "after-crash.txt"
+
+
+def test_kill_while_embedding_keeps_the_previous_index(served, big_corpus, tmp_path):
+    docs, index_dir, before = served
+    served_versions = versions(index_dir)
+    child, marker = start_child(tmp_path, big_corpus, index_dir, "embedding")
+    try:
+        wait_for(marker.exists, child, tmp_path / "embedding.log", "embedding")
+    finally:
+        kill(child)
+    assert child.returncode == -signal.SIGKILL
+
+    assert versions(index_dir) == served_versions
+    assert observe(index_dir) == before
+    assert_rebuild_cleans_up(docs, index_dir)
+
+
+def test_kill_while_writing_the_new_version_keeps_the_previous_index(served, big_corpus, tmp_path):
+    docs, index_dir, before = served
+    served_versions = versions(index_dir)
+    child, _ = start_child(tmp_path, big_corpus, index_dir, "writing")
+    try:
+        wait_for(lambda: leftovers(index_dir), child, tmp_path / "writing.log", "a new version")
+    finally:
+        kill(child)
+    assert child.returncode == -signal.SIGKILL
+    assert leftovers(index_dir), "the kill should land while the new version is being written"
+
+    assert versions(index_dir) == served_versions
+    assert observe(index_dir) == before
+    assert_rebuild_cleans_up(docs, index_dir)
