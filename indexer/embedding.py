@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Protocol
 
 import numpy as np
@@ -42,10 +43,16 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.batch_size = batch_size
         self._model = None
+        # One call at a time: a fast tokenizer fails when threads share it.
+        self._lock = threading.RLock()
 
     @property
     def model(self):
         """Load the model once, offline; fail with one sentence if it cannot be found."""
+        with self._lock:
+            return self._load()
+
+    def _load(self):
         if self._model is None:
             # Nothing may be fetched from a hub: documents and models stay on this machine.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -73,11 +80,12 @@ class SentenceTransformerEmbedder:
         """Embed texts into unit-length float32 rows, in batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)

@@ -41,7 +41,9 @@ _MONTHS = (
 _DATE = re.compile(
     rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b(monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday|yesterday|today|tomorrow)\b|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
-    r"|\bq[1-4]\b",
+    r"|\bq[1-4]\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b|\b(noon|midnight|morning|afternoon"
+    r"|evening|night|dawn|dusk|o'clock|spring|summer|autumn|fall|winter|weekend|daily|weekly"
+    r"|after|before|during|since|until|following|ago|later|earlier)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"['’]s?$")

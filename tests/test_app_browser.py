@@ -1,0 +1,135 @@
+"""The page in a real headless Chromium: ask, read the sources, upload, rebuild, stay safe."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradio-"))
+
+import pytest  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
+TIMEOUT_MS = 120_000
+BOT = "#chat [data-testid='bot']"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():  # CI installs it (apt-get install chromium); never skip silently
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    """A fresh page on the app that records every dialog (alert, confirm) it opens."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.dialogs = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(app_server.url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> str:
+    """Type a question, press Enter, and return the text of the new answer."""
+    before = page.locator(BOT).count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length > n",
+        arg=[BOT, before],
+        timeout=TIMEOUT_MS,
+    )
+    return page.locator(BOT).last.inner_text()
+
+
+def upload_and_rebuild(page, files: list[Path]) -> str:
+    """Upload files through the page, click Rebuild index and return the report's text."""
+    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+    for f in files:
+        page.locator("#upload_status").get_by_text(f.name.replace(" ", "-")).wait_for()
+    page.locator("#rebuild").click()
+    page.locator("#report").get_by_text("Index updated").wait_for()
+    return page.locator("#report").inner_text()
+
+
+def test_question_is_quoted_cited_and_highlighted(page):
+    answer = ask(page, "How much money does Anthropic make a year?")
+    assert "$850" in answer
+    assert "[1]" in answer and "002_6d34ce2141a5a6b8.txt" in answer
+    marked = page.locator("#sources mark")
+    marked.first.wait_for()
+    assert any("$850" in text for text in marked.all_inner_texts())
+    assert "002_6d34ce2141a5a6b8.txt" in page.locator("#sources").inner_text()
+    assert "files" in page.locator("#index_info").inner_text()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert page.dialogs == []
+
+
+def test_uploaded_fact_is_answered_after_rebuild(page, tmp_path):
+    fact = tmp_path / "lighthouse log.txt"
+    fact.write_text(
+        "Lighthouse Log\n\nThe lighthouse on Skerrow Island was painted teal in 1987 "
+        "by the keeper Marta Quillan.\n",
+        encoding="utf-8",
+    )
+    report = upload_and_rebuild(page, [fact])
+    assert "lighthouse-log.txt" in report.split("Added", 1)[1].split("\n", 1)[0]
+    answer = ask(page, "What colour was the lighthouse on Skerrow Island painted?")
+    assert "teal" in answer and "lighthouse-log.txt" in answer
+    assert "teal" in " ".join(page.locator("#sources mark").all_inner_texts())
+    assert page.dialogs == []
+
+
+def test_script_in_a_document_never_runs(page, tmp_path):
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> ${alert(3)}"
+    probe = tmp_path / "ferry.txt"
+    probe.write_text(
+        "Ferry service\n\nThe annual budget of the Oskarvik ferry service is 4.2 million euros. "
+        f"A note pinned to the gate reads {payload} and nothing else.\n",
+        encoding="utf-8",
+    )
+    upload_and_rebuild(page, [probe])
+    answer = ask(page, "What is the annual budget of the Oskarvik ferry service?")
+    assert "4.2 million euros" in answer and "ferry.txt" in answer
+    sources = page.locator("#sources")
+    marked = " ".join(sources.locator("mark").all_inner_texts())
+    assert "4.2 million euros" in marked  # the quote is highlighted ...
+    assert payload in sources.inner_text()  # ... in its passage, whose markup shows as text
+    assert sources.locator("script").count() == 0 and sources.locator("img").count() == 0
+    assert page.locator("#chat img").count() == 0
+    page.wait_for_timeout(1000)  # give any injected handler time to fire
+    assert page.dialogs == []

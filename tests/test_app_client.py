@@ -1,0 +1,131 @@
+"""The app as a user runs it (`python app.py`), driven through gradio_client with the real model."""
+
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradio-"))
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from gradio_client import handle_file  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+
+pytestmark = pytest.mark.model
+
+REVENUE = "How much money does Anthropic make a year?"
+REVENUE_SOURCE = "002_6d34ce2141a5a6b8.txt"
+OFF_TOPIC = [
+    "What is the recipe for banana bread?",
+    "How do I change the oil in a motorcycle?",
+]
+
+
+def test_revenue_question_is_quoted_and_cited(app_server):
+    text, sources = app_server.client().predict(REVENUE, api_name="/ask")
+    quotes = [s for s in sources if s["kind"] == "quote"]
+    assert any("$850" in q["text"] and q["source"] == REVENUE_SOURCE for q in quotes), text
+    first = next(q for q in quotes if "$850" in q["text"])
+    assert f"[{first['n']}] {REVENUE_SOURCE}, line" in text
+    assert first["text"] in text
+    seed = (app_server.docs / REVENUE_SOURCE).read_text(encoding="utf-8")
+    assert seed[first["start"] : first["end"]] == first["text"]  # verbatim, at its offsets
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_question_is_refused(app_server, question):
+    text, sources = app_server.client().predict(question, api_name="/ask")
+    assert text.startswith("The documents do not answer this question.")
+    assert all(s["kind"] == "related" for s in sources)
+
+
+def test_empty_question_is_an_error_sentence(app_server):
+    with pytest.raises(AppError, match="The question is empty"):
+        app_server.client().predict("  ", api_name="/ask")
+
+
+def test_api_lists_stable_endpoints(app_server):
+    api = app_server.client().view_api(print_info=False, return_format="dict")
+    assert {"/ask", "/rebuild", "/upload"} <= set(api["named_endpoints"])
+
+
+def test_questions_are_answered_while_a_rebuild_runs(app_server):
+    # Enough new text that the rebuild takes seconds, so questions land while it runs.
+    lines = [
+        f"Survey note {i}: the {w} committee met on day {i} to review item {i * 7 % 97}."
+        for i, w in enumerate(["budget", "audit", "harbour", "library", "transit"] * 30)
+    ]
+    (app_server.docs / "survey-notes.txt").write_text("\n\n".join(lines), encoding="utf-8")
+    client = app_server.client()
+    rebuild = client.submit(api_name="/rebuild")
+    deadline = time.monotonic() + 30
+    while not (rebuild.status().code.name in ("PROCESSING", "PROGRESS") or rebuild.done()):
+        assert time.monotonic() < deadline, "the rebuild never started"
+        time.sleep(0.05)
+
+    def ask(_):
+        return app_server.client().predict(REVENUE, api_name="/ask")
+
+    answers, answered_during_rebuild = [], 0
+    with ThreadPoolExecutor(4) as pool:
+        while not rebuild.done():
+            batch = list(pool.map(ask, range(4)))  # four questions at once
+            if not rebuild.done():  # the whole batch started and ended while it ran
+                answered_during_rebuild += len(batch)
+            answers += batch
+    report, summary = rebuild.result(timeout=300)
+    assert answered_during_rebuild >= 4, "no question was answered while the rebuild ran"
+    for text, sources in answers:
+        assert any("$850" in s["text"] for s in sources), text
+    report = report.replace("\\", "")  # Markdown escapes
+    added = next(line for line in report.splitlines() if line.startswith("- Added"))
+    assert "survey-notes.txt" in added
+    assert "survey-notes.txt" in summary  # the new version is in service
+
+
+def _outside_files(server) -> set:
+    """Files under the test's folder that are not documents, index, log or Gradio's cache."""
+    kept = (server.docs, server.index, server.docs.parent / "gradio")
+    return {
+        p
+        for p in server.docs.parent.parent.rglob("*")
+        if p.is_file() and p != server.log and not any(k in p.parents for k in kept)
+    }
+
+
+def test_malicious_upload_names_land_inside_the_documents(app_server):
+    client = app_server.client()
+    with open("/etc/passwd", "rb") as handle:
+        passwd = handle.read()
+    before = _outside_files(app_server)
+    for name, body in [("../../evil.txt", b"Evil was here."), ("/etc/passwd", b"root::0:0")]:
+        # Raw multipart with the hostile name, as a crafted request would send it.
+        response = httpx.post(client.upload_url, files=[("files", (name, body))])
+        response.raise_for_status()
+        stored = response.json()[0]
+        status = client.predict([handle_file(stored)], api_name="/upload")
+        if name.endswith("passwd"):
+            assert "Not saved" in status and "passwd" in status  # no .txt/.md: refused
+        else:
+            assert "evil.txt saved" in status
+    assert (app_server.docs / "evil.txt").read_bytes() == b"Evil was here."
+    assert not list(app_server.docs.glob("passwd*"))
+    with open("/etc/passwd", "rb") as handle:
+        assert handle.read() == passwd
+    assert _outside_files(app_server) == before
+
+
+def test_upload_with_spaces_and_clash_through_the_client(app_server, tmp_path):
+    client = app_server.client()
+    spaced = tmp_path / "field notes.txt"
+    spaced.write_text("Field notes: the heron colony nests on the east bank.", encoding="utf-8")
+    clash = tmp_path / REVENUE_SOURCE
+    clash.write_text("A different document with the seed's name.", encoding="utf-8")
+    status = client.predict([handle_file(spaced), handle_file(clash)], api_name="/upload")
+    assert "2 of 2 saved" in status
+    assert (app_server.docs / "field-notes.txt").is_file()
+    status = status.replace("\\", "")  # Markdown escapes
+    assert "002_6d34ce2141a5a6b8-2.txt" in status and "another document" in status
+    assert "$850" in (app_server.docs / REVENUE_SOURCE).read_text(encoding="utf-8")

@@ -1,0 +1,415 @@
+"""The app's handlers, called directly as plain functions, over an index built with the fake."""
+
+import os
+import tempfile
+from types import SimpleNamespace
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradio-"))
+
+import gradio as gr  # noqa: E402
+import pytest  # noqa: E402
+
+import app  # noqa: E402
+from indexer import Settings, followups, load_index, render, uploads  # noqa: E402  # noqa: E402
+from indexer.answers import Answer, Quote  # noqa: E402
+from indexer.search import Hit  # noqa: E402
+
+SEED = "002_6d34ce2141a5a6b8.txt"
+PROBE = (
+    "The harbour clock of Veldmark was repaired by Ilse Brandt "
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> ${alert(3)} {{x}} in spring."
+)
+
+
+@pytest.fixture
+def verbatim(seeds_copy, tmp_path, fake_embedder) -> app.Verbatim:
+    """An app over a copy of the seeds; the threshold is 0 so the fake never refuses."""
+    settings = Settings(min_answer_score=0.0)
+    state = app.Verbatim(seeds_copy, tmp_path / "index", settings, fake_embedder)
+    state.build()
+    return state
+
+
+def _text(message) -> str:
+    return followups._message_text(message)
+
+
+# -- answers and citations --------------------------------------------------------------------
+
+
+def test_chat_answer_has_markers_and_citations(verbatim):
+    history, box, sources = verbatim.respond("Anthropic annualized revenue estimated", [])
+    assert box == ""  # the question box is cleared for the next question
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    reply = _text(history[-1])
+    assert "“" in reply and "\\[1\\]" in reply  # the marker, escaped so Markdown shows "[1]"
+    assert "\\[1\\] " in reply.split("<sub>", 1)[1]  # the citation under the quotes
+    assert "line" in reply
+    assert "<mark>" in sources
+
+
+def test_api_answer_text_and_sources_are_exact(verbatim):
+    text, sources = verbatim.ask("Anthropic annualized revenue estimated")
+    assert sources and all(s["kind"] == "quote" for s in sources)
+    for n, source in enumerate(sources, 1):
+        assert f"[{n}]" in text
+        assert f"[{n}] {source['citation']}" in text
+        keys = {"text", "source", "start", "end", "line_start", "line_end", "heading", "score"}
+        assert keys <= source.keys()
+        file_text = (verbatim.docs_dir / source["source"]).read_text(encoding="utf-8")
+        assert file_text[source["start"] : source["end"]] == source["text"]
+        assert f"“{source['text'].strip()}”" in text
+
+
+def test_refusal_is_plain_statement_with_related_passages():
+    hit = _hit("a.txt", "Nothing about bread here.", 0)
+    answer = Answer("How to bake bread?", refused=True, related=[hit])
+    text = render.answer_text(answer)
+    assert text.startswith("The documents do not answer this question.")
+    assert "Possibly related" in text and "a.txt, line 1" in text
+    markdown = render.answer_markdown(answer)
+    assert "do not answer" in markdown and "Possibly related" in markdown
+    assert render.sources_records(answer)[0]["kind"] == "related"
+    assert "<mark>" not in render.sources_html(answer)  # nothing was quoted
+
+
+def test_empty_question_warns_and_changes_nothing(verbatim):
+    history = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+    with pytest.warns(UserWarning, match="empty"):
+        new_history, box, _ = verbatim.respond("   ", history)
+    assert new_history == history and box == "   "
+    with pytest.raises(gr.Error, match="empty"):
+        verbatim.ask("")
+
+
+def test_missing_index_is_a_sentence_not_a_traceback(seeds_copy, tmp_path, fake_embedder):
+    state = app.Verbatim(seeds_copy, tmp_path / "nothing", Settings(), fake_embedder)
+    assert "No index yet" in state.index_summary()
+    with pytest.warns(UserWarning, match="No index"):
+        history, _, _ = state.respond("Anthropic revenue", [])
+    assert history == []
+    with pytest.raises(gr.Error, match="No index"):
+        state.ask("Anthropic revenue")
+
+
+# -- escaping ---------------------------------------------------------------------------------
+
+
+def _hit(source: str, text: str, start: int, heading: str | None = None) -> Hit:
+    return Hit(source, start, start + len(text), 1, 1 + text.count("\n"), text, 0.5, heading)
+
+
+def test_sources_html_escapes_document_text_and_marks_the_quote():
+    passage = "Intro <b>bold</b>. " + PROBE + " Outro."
+    hit = _hit("x<img src=y onerror=alert(9)>.txt", passage, 100, heading="<i>h</i>")
+    begin = 100 + passage.index("The harbour")
+    quote = Quote(PROBE, hit.source, begin, begin + len(PROBE), 1, 1, hit.heading, 0.9, hit)
+    answer = Answer("q", refused=False, quotes=[quote], related=[hit])
+    rendered = render.sources_html(answer)
+    for raw in ("<script", "<img", "<b>bold", "<i>", "onerror=alert(9)>", "${", "{{"):
+        assert raw not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "&lt;img src=x onerror=alert(2)&gt;" in rendered
+    marked = rendered.split("<mark>", 1)[1].split("</mark>", 1)[0]
+    assert marked.startswith("The harbour clock") and marked.endswith("in spring.")
+    assert "Intro &lt;b&gt;bold&lt;/b&gt;. " in rendered.split("<mark>", 1)[0]
+    chat = render.answer_markdown(answer)
+    assert "<script" not in chat and "<img" not in chat and "$" not in chat.replace("\\$", "")
+
+
+def test_table_row_is_shown_under_its_escaped_header():
+    row = "| Revenue | $850M |"
+    hit = Hit("t.md", 40, 40 + len(row), 3, 3, row, 0.5, "Money", position=1)
+    quote = Quote(row, "t.md", 40, 40 + len(row), 3, 3, "Money", 0.8, hit)
+    answer = Answer("q", refused=False, quotes=[quote])
+    index = SimpleNamespace(
+        passages=[
+            SimpleNamespace(kind="text", prefix=""),
+            SimpleNamespace(kind="table-row", prefix="Money\n| Metric <b>x</b> | Value |"),
+        ]
+    )
+    headers = render.table_headers(index, answer)
+    assert headers == {1: "| Metric <b>x</b> | Value |"}
+    rendered = render.sources_html(answer, headers)
+    assert "| Metric &lt;b&gt;x&lt;/b&gt; | Value |" in rendered and "<b>x" not in rendered
+    assert rendered.index("Metric") < rendered.index("<mark>| Revenue | &#36;850M |</mark>")
+
+
+def test_escaped_document_round_trip_through_the_index(verbatim):
+    (verbatim.docs_dir / "probe.txt").write_text(PROBE + "\n", encoding="utf-8")
+    verbatim.build()
+    text, sources = verbatim.ask("harbour clock Veldmark repaired Ilse Brandt")
+    assert sources[0]["source"] == "probe.txt" and "<script>" in sources[0]["text"]
+    _, _, rendered = verbatim.respond("harbour clock Veldmark repaired Ilse Brandt", [])
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "<mark>" in rendered and "&lt;script&gt;" in rendered
+
+
+# -- uploads ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        ("../../evil.txt", "evil.txt"),
+        ("/etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows.md", "windows.md"),
+        ("my notes (final).txt", "my-notes-final.txt"),
+        (".hidden.txt", "hidden.txt"),
+        ("...txt", "document.txt"),
+        ("Report.TXT", "Report.txt"),
+        ("ünïcode näme.md", "ünïcode-näme.md"),
+        ("a\x00b\nc.txt", "abc.txt"),
+    ],
+)
+def test_upload_names_are_cleaned(name, clean):
+    assert uploads.clean_upload_name(name) == clean
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "payload.exe", "archive.txt.zip", "noext"])
+def test_unsupported_uploads_are_rejected(name):
+    with pytest.raises(uploads.UploadRejected, match=r"\.txt or \.md"):
+        uploads.clean_upload_name(name)
+
+
+def test_uploads_land_inside_the_documents_folder(tmp_path):
+    docs = tmp_path / "deep" / "docs"
+    docs.mkdir(parents=True)
+    source = tmp_path / "incoming.txt"
+    source.write_text("hello", encoding="utf-8")
+    names = ["../../evil.txt", "/etc/passwd.txt", "my notes.txt", "..", "../../../../tmp/x.md"]
+    for name in names:
+        try:
+            saved = uploads.save_upload(docs, source, name)
+        except uploads.UploadRejected:
+            continue
+        assert saved.path.resolve().parent == docs.resolve()
+    assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "deep" / "evil.txt").exists()
+    saved = ["evil.txt", "my-notes.txt", "passwd.txt", "x.md"]
+    assert sorted(p.name for p in docs.iterdir()) == saved
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        ["incoming.txt", *saved]
+    )
+
+
+def test_upload_never_overwrites_a_different_document(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("original", encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text("different", encoding="utf-8")
+    first = uploads.save_upload(docs, new, "notes.txt")
+    assert first.path.name == "notes-2.txt" and first.renamed
+    assert "notes-2.txt" in first.message and "another document" in first.message
+    assert (docs / "notes.txt").read_text(encoding="utf-8") == "original"
+    again = uploads.save_upload(docs, new, "notes.txt")  # same content again: no third copy
+    assert again.path.name == "notes-2.txt" and not again.renamed
+    other = tmp_path / "other.txt"
+    other.write_text("third", encoding="utf-8")
+    assert uploads.save_upload(docs, other, "notes.txt").path.name == "notes-3.txt"
+    assert sorted(p.name for p in docs.iterdir()) == ["notes-2.txt", "notes-3.txt", "notes.txt"]
+
+
+def test_upload_does_not_follow_a_link_planted_in_the_documents(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    (docs / "trap.txt").symlink_to(outside)
+    source = tmp_path / "in.txt"
+    source.write_text("overwrite?", encoding="utf-8")
+    saved = uploads.save_upload(docs, source, "trap.txt")
+    assert saved.path.name == "trap-2.txt"
+    assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+def test_upload_handler_reports_and_warns(verbatim, tmp_path):
+    incoming = tmp_path / "incoming" / "sub"
+    incoming.mkdir(parents=True)
+    good = incoming / "fresh notes.txt"
+    good.write_text("A fresh document.", encoding="utf-8")
+    bad = incoming / "tool.exe"
+    bad.write_bytes(b"MZ")
+    clash = incoming / SEED
+    clash.write_text("Not the seed.", encoding="utf-8")
+    with pytest.warns(UserWarning, match="tool.exe"):
+        status = verbatim.upload([str(good), str(bad), str(clash)])
+    assert "2 of 3 saved" in status and "Not saved" in status
+    assert (verbatim.docs_dir / "fresh-notes.txt").is_file()
+    assert (verbatim.docs_dir / SEED.replace(".txt", "-2.txt")).read_text() == "Not the seed."
+    assert not (verbatim.docs_dir / "tool.exe").exists()
+    with pytest.warns(UserWarning, match="No file"):
+        verbatim.upload([])
+
+
+# -- rebuild and the index panel ----------------------------------------------------------------
+
+
+class RecordingProgress:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, value, desc=None, **_):
+        self.calls.append((value, desc))
+
+
+def test_rebuild_reports_and_swaps_the_index(verbatim, tmp_path):
+    before = verbatim.index
+    assert "3 files" in verbatim.index_summary()
+    new = tmp_path / "zeppelin.txt"
+    new.write_text("The zeppelin hangar at Kestrow holds nine airships.", encoding="utf-8")
+    verbatim.upload([str(new)])
+    (verbatim.docs_dir / "004_0496f1b9ade24f07.txt").unlink()
+    (verbatim.docs_dir / "empty.md").write_text("", encoding="utf-8")
+    progress = RecordingProgress()
+    report, summary = verbatim.rebuild(progress=progress)
+    assert "Added (1): zeppelin.txt" in report
+    assert "Removed (1): 004\\_0496f1b9ade24f07.txt" in report
+    assert "Unchanged (2)" in report and "Changed (0)" in report
+    assert "Skipped (1): empty.md (" in report
+    assert "3 files" in summary and "Skipped: empty.md" in summary
+    assert any(desc and "Embedding" in desc for _, desc in progress.calls)
+    assert verbatim.index is not before  # the new version took over ...
+    assert before.answer("Anthropic revenue").question  # ... and the old one still answers
+    _, sources = verbatim.ask("zeppelin hangar Kestrow airships")
+    assert sources[0]["source"] == "zeppelin.txt"
+
+
+def test_rebuild_failure_is_one_sentence(tmp_path, fake_embedder):
+    state = app.Verbatim(tmp_path / "missing", tmp_path / "index", Settings(), fake_embedder)
+    with pytest.raises(gr.Error, match="does not exist"):
+        state.rebuild(progress=RecordingProgress())
+
+
+# -- follow-up questions ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        ("How much money does Anthropic make a year?", "and Google?",
+         "How much money does Google make a year?"),
+        ("How much money does Anthropic make a year?", "What about Google DeepMind?",
+         "How much money does Google DeepMind make a year?"),
+        ("What is Anthropic's annual revenue?", "and OpenAI?", "What is OpenAI's annual revenue?"),
+        ("Why did Anthropic pause the tool?", "When did they decide it?",
+         "Why did Anthropic pause the tool? When did they decide it"),
+        ("Why did Anthropic pause the tool?", "and the costs?",
+         "Why did Anthropic pause the tool? the costs"),
+        ("Why did Anthropic pause the tool?", "Why?", "Why did Anthropic pause the tool? Why"),
+        ("Why did Anthropic pause the tool?", "What is a jailbreak in AI models?",
+         "What is a jailbreak in AI models?"),
+        ("Why did Anthropic pause the tool?",
+         "What is the scaling policy and why does it matter to regulators?",
+         "What is the scaling policy and why does it matter to regulators?"),
+        ("", "and Google?", "and Google?"),
+    ],
+)  # fmt: skip
+def test_follow_up_is_read_with_the_previous_question(previous, question, expected):
+    assert followups.contextual_question(question, previous) == expected
+
+
+def test_follow_ups_chain_through_the_history():
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "What does Anthropic earn?"}]},
+        {"role": "assistant", "content": "…"},
+        {"role": "user", "content": "and Google?"},
+        {"role": "assistant", "content": "…"},
+    ]
+    questions = followups.user_questions(history)
+    assert questions == ["What does Anthropic earn?", "and Google?"]
+    assert followups.resolved_previous(questions) == "What does Google earn?"
+    assert followups.contextual_question("and OpenAI?", followups.resolved_previous(questions)) == (
+        "What does OpenAI earn?"
+    )
+
+
+def test_chat_follow_up_says_how_it_was_read(verbatim):
+    history, _, _ = verbatim.respond("What is Anthropic's annualized revenue?", [])
+    history, _, _ = verbatim.respond("and OpenAI?", history)
+    assert len(history) == 4
+    assert "Read as a follow-up: What is OpenAI's annualized revenue?" in _text(history[-1])
+    assert _text(history[-2]) == "and OpenAI?"  # the chat shows what the user typed
+
+
+# -- starting it ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False),
+     ("192.168.1.5", False), ("example.org", False)],
+)  # fmt: skip
+def test_is_loopback(host, loopback):
+    assert app.is_loopback(host) is loopback
+
+
+def test_open_host_without_auth_warns(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VERBATIM_AUTH", raising=False)
+    code = app.main(["--docs", str(tmp_path / "none"), "--index", str(tmp_path / "i"),
+                     "--host", "0.0.0.0"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "warning: listening on 0.0.0.0 without a password" in err
+    assert "error: The documents folder" in err and "Traceback" not in err
+
+
+def test_auth_from_environment_silences_the_warning(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VERBATIM_AUTH", "reader:s3cret")
+    code = app.main(["--docs", str(tmp_path / "none"), "--index", str(tmp_path / "i"),
+                     "--host", "0.0.0.0"])  # fmt: skip
+    assert code == 1 and "without a password" not in capsys.readouterr().err
+
+
+def test_half_given_auth_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        app.main(["--auth-user", "reader"])
+    assert "go together" in capsys.readouterr().err
+
+
+def test_page_has_stable_ids_and_api_names(seeds_copy, tmp_path, fake_embedder):
+    demo = app.create_app(seeds_copy, tmp_path / "index", Settings(), fake_embedder)
+    config = demo.get_config_file()
+    ids = {c["props"].get("elem_id") for c in config["components"]}
+    assert {"chat", "question", "sources", "upload", "rebuild", "report"} <= ids
+    events = {fn.api_name: fn for fn in demo.fns.values()}
+    assert {"ask", "rebuild", "upload"} <= events.keys()
+    assert events["rebuild"].concurrency_limit == 1
+    assert events["ask"].concurrency_limit > 1
+    assert isinstance(app.demo, gr.Blocks)  # the module-level page, built without a model
+
+
+def test_examples_are_offered_beside_the_seeds(seeds_copy, tmp_path, fake_embedder):
+    with_seeds = app.create_app(seeds_copy, tmp_path / "i", Settings(), fake_embedder)
+    other = tmp_path / "other"
+    other.mkdir()
+    without = app.create_app(other, tmp_path / "j", Settings(), fake_embedder)
+
+    def example_texts(demo):
+        config = demo.get_config_file()
+        return str([c["props"].get("samples") for c in config["components"]])
+
+    assert "How much money does Anthropic make a year?" in example_texts(with_seeds)
+    assert "How much money does Anthropic make a year?" not in example_texts(without)
+
+
+def test_startup_builds_then_serves(monkeypatch, seeds_copy, tmp_path, fake_embedder):
+    """main() builds a missing index before launching, on loopback with the given port."""
+    launched = {}
+
+    def fake_launch(self, **kwargs):
+        launched.update(kwargs)
+
+    monkeypatch.setattr(gr.Blocks, "launch", fake_launch)
+    original = app.Verbatim.__init__
+
+    def with_fake(self, docs_dir, index_dir, settings=None, embedder=None):
+        original(self, docs_dir, index_dir, settings, fake_embedder)
+
+    monkeypatch.setattr(app.Verbatim, "__init__", with_fake)
+    code = app.main(["--docs", str(seeds_copy), "--index", str(tmp_path / "idx"), "--port", "0"])
+    assert code == 0
+    assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 0
+    assert launched["auth"] is None
+    assert load_index(tmp_path / "idx", Settings(), fake_embedder).manifest["counts"]["files"] == 3
