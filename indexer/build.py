@@ -79,6 +79,10 @@ def build_index(
             )
         _classify(documents, previous.get("files", {}), report)
         blocks = _blocks(documents, previous, settings, embedder, report, progress)
+        if not any(block.passages for block in blocks):
+            raise DocumentsFolderError(
+                f"The files in {docs_dir}/ hold no passages to index; the index was left as it was."
+            )
         stored = _merge(blocks)
         report.passages = len(stored.passages)
         same = previous.get("passages") == stored.passages
@@ -203,6 +207,10 @@ def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: Bui
             passage = block.passages[i]
             if (start, end) != (passage.start, passage.end):
                 texts.append(passage.text[start - passage.start : end - passage.start])
+    if not texts:  # nothing new to embed: do not even load the model
+        for block in blocks:
+            block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
+        return
     vectors = _embed(texts, embedder, progress)
     report.embedded = len(texts)
     used = 0
@@ -221,8 +229,6 @@ def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: Bui
 
 
 def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
     chunks = []
     for start in range(0, len(texts), EMBED_CHUNK):
         chunks.append(embedder.encode(texts[start : start + EMBED_CHUNK]))
@@ -239,11 +245,13 @@ def _merge(blocks: list[Block]) -> store.Stored:
         shifted[:, 0] += offset
         units.append(shifted)
         offset += len(block.passages)
+    # Blocks without passages carry no vectors (their width is unknown when nothing was embedded).
+    filled = [b for b in blocks if len(b.passages)]
     return store.Stored(
         passages,
-        np.concatenate([np.asarray(b.vectors, np.float32) for b in blocks]),
+        np.concatenate([np.asarray(b.vectors, np.float32) for b in filled]),
         np.concatenate(units),
-        np.concatenate([np.asarray(b.unit_vectors, np.float32) for b in blocks]),
+        np.concatenate([np.asarray(b.unit_vectors, np.float32) for b in filled]),
     )
 
 
