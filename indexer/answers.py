@@ -11,10 +11,9 @@ import numpy as np
 from .keywords import tokenize
 from .passages import LineIndex
 from .questions import analyse
+from .scoring import default_scorer, is_question, unit_features
 from .search import Hit, Index
 
-# Weights of the sentence score: meaning, shared rare words, and the passage's own rank.
-W_DENSE, W_KEYWORDS, W_PASSAGE = 0.55, 0.35, 0.10
 RELATED_SHOWN = 3
 CANDIDATE_SENTENCES = 10  # best sentences of the whole index whose passages are also read
 SECOND_QUOTE_MARGIN = 0.05  # a further quote must score this close to the best one
@@ -45,6 +44,7 @@ class Answer:
     refused: bool
     quotes: list[Quote] = field(default_factory=list)
     related: list[Hit] = field(default_factory=list)
+    score: float = 0.0  # the best candidate's probability of answering, refused or not
 
     def citation(self, quote: Quote) -> str:
         """Return 'file, lines a-b, under "heading"' for a quote."""
@@ -70,19 +70,12 @@ def format_citation(source: str, line_start: int, line_end: int, heading: str | 
 
 def answer_question(index: Index, question: str) -> Answer:
     """Quote the best-supported sentences for question, or refuse when support is weak."""
-    question = index.check_query(question)
-    query_vector = index.encode_query(question)
-    hits = index.search(question, k=index.settings.top_k, query_vector=query_vector)
-    needs = analyse(question)
-    if _mentions_unknown_name(index, needs):
-        return Answer(question, refused=True, related=hits[:RELATED_SHOWN])
-    units = _candidates(index, hits, query_vector)
-    scores = _score(index, question, query_vector, units)
-    allowed = _answers_the_need(index, units, needs, question)
-    scores = np.where(allowed, scores, -np.inf)
+    candidates = gather_candidates(index, question)
+    hits, units, scores = candidates.hits, candidates.units, candidates.scores
     order = np.argsort(-scores, kind="stable")
     if not units or scores[order[0]] < index.settings.min_answer_score:
-        return Answer(question, refused=True, related=hits[:RELATED_SHOWN])
+        best = float(scores[order[0]]) if units and np.isfinite(scores[order[0]]) else 0.0
+        return Answer(question.strip(), refused=True, related=hits[:RELATED_SHOWN], score=best)
     quotes, cited = [], set()
     for i in order:
         close_enough = scores[i] >= scores[order[0]] - SECOND_QUOTE_MARGIN
@@ -91,7 +84,36 @@ def answer_question(index: Index, question: str) -> Answer:
         if units[i].hit.position not in cited:
             cited.add(units[i].hit.position)
             quotes.append(_quote(_extend(units, i), float(scores[i])))
-    return Answer(question, refused=False, quotes=quotes, related=hits)
+    return Answer(
+        question.strip(), refused=False, quotes=quotes, related=hits, score=float(scores[order[0]])
+    )
+
+
+@dataclass
+class Candidates:
+    """The passages found for a question, their quotable units, features and scores."""
+
+    hits: list[Hit]
+    units: list[_Unit]
+    features: np.ndarray
+    allowed: np.ndarray  # units that could answer: not questions, of the asked kind
+    scores: np.ndarray  # probability of answering; -inf where not allowed
+
+
+def gather_candidates(index: Index, question: str) -> Candidates:
+    """Find the candidate units for a question and score them with the shipped scorer."""
+    question = index.check_query(question)
+    query_vector = index.encode_query(question)
+    hits = index.search(question, k=index.settings.top_k, query_vector=query_vector)
+    needs = analyse(question)
+    # A question naming something the documents never mention has no candidates.
+    unknown = _mentions_unknown_name(index, needs)
+    units = [] if unknown else _candidates(index, hits, query_vector)
+    features = unit_features(index, question, query_vector, units)
+    allowed = _answers_the_need(index, units, needs, question)
+    scores = default_scorer().probability(features) if units else np.zeros(0)
+    scores = np.where(allowed, scores, -np.inf)
+    return Candidates(hits, units, features, allowed, scores)
 
 
 def _candidates(index: Index, hits: list[Hit], query_vector: np.ndarray) -> list[_Unit]:
@@ -118,28 +140,6 @@ def _units(index: Index, hit: Hit, rank: int) -> list[_Unit]:
     return units
 
 
-def _score(index: Index, question: str, query_vector: np.ndarray, units: list[_Unit]) -> np.ndarray:
-    """Score each unit by meaning, by shared rare words and by its passage's match."""
-    if not units:
-        return np.zeros(0)
-    dense = np.asarray(index.unit_vectors[[u.row for u in units]]) @ query_vector
-    query_terms = set(tokenize([question])[0])
-    weights = {t: index.keywords.idf(t) for t in query_terms}
-    total = sum(weights.values()) or 1.0
-    contexts = [index.passages[u.hit.position].prefix + "\n" + u.text for u in units]
-    overlap = np.array(
-        [sum(weights[t] for t in set(ts) & query_terms) / total for ts in tokenize(contexts)]
-    )
-    # A sentence that asks the question is not its answer; the sentence after it may be.
-    for i, unit in enumerate(units[:-1]):
-        follower = units[i + 1]
-        if _is_question(unit.text) and follower.hit is unit.hit and not _is_question(follower.text):
-            dense[i + 1] = max(dense[i + 1], (dense[i] + dense[i + 1]) / 2)
-            overlap[i + 1] = max(overlap[i + 1], (overlap[i] + overlap[i + 1]) / 2)
-    passage = np.array([u.hit.dense_score for u in units])
-    return W_DENSE * dense + W_KEYWORDS * overlap + W_PASSAGE * passage
-
-
 def _answers_the_need(index: Index, units: list[_Unit], needs, question: str) -> np.ndarray:
     """Mark the units that could answer: not questions, of the asked kind, naming what is asked."""
     # Names asked about, and the thing counted, must stand in the passage or its headings.
@@ -150,7 +150,7 @@ def _answers_the_need(index: Index, units: list[_Unit], needs, question: str) ->
         passage = index.passages[unit.hit.position]
         context = set(tokenize([passage.prefix + "\n" + passage.text])[0])
         ok = (
-            not _is_question(unit.text)
+            not is_question(unit.text)
             and needs.satisfied_by(unit.text, question)
             and all(_mentioned(term, context) for terms in required for term in terms)
             and (not tables or passage.kind == "table-row")
@@ -180,10 +180,6 @@ def _mentioned(term: str, context: set[str]) -> bool:
         and len(os.path.commonprefix([term, other])) >= max(4, min(len(term), len(other)) - 2)
         for other in context
     )
-
-
-def _is_question(text: str) -> bool:
-    return text.rstrip().endswith("?")
 
 
 def _extend(units: list[_Unit], i: int) -> _Unit:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 ENV_PREFIX = "VERBATIM_"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def _fitted_threshold() -> float:
+    """Return the refusal threshold fitted with the shipped scorer."""
+    scorer = Path(__file__).with_name("scorer.json")
+    return float(json.loads(scorer.read_text(encoding="utf-8"))["threshold"])
 
 
 def _setting(default, help_text: str):
@@ -36,7 +44,9 @@ class Settings:
     top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.")
     max_quotes: int = _setting(3, "Most quotes an answer shows.")
     min_answer_score: float = _setting(
-        0.3, "Answers whose best sentence scores below this are refused as not in the documents."
+        _fitted_threshold(),
+        "Refuse when the best sentence's probability of answering is below this "
+        "(default: the threshold fitted with indexer/scorer.json).",
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.")
 
