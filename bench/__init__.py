@@ -1,0 +1,1 @@
+"""Quality benchmarks for verbatim: run `python bench/quality.py` from the checkout."""

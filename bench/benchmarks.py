@@ -1,0 +1,274 @@
+"""Run each benchmark: build its index, then score BM25, dense and the product on it."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bench import metrics as m
+from bench.corpora import Corpus, Question, write_docs
+from bench.rankers import Baselines
+
+DEPTH = 10  # passages read for recall@1/5/10
+DOC_DEPTH = 1000  # passages read to rank documents for recall@100
+SENTENCE_METHODS = ("bm25", "dense", "fusion")  # keys of Baselines.best_sentences
+RAW_SCORE = -1e9  # a threshold nothing falls below: refused answers then show their score
+
+
+class Progress:
+    """Print a stage's progress to stderr about every tenth of the way."""
+
+    def __init__(self, name: str):
+        self.name, self.stage, self.next = name, None, 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.stage, self.next = stage, 0
+        if done >= self.next or done == total:
+            print(f"[{self.name}] {stage}: {done}/{total}", file=sys.stderr, flush=True)
+            self.next = done + max(1, total // 10)
+
+
+@dataclass
+class Bench:
+    """One benchmark's loaded index and what it takes to load it again with other settings."""
+
+    name: str
+    index: object
+    index_dir: Path
+    settings: object
+    embedder: object
+    progress: Progress
+
+    def raw_index(self):
+        """Load the same index with a threshold that never refuses on score."""
+        from indexer import load_index
+
+        raw = replace(self.settings, min_answer_score=RAW_SCORE)
+        return load_index(self.index_dir, raw, self.embedder)
+
+
+def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=None) -> tuple:
+    """Write the corpus (if given), build or update its index, load it; return (bench, info)."""
+    from indexer import build_index, load_index
+
+    progress = Progress(name)
+    written = write_docs(docs, files) if files is not None else 0
+    report = build_index(docs, index_dir, settings, embedder, progress=progress)
+    print(f"[{name}] {report.summary()}", file=sys.stderr, flush=True)
+    index = load_index(index_dir, settings, embedder)
+    info = {
+        "docs": str(docs),
+        "index": str(index_dir),
+        "files": len(index.manifest["files"]),
+        "files_written": written,
+        "skipped": [s.path for s in report.skipped],
+        "passages": len(index.passages),
+        "units": len(index.units),
+        "embedded": report.embedded,
+        "build_seconds": round(report.seconds, 1),
+    }
+    return Bench(name, index, index_dir, settings, embedder, progress), info
+
+
+def run_squad(bench: Bench, corpus: Corpus) -> dict:
+    """Passage recall, quote@1, refusals and the refusal trade-off on SQuAD v2.0."""
+    rows = _collect(bench, corpus.questions, Baselines(bench.index))
+    answerable = [r for r in rows if r["question"].answerable]
+    recall = {}
+    for method in ("bm25", "dense", "product"):
+        ranks = [m.first_rank(r["passages"][method], r["question"].gold) for r in answerable]
+        recall[method] = {
+            f"R@{k}": m.share(r is not None and r <= k for r in ranks) for k in (1, 5, 10)
+        }
+    tables = {
+        "Passage recall (answerable questions)": recall,
+        "Quotes": _quote_table(rows, m.quote_holds_gold),
+        "Refusal trade-off": _tradeoff(bench, rows),
+    }
+    return {
+        "questions": _counts(rows),
+        "tables": tables,
+        "per_question": _records(rows, m.quote_holds_gold),
+    }
+
+
+def run_wikiqa(bench: Bench, corpus: Corpus) -> dict:
+    """quote@1 (half overlap with a labelled sentence) and refusals on WikiQA dev."""
+    rows = _collect(bench, corpus.questions, Baselines(bench.index))
+    tables = {
+        "Quotes": _quote_table(rows, m.overlaps_half),
+        "Refusal trade-off": _tradeoff(bench, rows),
+    }
+    return {
+        "questions": _counts(rows),
+        "tables": tables,
+        "per_question": _records(rows, m.overlaps_half),
+    }
+
+
+def run_scifact(bench: Bench, corpus: Corpus) -> dict:
+    """nDCG@10 and recall@100 of documents ranked by their best passage (BEIR conventions)."""
+    index, base = bench.index, Baselines(bench.index, sentences=False)
+    terms, vectors = _queries(bench, corpus.questions)
+    ranked = {"bm25": [], "dense": [], "product": []}
+    for number, question in enumerate(corpus.questions):
+        sources = [index.passages[i].source for i in base.bm25_passages(terms[number], len(index))]
+        ranked["bm25"].append(m.first_per_document(sources))
+        dense, _ = base.dense_passages(vectors[number], DOC_DEPTH)
+        ranked["dense"].append(m.first_per_document([index.passages[i].source for i in dense]))
+        hits = index.search(question.text, k=DOC_DEPTH, query_vector=vectors[number])
+        ranked["product"].append(m.first_per_document([h.source for h in hits]))
+        bench.progress("Ranking documents", number + 1, len(corpus.questions))
+    table = {}
+    for method, docs in ranked.items():
+        pairs = list(zip(docs, corpus.questions, strict=True))
+        table[method] = {
+            "nDCG@10": m.share(m.ndcg_at(d, q.relevant, 10) for d, q in pairs),
+            "recall@100": m.share(m.recall_at(d, q.relevant, 100) for d, q in pairs),
+        }
+    return {"questions": {"judged": len(corpus.questions)}, "tables": {"Documents": table}}
+
+
+def run_seeds(bench: Bench, questions_file: Path, limit: int | None) -> dict:
+    """The project's own evaluation (indexer.evaluate) on the seed documents."""
+    from indexer.evaluate import evaluate, read_questions
+
+    questions = sample(read_questions(questions_file), limit)
+    result = evaluate(bench.index, questions)
+    table = {name: {"value": value} for name, value in result["metrics"].items()}
+    return {"questions": {"all": len(questions)}, "tables": {"indexer.evaluate": table}}
+
+
+def sample(items: list, limit: int | None) -> list:
+    """Return at most limit items spread evenly over the list (all when limit is None)."""
+    if limit is None or limit >= len(items):
+        return list(items)
+    return [items[i * len(items) // limit] for i in range(limit)]
+
+
+def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]:
+    """Tokenize and embed all questions at once, as Index.search would one by one."""
+    from indexer.keywords import tokenize
+
+    texts = [q.text.strip() for q in questions]
+    vectors = []
+    for start in range(0, len(texts), 256):
+        vectors.append(bench.embedder.encode(texts[start : start + 256]))
+        bench.progress("Embedding questions", min(start + 256, len(texts)), len(texts))
+    return tokenize(texts), np.concatenate(vectors)
+
+
+def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[dict]:
+    """Run every method on every question and keep the spans each one returned."""
+    index, rows = bench.index, []
+    terms, vectors = _queries(bench, questions)
+    for number, question in enumerate(questions):
+        words, vector = terms[number], vectors[number]
+        dense, cosines = base.dense_passages(vector, DEPTH)
+        hits = index.search(question.text, k=DEPTH, query_vector=vector)
+        best = base.best_sentences(words, vector)
+        answer = index.answer(question.text)
+        first = None if answer.refused else answer.quotes[0]
+        rows.append(
+            {
+                "question": question,
+                "passages": {
+                    "bm25": [base.passage_span(i) for i in base.bm25_passages(words, DEPTH)],
+                    "dense": [base.passage_span(i) for i in dense],
+                    "product": [(h.source, h.start, h.end) for h in hits],
+                },
+                "sentences": {k: None if u is None else base.unit_span(u) for k, u in best.items()},
+                "top_cosine": cosines[0],
+                "quote": None if first is None else (first.source, first.start, first.end),
+                "score": None if first is None else first.score,
+            }
+        )
+        bench.progress("Answering", number + 1, len(questions))
+    _raw_scores(bench, rows)
+    return rows
+
+
+def _raw_scores(bench: Bench, rows: list[dict]) -> None:
+    """Give refused answers the best score they had, by asking again with no threshold."""
+    refused = [r for r in rows if r["quote"] is None]
+    raw = bench.raw_index() if refused else None
+    for number, row in enumerate(refused):
+        answer = raw.answer(row["question"].text)
+        # Still refused with no threshold: no sentence was allowed, or a name is unknown.
+        row["score"] = -np.inf if answer.refused else answer.quotes[0].score
+        bench.progress("Scoring refusals", number + 1, len(refused))
+    threshold = bench.settings.min_answer_score
+    odd = sum(1 for r in refused if r["score"] >= threshold)
+    if odd:
+        print(f"[{bench.name}] {odd} refusals scored above the threshold", file=sys.stderr)
+
+
+def _quote_table(rows: list[dict], correct) -> dict:
+    """quote@1, quote length and refusals for the single-sentence baselines and the product."""
+    answerable = [r for r in rows if r["question"].answerable]
+    unanswerable = [r for r in rows if not r["question"].answerable]
+    table = {}
+    picks = {f"best sentence: {k}": (lambda r, k=k: r["sentences"][k]) for k in SENTENCE_METHODS}
+    picks["product: answer"] = lambda r: r["quote"]
+    for method, pick in picks.items():
+        table[method] = {
+            "quote@1": m.share(
+                pick(r) is not None and correct(pick(r), r["question"].gold) for r in answerable
+            ),
+            "mean quote chars": m.share(pick(r)[2] - pick(r)[1] for r in answerable if pick(r)),
+            "false refusals": m.share(pick(r) is None for r in answerable),
+            "refusals (unanswerable)": m.share(pick(r) is None for r in unanswerable),
+        }
+    return table
+
+
+def _tradeoff(bench: Bench, rows: list[dict]) -> dict:
+    """Refusal curves: the product's best sentence score, and the top passage cosine alone."""
+    threshold = bench.settings.min_answer_score
+    table = {
+        f"product score @ its threshold {threshold:g}": {
+            "threshold": threshold,
+            "false refusals": m.share(
+                r["score"] < threshold for r in rows if r["question"].answerable
+            ),
+            "refusals (unanswerable)": m.share(
+                r["score"] < threshold for r in rows if not r["question"].answerable
+            ),
+        }
+    }
+    for label, key in (("product score", "score"), ("top dense cosine", "top_cosine")):
+        good = [r[key] for r in rows if r["question"].answerable]
+        bad = [r[key] for r in rows if not r["question"].answerable]
+        for point in m.refusal_curve(good, bad) if good and bad else []:
+            target = point.pop("target")
+            table[f"{label} @ false refusals {target:.2f}"] = point
+    return table
+
+
+def _records(rows: list[dict], correct) -> list[dict]:
+    """One compact record per question, to study failures without running again."""
+    records = []
+    for row in rows:
+        question, quote = row["question"], row["quote"]
+        records.append(
+            {
+                "id": question.id,
+                "answerable": question.answerable,
+                "passage_rank": m.first_rank(row["passages"]["product"], question.gold),
+                "refused": quote is None,
+                "quote_correct": quote is not None and correct(quote, question.gold),
+                "quote": quote,
+                "score": row["score"],
+                "top_cosine": row["top_cosine"],
+            }
+        )
+    return records
+
+
+def _counts(rows: list[dict]) -> dict:
+    answerable = sum(1 for r in rows if r["question"].answerable)
+    return {"all": len(rows), "answerable": answerable, "unanswerable": len(rows) - answerable}

@@ -1,0 +1,139 @@
+"""Turn the shared benchmark sets into folders of plain-text files and located gold answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Question:
+    """A benchmark question: gold spans (file, start, end) or graded relevant files."""
+
+    id: str
+    text: str
+    gold: tuple[tuple[str, int, int], ...] = ()
+    relevant: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the documents hold an answer."""
+        return bool(self.gold or self.relevant)
+
+
+@dataclass
+class Corpus:
+    """A benchmark's documents (file name -> text) and its questions."""
+
+    name: str
+    files: dict[str, str]
+    questions: list[Question]
+    renamed: dict[str, str] = field(default_factory=dict)  # file name -> original title
+
+
+def squad(shared: Path) -> Corpus:
+    """SQuAD v2.0 dev: one file per article, its paragraphs joined by a blank line."""
+    data = json.loads((shared / "squad-v2-dev" / "dev-v2.0.json").read_text(encoding="utf-8"))
+    files, questions, renamed, checks = {}, [], {}, []
+    for article in data["data"]:
+        name = _file_name(article["title"])
+        if name in files:
+            raise ValueError(f"Two SQuAD articles map to the file name {name}")
+        if name != article["title"] + ".txt":
+            renamed[name] = article["title"]
+        offset, texts = 0, []
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                gold = []
+                for answer in [] if qa.get("is_impossible") else qa["answers"]:
+                    start = offset + answer["answer_start"]
+                    gold.append((name, start, start + len(answer["text"])))
+                    checks.append((gold[-1], answer["text"]))
+                questions.append(Question(qa["id"], qa["question"], tuple(dict.fromkeys(gold))))
+            texts.append(paragraph["context"])
+            offset += len(paragraph["context"]) + 2
+        files[name] = "\n\n".join(texts)
+    for (name, start, end), text in checks:
+        if files[name][start:end] != text:
+            raise ValueError(f"A SQuAD answer is not at its offset in {name}: {text!r}")
+    return Corpus("squad", files, questions, renamed)
+
+
+def scifact(shared: Path) -> Corpus:
+    """BEIR SciFact: one file per abstract, the title on the first line; judged dev claims."""
+    folder = shared / "scifact"
+    files = {}
+    for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        files[f"{doc['_id']}.txt"] = f"{doc['title']}\n{doc['text']}"
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    with open(folder / "qrels-dev.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            qrels[row["query-id"]][f"{row['corpus-id']}.txt"] = int(row["score"])
+    questions = []
+    for line in (folder / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        query = json.loads(line)
+        if qrels.get(query["_id"]):  # BEIR scores only judged queries
+            questions.append(Question(query["_id"], query["text"], relevant=qrels[query["_id"]]))
+    return Corpus("scifact", files, questions)
+
+
+def wikiqa(shared: Path, split: str = "dev") -> Corpus:
+    """WikiQA: one file per document, its sentences in order joined by single spaces."""
+    with open(shared / "wikiqa" / f"WikiQA-{split}.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    sentences: dict[str, dict[int, str]] = defaultdict(dict)
+    for row in rows:
+        sentences[row["DocumentID"]][int(row["SentenceID"].rsplit("-", 1)[1])] = row["Sentence"]
+    files, spans = {}, {}
+    for doc, by_number in sentences.items():
+        name, offset, texts = f"{doc}.txt", 0, []
+        for number in sorted(by_number):
+            text = by_number[number]
+            spans[f"{doc}-{number}"] = (name, offset, offset + len(text))
+            texts.append(text)
+            offset += len(text) + 1
+        files[name] = " ".join(texts)
+    gold: dict[str, list] = defaultdict(list)
+    asked: dict[str, str] = {}
+    for row in rows:
+        asked[row["QuestionID"]] = row["Question"]
+        if row["Label"] == "1":
+            gold[row["QuestionID"]].append(spans[row["SentenceID"]])
+    questions = [Question(qid, text, tuple(gold[qid])) for qid, text in asked.items()]
+    _check_spans(files, questions)
+    return Corpus("wikiqa" if split == "dev" else f"wikiqa-{split}", files, questions)
+
+
+def write_docs(folder: Path, files: dict[str, str]) -> int:
+    """Write files into folder, skipping identical ones and removing strays; return writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for name, text in files.items():
+        path = folder / name
+        data = text.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            written += 1
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in files:
+            path.unlink()
+    return written
+
+
+def _file_name(title: str) -> str:
+    """Return title + '.txt', with characters unsafe in file names replaced only if present."""
+    safe = re.sub(r"[^\w.,()'&+-]", "_", title).lstrip(".")
+    return (safe or "untitled") + ".txt"
+
+
+def _check_spans(files: dict[str, str], questions: list[Question]) -> None:
+    """Fail unless every gold span lies inside its file (offsets were computed, not searched)."""
+    for question in questions:
+        for name, start, end in question.gold:
+            if not 0 <= start < end <= len(files[name]):
+                raise ValueError(f"Gold span of {question.id} lies outside {name}")

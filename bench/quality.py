@@ -1,0 +1,159 @@
+"""Measure retrieval and answer quality on public benchmarks: BM25, dense and the product.
+
+Usage: python bench/quality.py [--only squad,scifact,wikiqa,seeds] [--limit N] [--work DIR]
+                               [--json OUT] [--shared DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if not __package__:  # run as a file, Python put bench/ first on the path: put the checkout there
+    sys.path[0] = str(REPO)
+
+from bench import benchmarks, corpora  # noqa: E402
+
+BENCHMARKS = ("squad", "scifact", "wikiqa", "seeds")
+LOADERS = {"squad": corpora.squad, "scifact": corpora.scifact, "wikiqa": corpora.wikiqa}
+RUNNERS = {
+    "squad": benchmarks.run_squad,
+    "scifact": benchmarks.run_scifact,
+    "wikiqa": benchmarks.run_wikiqa,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen benchmarks, print a markdown table per result, write all of it as JSON."""
+    args = _parser().parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        print(f"error: unknown benchmark {', '.join(unknown)}; choose from {BENCHMARKS}.")
+        return 2
+    from indexer import Settings
+    from indexer.embedding import SentenceTransformerEmbedder
+
+    began = time.perf_counter()
+    settings = Settings.from_env()
+    embedder = SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    results = {
+        "command": "python bench/quality.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "limit": args.limit,
+        "settings": dataclasses.asdict(settings),
+        "benchmarks": {},
+        "total_seconds": 0.0,
+    }
+    for name in chosen:
+        started = time.perf_counter()
+        result = _run(name, args, settings, embedder)
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        results["benchmarks"][name] = result
+        print(_render(name, result), flush=True)
+        results["total_seconds"] = round(time.perf_counter() - began, 1)
+        _write(args.json, results)  # after each benchmark, so a failure later loses nothing
+    print(f"Total time: {results['total_seconds']:.0f} s")
+    print(f"Wrote {args.json}")
+    return 0
+
+
+def _write(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_finite(results), indent=1) + "\n", encoding="utf-8")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmarks")
+    parser.add_argument(
+        "--limit", type=int, help="at most N questions per benchmark, evenly spread"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("/tmp/verbatim-bench"),
+        help="where documents and indexes are kept between runs",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "bench" / "results" / "quality.json",
+        help="where the results are written",
+    )
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared" / "bench",
+        help="folder holding the benchmark data sets",
+    )
+    return parser
+
+
+def _run(name: str, args, settings, embedder) -> dict:
+    """Prepare a benchmark's documents and index, then score it."""
+    folder = args.work / name
+    if name == "seeds":
+        bench, info = benchmarks.prepare(name, REPO / "seeds", folder / "index", settings, embedder)
+        questions = args.shared.parent / "qa" / "seeds-dev.jsonl"
+        result = benchmarks.run_seeds(bench, questions, args.limit)
+    else:
+        corpus = LOADERS[name](args.shared)
+        bench, info = benchmarks.prepare(
+            name, folder / "docs", folder / "index", settings, embedder, corpus.files
+        )
+        info["renamed"] = corpus.renamed
+        corpus.questions = benchmarks.sample(corpus.questions, args.limit)
+        result = RUNNERS[name](bench, corpus)
+    return {"corpus": info, **result}
+
+
+def _render(name: str, result: dict) -> str:
+    """Return a benchmark's tables as markdown: one row per method, one column per metric."""
+    info = result["corpus"]
+    counts = ", ".join(f"{v} {k}" for k, v in result["questions"].items())
+    lines = [
+        f"## {name}",
+        "",
+        f"{info['files']} files, {info['passages']} passages, {info['units']} sentences; "
+        f"questions: {counts}; build {info['build_seconds']} s, total {result['seconds']} s",
+    ]
+    for title, table in result["tables"].items():
+        columns = list(dict.fromkeys(c for row in table.values() for c in row))
+        first = "metric" if columns == ["value"] else "method"
+        lines += ["", f"### {title}", "", f"| {first} | " + " | ".join(columns) + " |"]
+        lines.append("|---" + "|---:" * len(columns) + "|")
+        for method, row in table.items():
+            cells = [_cell(row.get(c)) for c in columns]
+            lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
+    return str(value)
+
+
+def _finite(value):
+    """Replace infinities (a score that always refuses) by None so the JSON stays standard."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Fit the sentence scorer and its refusal threshold on WikiQA train; write indexer/scorer.json.
+
+    python scripts/train_scorer.py [--shared ../shared/bench] [--work /tmp/verbatim-train]
+
+WikiQA train is not tested on by any benchmark here (bench/quality.py uses WikiQA dev). Every
+question's candidates come from the product's own pipeline over all training documents; a
+candidate is positive when it overlaps a sentence labelled 1 by at least half of the longer.
+The threshold maximises balanced accuracy of refusing questions whose document holds no answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpora import wikiqa, write_docs  # noqa: E402
+from indexer import build_index, load_index  # noqa: E402
+from indexer.answers import gather_candidates  # noqa: E402
+from indexer.scoring import FEATURES, SCORER_FILE, Scorer  # noqa: E402
+
+
+def overlaps(unit, gold: tuple) -> bool:
+    """Whether a unit covers a gold sentence by at least half of the longer of the two."""
+    for name, start, end in gold:
+        shared = min(unit.end, end) - max(unit.start, start)
+        if unit.hit.source == name and shared >= 0.5 * max(unit.end - unit.start, end - start):
+            return True
+    return False
+
+
+def collect(index, questions) -> tuple[np.ndarray, np.ndarray, list[tuple[bool, np.ndarray]]]:
+    """Return unit features and labels, and per question (answerable, its units' features)."""
+    rows, labels, per_question = [], [], []
+    for number, question in enumerate(questions, 1):
+        found = gather_candidates(index, question.text)
+        allowed = [i for i, ok in enumerate(found.allowed) if ok]
+        features = found.features[allowed]
+        rows.append(features)
+        labels.extend(overlaps(found.units[i], question.gold) for i in allowed)
+        per_question.append((question.answerable, features))
+        if number % 200 == 0:
+            print(f"  {number}/{len(questions)} questions", file=sys.stderr)
+    return np.concatenate(rows), np.array(labels, dtype=bool), per_question
+
+
+def fit(features: np.ndarray, labels: np.ndarray):
+    """Fit an L2-regularised logistic regression (scikit-learn)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit(features, labels)
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def choose_threshold(scorer: Scorer, per_question) -> tuple[float, list[dict]]:
+    """Pick the threshold with the best balanced accuracy; return it and the trade-off table."""
+    best = np.array([scorer.probability(f).max() if len(f) else 0.0 for _, f in per_question])
+    answerable = np.array([a for a, _ in per_question])
+    table, chosen, chosen_score = [], 0.5, -1.0
+    for threshold in np.unique(np.round(best, 3)):
+        refused = best < threshold
+        recall = refused[~answerable].mean()  # unanswerable questions refused
+        false_refusal = refused[answerable].mean()
+        precision = (~answerable[refused]).mean() if refused.any() else 1.0
+        balanced = (recall + 1 - false_refusal) / 2
+        table.append(
+            {
+                "threshold": float(threshold),
+                "refusal_recall": float(recall),
+                "refusal_precision": float(precision),
+                "false_refusal": float(false_refusal),
+            }
+        )
+        if balanced > chosen_score:
+            chosen, chosen_score = float(threshold), balanced
+    return chosen, table
+
+
+def main() -> int:
+    """Build the WikiQA train index, collect candidates, fit, write the scorer."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-train"))
+    parser.add_argument("--out", type=Path, default=SCORER_FILE)
+    args = parser.parse_args()
+    corpus = wikiqa(args.shared, split="train")
+    docs, index_dir = args.work / "docs", args.work / "index"
+    write_docs(docs, corpus.files)
+    print(build_index(docs, index_dir).summary(), file=sys.stderr)
+    index = load_index(index_dir)
+    features, labels, per_question = collect(index, corpus.questions)
+    weights, bias = fit(features, labels)
+    scorer = Scorer(weights, bias, 0.5)
+    threshold, table = choose_threshold(scorer, per_question)
+    scorer = Scorer(weights, bias, threshold)
+    answerable = sum(a for a, _ in per_question)
+    args.out.write_text(
+        scorer.to_json(
+            trained_on=f"WikiQA train: {len(per_question)} questions ({answerable} answerable), "
+            f"{len(labels)} candidate sentences ({int(labels.sum())} positive)",
+            threshold_rule="best balanced accuracy of refusing unanswerable training questions",
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"weights: {dict(zip(FEATURES, np.round(weights, 3), strict=True))}, bias {bias:.3f}")
+    print(f"threshold {threshold:.3f}; refusal trade-off on WikiQA train:")
+    print("| threshold | refusal recall | refusal precision | false refusals |")
+    print("|---|---|---|---|")
+    step = max(1, len(table) // 12)
+    for row in table[::step]:
+        print(
+            f"| {row['threshold']:.3f} | {row['refusal_recall']:.3f} | "
+            f"{row['refusal_precision']:.3f} | {row['false_refusal']:.3f} |"
+        )
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
