@@ -145,14 +145,20 @@ def _answers_the_need(index: Index, units: list[_Unit], needs, question: str) ->
     # Names asked about, and the thing counted, must stand in the passage or its headings.
     required = [tokenize([n])[0] for n in needs.names] + tokenize([needs.counted])
     tables = needs.table and any(index.passages[u.hit.position].kind == "table-row" for u in units)
+    contexts: dict[int, set[str]] = {}  # each passage's words, read once for all its units
     allowed = []
     for unit in units:
         passage = index.passages[unit.hit.position]
-        context = set(tokenize([passage.prefix + "\n" + passage.text])[0])
+        if required and unit.hit.position not in contexts:
+            contexts[unit.hit.position] = set(tokenize([passage.embedding_text()])[0])
         ok = (
             not is_question(unit.text)
             and needs.satisfied_by(unit.text, question)
-            and all(_mentioned(term, context) for terms in required for term in terms)
+            and all(
+                _mentioned(term, contexts[unit.hit.position])
+                for terms in required
+                for term in terms
+            )
             and (not tables or passage.kind == "table-row")
         )
         allowed.append(ok)

@@ -74,7 +74,12 @@ def unit_features(index, question: str, query_vector: np.ndarray, units) -> np.n
 
     passages = [index.passages[u.hit.position] for u in units]
     overlap = share([p.prefix + "\n" + u.text for p, u in zip(passages, units, strict=True)])
-    passage_overlap = share([p.embedding_text() for p in passages])
+    # Each passage is read once, however many of its sentences are candidates.
+    positions = list(dict.fromkeys(u.hit.position for u in units))
+    by_position = dict(
+        zip(positions, share([index.passages[i].embedding_text() for i in positions]), strict=True)
+    )
+    passage_overlap = np.array([by_position[u.hit.position] for u in units])
     # A sentence that asks the question is not its answer; the sentence after it may be.
     for i, unit in enumerate(units[:-1]):
         follower = units[i + 1]
