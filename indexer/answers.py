@@ -34,6 +34,9 @@ class Quote:
     heading: str | None
     score: float
     passage: Hit
+    page: int | None = None  # the PDF page, else None
+    section: str | None = None  # the heading the quote sits under, else None
+    copies: tuple[str, ...] = ()  # other files with identical content
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Answer:
 
     def citation(self, quote: Quote) -> str:
         """Return 'file, lines a-b, under "heading"' for a quote."""
-        return format_citation(quote.source, quote.line_start, quote.line_end, quote.heading)
+        return format_citation(quote)
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,14 @@ class _Unit:
     text: str
 
 
-def format_citation(source: str, line_start: int, line_end: int, heading: str | None) -> str:
-    """Return a citation a reader can follow: file, line range and heading."""
-    lines = f"line {line_start}" if line_start == line_end else f"lines {line_start}-{line_end}"
-    under = f' — "{heading}"' if heading else ""
-    return f"{source}, {lines}{under}"
+def format_citation(place) -> str:
+    """Return a citation a reader can follow for a Hit or Quote: file, page, lines, heading."""
+    first, last = place.line_start, place.line_end
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    page = f"p. {place.page}, " if place.page else ""
+    under = f' — "{place.section}"' if place.section else ""
+    copies = f" (also {', '.join(place.copies)})" if place.copies else ""
+    return f"{place.source}{copies}, {page}{lines}{under}"
 
 
 def answer_question(index: Index, question: str) -> Answer:
@@ -215,4 +221,7 @@ def _quote(unit: _Unit, score: float) -> Quote:
         heading=unit.hit.heading,
         score=score,
         passage=unit.hit,
+        page=unit.hit.page,
+        section=unit.hit.section,
+        copies=unit.hit.copies,
     )

@@ -14,7 +14,7 @@ from .documents import Document, Skipped, find_files, read_document
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import DocumentsFolderError, IndexerError
 from .keywords import KeywordIndex
-from .passages import Passage, split_passages
+from .passages import Passage, split_document
 from .settings import Settings
 
 Progress = Callable[[str, int, int], None]
@@ -39,6 +39,8 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
     skipped: list[Skipped] = field(default_factory=list)
     passages: int = 0
     embedded: int = 0
@@ -49,7 +51,8 @@ class BuildReport:
         """Return the one-line summary people read after a build."""
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
-            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; "
+            f"{len(self.renamed)} renamed, {len(self.unchanged)} unchanged, "
+            f"{len(self.duplicates)} duplicates, {len(self.skipped)} skipped; "
             f"{self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s"
         )
 
@@ -75,9 +78,10 @@ def build_index(
         documents = _read_all(docs_dir, settings, report, progress)
         if not documents:
             raise DocumentsFolderError(
-                f"No readable .txt or .md files in {docs_dir}/; the index was left as it was."
+                f"No readable documents in {docs_dir}/; the index was left as it was."
             )
         _classify(documents, previous.get("files", {}), report)
+        originals = {copy: original for copy, original in report.duplicates}
         blocks = _blocks(documents, previous, settings, embedder, report, progress)
         if not any(block.passages for block in blocks):
             raise DocumentsFolderError(
@@ -86,7 +90,8 @@ def build_index(
         stored = _merge(blocks)
         report.passages = len(stored.passages)
         same = previous.get("passages") == stored.passages
-        if same and not report.embedded and not report.removed:
+        moved = report.removed or report.renamed or report.duplicates
+        if same and not report.embedded and not moved:
             report.seconds = time.perf_counter() - began
             return report  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
@@ -100,8 +105,11 @@ def build_index(
                 doc.path: {
                     "sha256": doc.sha256,
                     "encoding": doc.encoding,
+                    "format": doc.format,
+                    "pages": len(doc.pages) or None,
                     "passages": len(block.passages),
                     "units": len(block.units),
+                    "same_as": originals.get(doc.path),
                 }
                 for doc, block in zip(documents, blocks, strict=True)
             },
@@ -113,7 +121,8 @@ def build_index(
             },
             "build_seconds": round(time.perf_counter() - began, 3),
         }
-        store.write_version(index_dir, manifest, stored, keywords)
+        texts = {doc.sha256: doc.text for doc in documents if doc.path not in originals}
+        store.write_version(index_dir, manifest, stored, keywords, texts)
         store.remove_stale(index_dir)
     report.seconds = time.perf_counter() - began
     return report
@@ -135,6 +144,8 @@ def _reusable(index_dir: Path, model: str, settings: Settings, report: BuildRepo
         p_count, u_count = info["passages"], info["units"]
         units = np.array(stored.units[u_start : u_start + u_count])
         units[:, 0] -= p_start
+        if info.get("same_as"):
+            continue  # a copy holds no passages of its own; its original's block is kept
         by_hash.setdefault(
             info["sha256"],
             Block(
@@ -163,33 +174,46 @@ def _read_all(docs_dir: Path, settings: Settings, report: BuildReport, progress)
 
 
 def _classify(documents: list[Document], old_files: dict, report: BuildReport) -> None:
-    for doc in documents:
-        old = old_files.get(doc.path)
-        if old is None:
-            report.added.append(doc.path)
-        elif old["sha256"] != doc.sha256:
-            report.changed.append(doc.path)
-        else:
-            report.unchanged.append(doc.path)
+    """Sort files into added, changed, renamed, unchanged, removed; name identical copies."""
     present = {doc.path for doc in documents}
-    report.removed = sorted(path for path in old_files if path not in present)
+    gone = {path: info["sha256"] for path, info in old_files.items() if path not in present}
+    gone_by_hash: dict[str, list[str]] = {}
+    for path, digest in sorted(gone.items()):
+        gone_by_hash.setdefault(digest, []).append(path)
+    first_with: dict[str, str] = {}
+    for doc in documents:
+        if doc.sha256 in first_with:
+            report.duplicates.append((doc.path, first_with[doc.sha256]))
+        else:
+            first_with[doc.sha256] = doc.path
+        old = old_files.get(doc.path)
+        if old is not None:
+            kind = report.unchanged if old["sha256"] == doc.sha256 else report.changed
+            kind.append(doc.path)
+        elif gone_by_hash.get(doc.sha256):
+            report.renamed.append((gone_by_hash[doc.sha256].pop(0), doc.path))
+        else:
+            report.added.append(doc.path)
+    report.removed = sorted(path for paths in gone_by_hash.values() for path in paths)
 
 
 def _blocks(documents, previous, settings, embedder, report, progress) -> list[Block]:
-    """Reuse the blocks of known content; split and embed the rest."""
+    """Reuse the blocks of known content; split and embed the rest, each content once."""
     by_hash = previous.get("by_hash", {})
+    copies = {copy for copy, _ in report.duplicates}
     blocks: list[Block] = []
     fresh: list[Block] = []
     for doc in documents:
-        if doc.sha256 in by_hash:
+        if doc.path in copies:  # cited through its original, embedded once
+            blocks.append(Block([], None, np.zeros((0, 3), dtype=np.int64), None))
+        elif doc.sha256 in by_hash:
             old = by_hash[doc.sha256]
             # Same content, maybe another name: keep the vectors, cite the current path.
             passages = [replace(p, source=doc.path) for p in old.passages]
             blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))
         else:
-            passages = split_passages(
-                doc.path, doc.text, settings.passage_max_chars, settings.passage_min_chars
-            )
+            limits = settings.passage_max_chars, settings.passage_min_chars
+            passages = split_document(doc.path, doc.text, doc.pages, *limits)
             units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
             block = Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
             blocks.append(block)

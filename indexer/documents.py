@@ -8,7 +8,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+from .formats import (
+    ExtractionError,
+    extract_docx,
+    extract_html,
+    extract_pdf,
+    looks_like_html,
+    sniff,
+)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
+_BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx"}
 
 # A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8
 # decoding is corrupt UTF-8, and decoding it as a legacy code page would only make mojibake.
@@ -32,9 +42,11 @@ class Document:
     """A decoded document; `path` is relative to the documents folder, with '/' separators."""
 
     path: str
-    text: str
+    text: str  # the text passages quote: the file's own text, or what was extracted from it
     sha256: str
     encoding: str
+    format: str = "text"  # "text", "markdown", "pdf", "docx" or "html"
+    pages: tuple[int, ...] = ()  # start offset of each PDF page in text
 
 
 @dataclass(frozen=True)
@@ -79,13 +91,35 @@ def read_document(docs_dir: Path, path: Path, max_bytes: int) -> Document | Skip
         data = path.read_bytes()
     except OSError as error:
         return Skipped(name, f"cannot be read: {error.strerror or error}")
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        document = _decode_document(name, path.suffix.lower(), data, digest)
+    except ExtractionError as error:
+        return Skipped(name, str(error))
+    if isinstance(document, Document) and not document.text.strip():
+        return Skipped(name, "empty: no text to index")
+    return document
+
+
+def _decode_document(name: str, suffix: str, data: bytes, digest: str) -> Document | Skipped:
+    """Choose the format by content first, then by name, and extract the text."""
+    content = sniff(data)
+    if content == "pdf":
+        extracted = extract_pdf(data)
+        return Document(name, extracted.text, digest, "binary", "pdf", extracted.pages)
+    if content == "docx":
+        return Document(name, extract_docx(data).text, digest, "binary", "docx")
+    if content == "zip":
+        return Skipped(name, "a zip archive, not a document")
     decoded = decode_bytes(data)
     if isinstance(decoded, str):
-        return Skipped(name, decoded)
+        expected = _BINARY_FORMATS.get(suffix)
+        return Skipped(name, f"not a {expected} file: {decoded}" if expected else decoded)
     text, encoding = decoded
-    if not text.strip():
-        return Skipped(name, "empty: no text to index")
-    return Document(name, text, hashlib.sha256(data).hexdigest(), encoding)
+    if suffix in (".html", ".htm") or looks_like_html(text):
+        return Document(name, extract_html(text).text, digest, encoding, "html")
+    markdown = suffix in (".md", ".markdown")
+    return Document(name, text, digest, encoding, "markdown" if markdown else "text")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str] | str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from .sentences import _LINE_BREAK, _LIST_ITEM, _TERMINAL, sentence_spans
 
@@ -33,6 +33,12 @@ class Passage:
     prefix: str  # title, heading and table header: embedded with the text, never quoted
     text: str
     body_start: int  # where the text after the passage's own heading lines begins
+    page: int | None = None  # the PDF page (1-based) the passage stands on
+
+    @property
+    def section(self) -> str | None:
+        """Return the heading the passage sits under, if any."""
+        return self.heading
 
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
@@ -52,6 +58,31 @@ class Passage:
     def to_record(self) -> dict:
         """Return a JSON-ready record of this passage."""
         return asdict(self)
+
+
+def split_document(
+    source: str, text: str, pages: tuple[int, ...], max_chars: int, min_chars: int
+) -> list[Passage]:
+    """Split a document; a paged one (PDF) page by page, so no passage spans two pages."""
+    if not pages:
+        return split_passages(source, text, max_chars, min_chars)
+    lines_index = LineIndex(text)
+    passages = []
+    ends = [*pages[1:], len(text)]
+    for number, (start, end) in enumerate(zip(pages, ends, strict=True), 1):
+        for p in split_passages(source, text[start:end], max_chars, min_chars):
+            passages.append(
+                replace(
+                    p,
+                    start=p.start + start,
+                    end=p.end + start,
+                    body_start=p.body_start + start,
+                    line_start=lines_index.line_of(p.start + start),
+                    line_end=lines_index.line_of(p.end + start - 1),
+                    page=number,
+                )
+            )
+    return passages
 
 
 class LineIndex:

@@ -16,7 +16,7 @@ def answer_text(answer) -> str:
         lines = [REFUSAL]
         if answer.related:
             lines += ["", "Possibly related:"]
-            lines += [f"- {_hit_citation(hit)}" for hit in answer.related]
+            lines += [f"- {format_citation(hit)}" for hit in answer.related]
         return "\n".join(lines)
     quotes = [f"“{quote.text.strip()}” [{n}]" for n, quote in enumerate(answer.quotes, 1)]
     citations = [f"[{n}] {answer.citation(quote)}" for n, quote in enumerate(answer.quotes, 1)]
@@ -31,7 +31,7 @@ def answer_markdown(answer) -> str:
             parts.append("Possibly related passages:")
             parts.append(
                 "\n".join(
-                    f"- {escape_markdown(_hit_citation(hit))}: "
+                    f"- {escape_markdown(format_citation(hit))}: "
                     f"“{escape_markdown(_shorten(hit.text, 160))}”"
                     for hit in answer.related
                 )
@@ -85,10 +85,12 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
         else f"lines {hit.line_start}–{hit.line_end}"
     )
     heading = f" · “{escape_html(hit.heading)}”" if hit.heading else ""
+    page = f"p. {hit.page} · " if hit.page else ""
+    copies = f" (also {escape_html(', '.join(hit.copies))})" if hit.copies else ""
     head = (
         f'<div class="source-head"><b>{escape_html(label)}</b> '
-        f'<span class="source-file">{escape_html(hit.source)}</span> · {lines}{heading}'
-        f" · {score}</div>"
+        f'<span class="source-file">{escape_html(hit.source)}</span>{copies} · '
+        f"{page}{lines}{heading} · {score}</div>"
     )
     header = headers.get(hit.position)
     context = (
@@ -175,13 +177,12 @@ def _record(n: int, kind: str, item, text: str, score: float) -> dict:
         "line_start": item.line_start,
         "line_end": item.line_end,
         "heading": item.heading,
+        "page": item.page,
+        "section": item.section,
+        "copies": list(item.copies),
         "score": round(float(score), 4),
-        "citation": format_citation(item.source, item.line_start, item.line_end, item.heading),
+        "citation": format_citation(item),
     }
-
-
-def _hit_citation(hit) -> str:
-    return format_citation(hit.source, hit.line_start, hit.line_end, hit.heading)
 
 
 def _shorten(text: str, limit: int) -> str:

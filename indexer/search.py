@@ -33,6 +33,9 @@ class Hit:
     dense_score: float = 0.0
     keyword_score: float = 0.0
     position: int = -1  # the passage's row in the index
+    page: int | None = None  # the PDF page, else None
+    section: str | None = None  # the heading the passage sits under, else None
+    copies: tuple[str, ...] = ()  # other files with identical content, cited alongside
 
 
 def load_index(
@@ -67,6 +70,7 @@ class Index:
         self.keywords: KeywordIndex = keywords
         self.embedder = embedder
         self.settings = settings
+        self.copies = copies_by_source(manifest.get("files", {}))
         # Each passage's units are contiguous: unit rows units_from[p] .. units_from[p + 1].
         self.units_from = np.searchsorted(self.units[:, 0], np.arange(len(self.passages) + 1))
         self.faiss_passages = faiss.IndexFlatIP(self.vectors.shape[1])
@@ -155,10 +159,26 @@ class Index:
             dense_score=dense_score,
             keyword_score=float(keyword_all[i]),
             position=i,
+            page=passage.page,
+            section=passage.section,
+            copies=self.copies.get(passage.source, ()),
         )
+
+    def document_text(self, source: str) -> str:
+        """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""
+        return store.read_text(self.folder, self.manifest["files"][source]["sha256"])
 
     def answer(self, query: str):
         """Quote the sentences that answer query, or refuse if the documents do not."""
         from .answers import answer_question
 
         return answer_question(self, query)
+
+
+def copies_by_source(files: dict) -> dict[str, tuple[str, ...]]:
+    """Map each file that others duplicate to the names of its identical copies."""
+    copies: dict[str, list[str]] = {}
+    for path, info in files.items():
+        if info.get("same_as"):
+            copies.setdefault(info["same_as"], []).append(path)
+    return {source: tuple(names) for source, names in copies.items()}

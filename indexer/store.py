@@ -17,7 +17,7 @@ import numpy as np
 from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
 from .passages import Passage
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
@@ -25,6 +25,7 @@ PASSAGES = "passages.jsonl"
 UNITS = "units.npy"
 UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
+TEXTS = "texts"  # each file's indexed text, named by the sha256 of the file's bytes
 
 
 @contextlib.contextmanager
@@ -101,10 +102,23 @@ def read_version(folder: Path) -> Stored:
     )
 
 
-def write_version(index_dir: Path, manifest: dict, stored: Stored, keywords) -> Path:
+def read_text(folder: Path, sha256: str) -> str:
+    """Return the indexed text of the file with this content hash."""
+    with open(folder / TEXTS / f"{sha256}.txt", encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def write_version(
+    index_dir: Path, manifest: dict, stored: Stored, keywords, texts: dict[str, str]
+) -> Path:
     """Write a complete new version beside the old one, then point the index at it."""
     staging = index_dir / f".tmp-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
+    (staging / TEXTS).mkdir()
+    for sha256, text in texts.items():
+        # newline="" keeps the text's own line breaks, so offsets stay exact.
+        with open(staging / TEXTS / f"{sha256}.txt", "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
     with open(staging / PASSAGES, "w", encoding="utf-8") as handle:
         for passage in stored.passages:
             handle.write(json.dumps(passage.to_record(), ensure_ascii=False) + "\n")

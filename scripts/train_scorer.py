@@ -1,6 +1,7 @@
 """Fit the sentence scorer and its refusal threshold on WikiQA train; write indexer/scorer.json.
 
     python scripts/train_scorer.py [--shared ../shared/bench] [--work /tmp/verbatim-train]
+    python scripts/train_scorer.py --threshold-only   # keep the shipped weights, fit the threshold
 
 WikiQA train is not tested on by any benchmark here (bench/quality.py uses WikiQA dev). Every
 question's candidates come from the product's own pipeline over all training documents; a
@@ -11,6 +12,7 @@ The threshold maximises balanced accuracy of refusing questions whose document h
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -22,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpora import wikiqa, write_docs  # noqa: E402
 from indexer import build_index, load_index  # noqa: E402
 from indexer.answers import gather_candidates  # noqa: E402
-from indexer.scoring import FEATURES, SCORER_FILE, Scorer  # noqa: E402
+from indexer.scoring import FEATURES, SCORER_FILE, Scorer, default_scorer  # noqa: E402
 
 
 def overlaps(unit, gold: tuple) -> bool:
@@ -88,6 +90,11 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-train"))
     parser.add_argument("--out", type=Path, default=SCORER_FILE)
+    parser.add_argument(
+        "--threshold-only",
+        action="store_true",
+        help="keep the weights in the shipped scorer and fit only the refusal threshold",
+    )
     args = parser.parse_args()
     corpus = wikiqa(args.shared, split="train")
     docs, index_dir = args.work / "docs", args.work / "index"
@@ -95,13 +102,20 @@ def main() -> int:
     print(build_index(docs, index_dir).summary(), file=sys.stderr)
     index = load_index(index_dir)
     features, labels, per_question = collect(index, corpus.questions)
-    weights, bias = fit(features, labels)
+    if args.threshold_only:
+        shipped = default_scorer()
+        weights, bias = shipped.weights, shipped.bias
+        origin = json.loads(SCORER_FILE.read_text(encoding="utf-8"))["weights_from"]
+    else:
+        weights, bias = fit(features, labels)
+        origin = "logistic regression on the candidates below"
     scorer = Scorer(weights, bias, 0.5)
     threshold, table = choose_threshold(scorer, per_question)
     scorer = Scorer(weights, bias, threshold)
     answerable = sum(a for a, _ in per_question)
     args.out.write_text(
         scorer.to_json(
+            weights_from=origin,
             trained_on=f"WikiQA train: {len(per_question)} questions ({answerable} answerable), "
             f"{len(labels)} candidate sentences ({int(labels.sum())} positive)",
             threshold_rule="best balanced accuracy of refusing unanswerable training questions",

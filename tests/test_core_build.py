@@ -160,8 +160,8 @@ def test_renamed_file_is_not_embedded_again_and_cites_its_new_name(built, settin
 
     assert fake.texts == []
     assert report.embedded == 0
-    assert report.added == [new]
-    assert report.removed == [old]
+    assert report.renamed == [(old, new)]
+    assert report.added == [] and report.removed == []
     index = load_index(index_dir, settings, FakeEmbedder())
     assert old not in {p.source for p in index.passages}
     hit = index.search("Llama 3 downloaded 350 million times", 1)[0]
@@ -169,7 +169,7 @@ def test_renamed_file_is_not_embedded_again_and_cites_its_new_name(built, settin
     assert docs_text(docs, new)[hit.start : hit.end] == hit.text
 
 
-def test_copied_file_is_served_under_both_names_without_embedding(built, settings, docs_text):
+def test_copied_file_is_cited_under_both_names_without_embedding(built, settings, docs_text):
     docs, index_dir = built
     original = "003_6e8c9ce309fc04e5.txt"
     shutil.copy(docs / original, docs / "copy.txt")
@@ -177,11 +177,17 @@ def test_copied_file_is_served_under_both_names_without_embedding(built, setting
     report = build_index(docs, index_dir, settings, fake)
 
     assert report.added == ["copy.txt"]
+    assert report.duplicates == [("copy.txt", original)]
     assert fake.texts == []
-    hits = load_index(index_dir, settings, FakeEmbedder()).search("Responsible Scaling Policy", 2)
-    assert sorted(h.source for h in hits) == ["003_6e8c9ce309fc04e5.txt", "copy.txt"]
-    for hit in hits:
-        assert docs_text(docs, hit.source)[hit.start : hit.end] == hit.text
+    index = load_index(index_dir, settings, FakeEmbedder())
+    hits = index.search("Responsible Scaling Policy", 3)
+    assert hits[0].source == original and hits[0].copies == ("copy.txt",)
+    assert all(h.source != "copy.txt" for h in hits)  # one passage, not two identical ones
+    for name in (original, "copy.txt"):
+        assert docs_text(docs, name)[hits[0].start : hits[0].end] == hits[0].text
+    assert "(also copy.txt)" in index.answer("What is the Responsible Scaling Policy?").citation(
+        index.answer("What is the Responsible Scaling Policy?").quotes[0]
+    )
 
 
 def test_manifest_describes_the_index(built, settings, docs_text):

@@ -149,7 +149,7 @@ def test_folder_walk_finds_nested_files_and_ignores_the_rest(tmp_path):
     write(docs, "a/.secret/inner.txt", "Inside a hidden folder.\n")
     write(docs, "image.png", PNG)
     write(docs, "data.csv", "a,b\n1,2\n")
-    write(docs, "report.pdf", b"%PDF-1.4\n")
+    write(docs, "archive.zip", b"PK\x03\x04")
     write(docs, "script.py", "print('hi')\n")
     write(docs, "notes.txt.bak", "Backup.\n")
 

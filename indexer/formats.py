@@ -1,0 +1,190 @@
+"""Extract the text of PDF, Word and HTML files; the extracted text is what passages quote."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+PDF_PAGE_BREAK = "\n\n"  # between the pages of a PDF's extracted text
+_HTML_DROPPED = (
+    "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
+    "form", "iframe", "svg", "canvas", "button", "select", "menu",
+)  # fmt: skip
+_HTML_BLOCKS = {
+    "p", "div", "section", "article", "main", "blockquote", "pre", "dd", "dt", "dl",
+    "figure", "figcaption", "address", "ul", "ol", "hr", "body", "html", "details", "summary",
+}  # fmt: skip
+_HEADING_TAG = re.compile(r"h([1-6])")
+
+
+class ExtractionError(Exception):
+    """A file of a known format whose text cannot be extracted; the message says why."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's extracted text; `pages` holds the start offset of each PDF page."""
+
+    text: str
+    format: str  # "pdf", "docx" or "html"
+    pages: tuple[int, ...] = ()
+
+
+def sniff(data: bytes) -> str | None:
+    """Name the binary format the bytes hold ("pdf", "docx", "zip"), or None for other content."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return "docx" if "word/document.xml" in archive.namelist() else "zip"
+        except zipfile.BadZipFile:
+            return "zip"
+    return None
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether decoded text is an HTML page rather than prose that mentions tags."""
+    head = text[:1024].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or (
+        head.startswith("<") and "<body" in text[:65536].lower()
+    )
+
+
+def extract_pdf(data: bytes) -> Extracted:
+    """Return the text of each page, pages joined by a blank line."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError("encrypted PDF: it needs a password to open")
+        page_texts = [_clean_pdf_page(page.extract_text() or "") for page in reader.pages]
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        raise ExtractionError(f"corrupt PDF: {error}") from None
+    except Exception as error:  # pypdf raises many kinds on damaged files; none may stop a build
+        if "crypt" in type(error).__name__.lower() or "crypt" in str(error).lower():
+            raise ExtractionError(f"encrypted PDF that cannot be opened: {error}") from None
+        raise ExtractionError(f"corrupt PDF: {type(error).__name__}: {error}") from None
+    if not page_texts:
+        raise ExtractionError("PDF with no pages")
+    if not any(text.strip() for text in page_texts):
+        raise ExtractionError(
+            f"PDF with no text layer ({len(page_texts)} pages of images?): it needs OCR first"
+        )
+    starts, parts, offset = [], [], 0
+    for text in page_texts:
+        starts.append(offset)
+        parts.append(text)
+        offset += len(text) + len(PDF_PAGE_BREAK)
+    return Extracted(PDF_PAGE_BREAK.join(parts), "pdf", tuple(starts))
+
+
+def _clean_pdf_page(text: str) -> str:
+    # Blank lines inside a page would be read as paragraph breaks; page breaks must stay the
+    # only place where two pages meet, so trailing and leading blank space goes.
+    return "\n".join(line.rstrip() for line in text.replace("\x00", "").splitlines()).strip("\n")
+
+
+def extract_docx(data: bytes) -> Extracted:
+    """Return paragraphs separated by blank lines: headings as '#' lines, tables as '|' rows."""
+    from docx import Document as open_docx
+    from docx.table import Table
+
+    try:
+        document = open_docx(io.BytesIO(data))
+        blocks = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                rows = [[cell.text for cell in row.cells] for row in item.rows]
+                blocks.append("\n".join(_table_lines(rows)))
+            else:
+                blocks.append(_docx_paragraph(item))
+    except Exception as error:  # python-docx raises many kinds on damaged files
+        raise ExtractionError(f"corrupt Word document: {type(error).__name__}: {error}") from None
+    return Extracted("\n\n".join(b for b in blocks if b.strip()), "docx")
+
+
+def _docx_paragraph(paragraph) -> str:
+    text = " ".join(paragraph.text.split())
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if match := re.fullmatch(r"Heading ([1-6])", style):
+        return f"{'#' * int(match.group(1))} {text}" if text else ""
+    if style == "Title":
+        return f"# {text}" if text else ""
+    if style.startswith("List") and text:
+        return f"- {text}"
+    return text
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Render table rows one per line, a separator under the first (the header)."""
+    lines = []
+    for number, cells in enumerate(rows):
+        lines.append("| " + " | ".join(" ".join(c.split()) for c in cells) + " |")
+        if number == 0:
+            lines.append("|" + "---|" * len(cells))
+    return lines
+
+
+def extract_html(markup: str) -> Extracted:
+    """Return the readable text: no scripts, styles or navigation; headings as '#' lines."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import Comment
+
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup.find_all(_HTML_DROPPED):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    blocks: list[str] = []
+    inline: list[str] = []
+
+    def flush(marker: str = "") -> None:
+        text = " ".join("".join(inline).split())
+        if text:
+            blocks.append(marker + text)
+        inline.clear()
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                inline.append(str(child))
+            elif not isinstance(child, Tag):
+                continue
+            elif match := _HEADING_TAG.fullmatch(child.name):
+                flush()
+                walk(child)
+                flush("#" * int(match.group(1)) + " ")
+            elif child.name == "table":
+                flush()
+                rows = [
+                    [cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"])]
+                    for row in child.find_all("tr")
+                ]
+                rows = [row for row in rows if any(row)]
+                if rows:
+                    blocks.append("\n".join(_table_lines(rows)))
+            elif child.name == "li":
+                flush()
+                walk(child)
+                flush("- ")
+            elif child.name == "br":
+                inline.append("\n")
+            elif child.name in _HTML_BLOCKS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(soup)
+    flush()
+    return Extracted("\n\n".join(blocks), "html")
