@@ -135,7 +135,9 @@ def _table_lines(rows: list[list[str]]) -> list[str]:
 def extract_html(markup: str) -> Extracted:
     """Return the readable text: no scripts, styles or navigation; headings as '#' lines."""
     from bs4 import BeautifulSoup, NavigableString, Tag
-    from bs4.element import Comment
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+    not_text = (Comment, Declaration, Doctype, ProcessingInstruction)
 
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(_HTML_DROPPED):
@@ -153,7 +155,7 @@ def extract_html(markup: str) -> Extracted:
 
     def walk(node) -> None:
         for child in node.children:
-            if isinstance(child, Comment):
+            if isinstance(child, not_text):
                 continue
             if isinstance(child, NavigableString):
                 inline.append(str(child))
