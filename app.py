@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from indexer import IndexerError, Settings, build_index, load_index
+from indexer.documents import SUPPORTED_LABEL
 from indexer.followups import contextual_question, resolved_previous, user_questions
 from indexer.render import (
     answer_markdown,
@@ -162,10 +163,29 @@ class Verbatim:
             return f"**No index yet.** {escape_markdown(str(error))} Or click **Rebuild index**."
         return manifest_markdown(manifest)
 
+    def indexed_files(self) -> gr.Dropdown:
+        """Offer the indexed files in the document-text viewer."""
+        try:
+            files = sorted(self.index.manifest["files"])
+        except IndexerError:
+            files = []
+        return gr.Dropdown(choices=files, value=None)
+
+    def document_text(self, source: str | None) -> str:
+        """Return a file's indexed text, exactly as quotes and their offsets refer to it."""
+        if not source:
+            return ""
+        try:
+            return self.index.document_text(source)
+        except KeyError:
+            raise gr.Error(f"{source} is not in the index.", print_exception=False) from None
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+
     def upload(self, files: list | None) -> str:
         """Copy uploaded files into the documents folder under clean, non-colliding names."""
         if not files:
-            gr.Warning("No file was uploaded; choose one or more .txt or .md files.")
+            gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
             return "No file was uploaded."
         lines = []
         for item in files:
@@ -242,6 +262,19 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources")
+                with gr.Accordion("Open a document's indexed text", open=False):
+                    document = gr.Dropdown(
+                        label="File", choices=[], elem_id="document", allow_custom_value=False
+                    )
+                    # A Textbox, not HTML: document text is shown as text, never rendered.
+                    document_text = gr.Textbox(
+                        label="Indexed text (what quotes and line numbers refer to)",
+                        lines=12,
+                        max_lines=30,
+                        interactive=False,
+                        buttons=["copy"],
+                        elem_id="document_text",
+                    )
         gr.Markdown("### Index")
         with gr.Row(equal_height=False):
             with gr.Column():
@@ -249,7 +282,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 report = gr.Markdown("", elem_id="report")
             with gr.Column():
                 upload = gr.File(
-                    label="Add .txt or .md files to the documents folder",
+                    label=f"Add {SUPPORTED_LABEL} files to the documents folder",
                     file_count="multiple",
                     type="filepath",
                     elem_id="upload",
@@ -285,8 +318,11 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             api_name="rebuild",
             concurrency_limit=1,
             concurrency_id="rebuild",
-        )
+        ).then(app.indexed_files, None, [document], api_visibility="private")
         demo.load(app.index_summary, None, [index_info], api_visibility="private")
+        demo.load(app.indexed_files, None, [document], api_visibility="private")
+        document.change(app.document_text, [document], [document_text], api_visibility="private")
+        gr.api(app.document_text, api_name="document", concurrency_limit=4)
     return demo
 
 

@@ -99,6 +99,10 @@ def _build(args, settings: Settings) -> int:
         report = build_index(docs, settings.index_dir, settings, progress=progress)
     if report.full_rebuild_reason:
         print(f"Rebuilt everything: {report.full_rebuild_reason}")
+    for old, new in report.renamed:
+        print(f"renamed {old} -> {new} (not embedded again)")
+    for copy, original in report.duplicates:
+        print(f"identical copy {copy} = {original} (embedded once, both cited)")
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
     print(report.summary())
@@ -106,6 +110,7 @@ def _build(args, settings: Settings) -> int:
 
 
 def _ask(args, settings: Settings) -> int:
+    from .answers import format_citation
     from .search import load_index
 
     answer = load_index(settings.index_dir, settings).answer(args.question)
@@ -117,7 +122,7 @@ def _ask(args, settings: Settings) -> int:
         if answer.related:
             print("\nPossibly related:")
             for hit in answer.related:
-                print(f"  - {hit.source}, lines {hit.line_start}-{hit.line_end}: {_clip(hit.text)}")
+                print(f"  - {format_citation(hit)}: {_clip(hit.text)}")
         return 0
     for number, quote in enumerate(answer.quotes, 1):
         print(f"“{quote.text}” [{number}]\n")
@@ -127,6 +132,7 @@ def _ask(args, settings: Settings) -> int:
 
 
 def _search(args, settings: Settings) -> int:
+    from .answers import format_citation
     from .search import load_index
 
     if args.k < 1:
@@ -137,7 +143,7 @@ def _search(args, settings: Settings) -> int:
         print(json.dumps([asdict(hit) for hit in hits], indent=1, ensure_ascii=False))
         return 0
     for number, hit in enumerate(hits, 1):
-        print(f"{number:2}. {hit.score:.4f}  {hit.source}, lines {hit.line_start}-{hit.line_end}")
+        print(f"{number:2}. {hit.score:.4f}  {format_citation(hit)}")
         print(f"    {_clip(hit.text)}")
     return 0
 

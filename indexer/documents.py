@@ -18,6 +18,7 @@ from .formats import (
 )
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown or text"
 _BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx"}
 
 # A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8

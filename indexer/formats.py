@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ def extract_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs every repair it attempts; the skip reason already says what was wrong.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

@@ -229,6 +229,8 @@ def report_markdown(report) -> str:
         ("Added", report.added),
         ("Changed", report.changed),
         ("Removed", report.removed),
+        ("Renamed or moved", [f"{old} → {new}" for old, new in report.renamed]),
+        ("Identical copies", [f"{copy} = {original}" for copy, original in report.duplicates]),
         ("Unchanged", report.unchanged),
     ]
     lines = [

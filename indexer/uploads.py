@@ -8,7 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
-from .documents import SUPPORTED_SUFFIXES
+from .documents import SUPPORTED_LABEL, SUPPORTED_SUFFIXES
 
 MAX_NAME_CHARS = 100
 
@@ -39,7 +39,7 @@ def clean_upload_name(name: str) -> str:
     suffix = "." + suffix.lower() if suffix else ""
     if suffix not in SUPPORTED_SUFFIXES:
         raise UploadRejected(
-            f"{base or name!r} is not a .txt or .md file; only those can be indexed."
+            f"{base or name!r} is not a {SUPPORTED_LABEL} file; only those can be indexed."
         )
     stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE)  # spaces and the rest
     stem = re.sub(r"-{2,}", "-", stem).strip(".-_ ")  # no hidden files, no "..": nothing odd

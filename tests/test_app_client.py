@@ -129,3 +129,27 @@ def test_upload_with_spaces_and_clash_through_the_client(app_server, tmp_path):
     status = status.replace("\\", "")  # Markdown escapes
     assert "002_6d34ce2141a5a6b8-2.txt" in status and "another document" in status
     assert "$850" in (app_server.docs / REVENUE_SOURCE).read_text(encoding="utf-8")
+
+
+def test_uploaded_pdf_and_word_files_are_answered_with_page_and_opened_as_text(
+    app_server, tmp_path
+):
+    from tests.test_core_formats import PDF_PAGES, write_docx, write_pdf
+
+    client = app_server.client()
+    write_pdf(tmp_path / "harbour report.pdf", PDF_PAGES)
+    write_docx(tmp_path / "minutes.docx")
+    files = [handle_file(tmp_path / "harbour report.pdf"), handle_file(tmp_path / "minutes.docx")]
+    status = client.predict(files, api_name="/upload")
+    assert "2 of 2 saved" in status
+    client.predict(api_name="/rebuild")
+
+    text, sources = client.predict("When does the first ferry leave the quay?", api_name="/ask")
+    quote = next(s for s in sources if s["kind"] == "quote")
+    assert (quote["source"], quote["page"]) == ("harbour-report.pdf", 2), text
+    assert "harbour-report.pdf, p. 2, line" in text
+    extracted = client.predict("harbour-report.pdf", api_name="/document")
+    assert extracted[quote["start"] : quote["end"]] == quote["text"]
+    assert "quarter past six" in quote["text"]
+    minutes = client.predict("minutes.docx", api_name="/document")
+    assert "| Pumpkins | 75 euros |" in minutes.splitlines()

@@ -413,3 +413,15 @@ def test_startup_builds_then_serves(monkeypatch, seeds_copy, tmp_path, fake_embe
     assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 0
     assert launched["auth"] is None
     assert load_index(tmp_path / "idx", Settings(), fake_embedder).manifest["counts"]["files"] == 3
+
+
+def test_document_text_is_the_indexed_text_of_each_file(verbatim):
+    choices = verbatim.indexed_files().choices
+    names = [c[0] if isinstance(c, tuple) else c for c in choices]
+    assert names == sorted(p.name for p in verbatim.docs_dir.glob("*.txt"))
+    for name in names:
+        with open(verbatim.docs_dir / name, encoding="utf-8", newline="") as handle:
+            assert verbatim.document_text(name) == handle.read()
+    assert verbatim.document_text(None) == ""
+    with pytest.raises(gr.Error, match="not in the index"):
+        verbatim.document_text("../../etc/passwd")

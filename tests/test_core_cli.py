@@ -17,9 +17,10 @@ REVENUE_FILE = "002_6d34ce2141a5a6b8.txt"
 TIMEOUT = 300
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run `python -m indexer ARGS` from cwd, with no VERBATIM_* settings leaking in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")}
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m indexer ARGS` from cwd, with no VERBATIM_* settings but `env` leaking in."""
+    extra = env or {}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")} | extra
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return subprocess.run(
         [sys.executable, "-m", "indexer", *args],
