@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from .errors import IndexerError
 from .settings import Settings, describe
@@ -44,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="build or update the index")
     build.add_argument("docs", nargs="?", help="documents folder (default: seeds)")
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep the index in sync: rebuild whenever files change, until Ctrl+C or SIGTERM",
+    )
+    build.add_argument(
+        "--debounce",
+        type=float,
+        default=1.0,
+        help="with --watch: seconds of quiet after a change before rebuilding (default 1)",
+    )
     build.set_defaults(run=_build)
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question with quotes")
@@ -95,8 +107,36 @@ def _build(args, settings: Settings) -> int:
     from .build import build_index
 
     docs = args.docs or settings.docs_dir
+    if args.watch:
+        return _watch(docs, args, settings)
     with _TerminalProgress() as progress:
         report = build_index(docs, settings.index_dir, settings, progress=progress)
+    _print_report(report)
+    return 0
+
+
+def _watch(docs: str, args, settings: Settings) -> int:
+    from .watch import stop_on_signals, watch_folder
+
+    def show(outcome) -> None:
+        if isinstance(outcome, IndexerError):
+            print(f"error: {outcome} (still watching)", file=sys.stderr, flush=True)
+        else:
+            _print_report(outcome)
+        print(f"Watching {docs}/ for changes; Ctrl+C stops.", flush=True)
+
+    if args.debounce < 0:
+        print("error: --debounce must be zero or more seconds.", file=sys.stderr)
+        return 2
+    if not Path(docs).is_dir():
+        print(f"error: The documents folder {docs}/ does not exist.", file=sys.stderr)
+        return 1
+    watch_folder(docs, settings.index_dir, settings, show, args.debounce, stop_on_signals())
+    print("Stopped watching; the index is up to date with the last change seen.", flush=True)
+    return 0
+
+
+def _print_report(report) -> None:
     if report.full_rebuild_reason:
         print(f"Rebuilt everything: {report.full_rebuild_reason}")
     for old, new in report.renamed:
@@ -105,8 +145,7 @@ def _build(args, settings: Settings) -> int:
         print(f"identical copy {copy} = {original} (embedded once, both cited)")
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
-    print(report.summary())
-    return 0
+    print(report.summary(), flush=True)
 
 
 def _ask(args, settings: Settings) -> int:

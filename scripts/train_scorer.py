@@ -6,13 +6,16 @@
 WikiQA train is not tested on by any benchmark here (bench/quality.py uses WikiQA dev). Every
 question's candidates come from the product's own pipeline over all training documents; a
 candidate is positive when it overlaps a sentence labelled 1 by at least half of the longer.
-The threshold maximises balanced accuracy of refusing questions whose document holds no answer.
+The threshold is the highest that refuses at most --max-false-refusals of the answerable
+training questions (default 2%): a wrongly refused question hides an answer the reader cannot
+see, while a weak quote carries a citation the reader can check, so refusals are kept rare.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 from pathlib import Path
 
@@ -60,17 +63,18 @@ def fit(features: np.ndarray, labels: np.ndarray):
     return model.coef_[0], float(model.intercept_[0])
 
 
-def choose_threshold(scorer: Scorer, per_question) -> tuple[float, list[dict]]:
-    """Pick the threshold with the best balanced accuracy; return it and the trade-off table."""
+def choose_threshold(
+    scorer: Scorer, per_question, max_false_refusals: float
+) -> tuple[float, list[dict]]:
+    """Pick the highest threshold within the false-refusal budget; return it and the trade-off."""
     best = np.array([scorer.probability(f).max() if len(f) else 0.0 for _, f in per_question])
     answerable = np.array([a for a, _ in per_question])
-    table, chosen, chosen_score = [], 0.5, -1.0
+    table, chosen = [], 0.0
     for threshold in np.unique(np.round(best, 3)):
         refused = best < threshold
         recall = refused[~answerable].mean()  # unanswerable questions refused
         false_refusal = refused[answerable].mean()
         precision = (~answerable[refused]).mean() if refused.any() else 1.0
-        balanced = (recall + 1 - false_refusal) / 2
         table.append(
             {
                 "threshold": float(threshold),
@@ -79,8 +83,8 @@ def choose_threshold(scorer: Scorer, per_question) -> tuple[float, list[dict]]:
                 "false_refusal": float(false_refusal),
             }
         )
-        if balanced > chosen_score:
-            chosen, chosen_score = float(threshold), balanced
+        if false_refusal <= max_false_refusals:
+            chosen = float(threshold)
     return chosen, table
 
 
@@ -95,13 +99,25 @@ def main() -> int:
         action="store_true",
         help="keep the weights in the shipped scorer and fit only the refusal threshold",
     )
+    parser.add_argument(
+        "--max-false-refusals",
+        type=float,
+        default=0.02,
+        help="share of answerable training questions the threshold may refuse (default 0.02)",
+    )
     args = parser.parse_args()
     corpus = wikiqa(args.shared, split="train")
     docs, index_dir = args.work / "docs", args.work / "index"
     write_docs(docs, corpus.files)
     print(build_index(docs, index_dir).summary(), file=sys.stderr)
     index = load_index(index_dir)
-    features, labels, per_question = collect(index, corpus.questions)
+    # Candidates depend only on the index version and the code; refits of the threshold reuse them.
+    cache = args.work / f"candidates-{index.folder.name}.pkl"
+    if cache.is_file():
+        features, labels, per_question = pickle.loads(cache.read_bytes())
+    else:
+        features, labels, per_question = collect(index, corpus.questions)
+        cache.write_bytes(pickle.dumps((features, labels, per_question)))
     if args.threshold_only:
         shipped = default_scorer()
         weights, bias = shipped.weights, shipped.bias
@@ -110,7 +126,7 @@ def main() -> int:
         weights, bias = fit(features, labels)
         origin = "logistic regression on the candidates below"
     scorer = Scorer(weights, bias, 0.5)
-    threshold, table = choose_threshold(scorer, per_question)
+    threshold, table = choose_threshold(scorer, per_question, args.max_false_refusals)
     scorer = Scorer(weights, bias, threshold)
     answerable = sum(a for a, _ in per_question)
     args.out.write_text(
@@ -118,7 +134,8 @@ def main() -> int:
             weights_from=origin,
             trained_on=f"WikiQA train: {len(per_question)} questions ({answerable} answerable), "
             f"{len(labels)} candidate sentences ({int(labels.sum())} positive)",
-            threshold_rule="best balanced accuracy of refusing unanswerable training questions",
+            threshold_rule=f"highest threshold refusing at most {args.max_false_refusals:.0%} "
+            "of answerable training questions",
         )
         + "\n",
         encoding="utf-8",
@@ -128,7 +145,8 @@ def main() -> int:
     print("| threshold | refusal recall | refusal precision | false refusals |")
     print("|---|---|---|---|")
     step = max(1, len(table) // 12)
-    for row in table[::step]:
+    for row in sorted(table[::step] + [r for r in table if r["threshold"] == threshold],
+                      key=lambda r: r["threshold"]):  # fmt: skip
         print(
             f"| {row['threshold']:.3f} | {row['refusal_recall']:.3f} | "
             f"{row['refusal_precision']:.3f} | {row['false_refusal']:.3f} |"
