@@ -169,8 +169,13 @@ def test_upload_names_are_cleaned(name, clean):
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "payload.exe", "archive.txt.zip", "noext"])
 def test_unsupported_uploads_are_rejected(name):
-    with pytest.raises(uploads.UploadRejected, match=r"\.txt or \.md"):
+    with pytest.raises(uploads.UploadRejected, match="PDF, Word .* or text file"):
         uploads.clean_upload_name(name)
+
+
+@pytest.mark.parametrize("name", ["Report.PDF", "minutes.docx", "page.HTM", "notes.html"])
+def test_new_formats_are_accepted_as_uploads(name):
+    assert uploads.clean_upload_name(name).lower() == name.lower()
 
 
 def test_uploads_land_inside_the_documents_folder(tmp_path):
