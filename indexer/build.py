@@ -253,11 +253,17 @@ def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: Bui
 
 
 def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
-    chunks = []
+    """Embed texts in chunks of similar length (less padding), longest first; keep their order."""
+    order = np.argsort([-len(text) for text in texts], kind="stable")
+    vectors = None
     for start in range(0, len(texts), EMBED_CHUNK):
-        chunks.append(embedder.encode(texts[start : start + EMBED_CHUNK]))
+        rows = order[start : start + EMBED_CHUNK]
+        chunk = embedder.encode([texts[i] for i in rows])
+        if vectors is None:
+            vectors = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
+        vectors[rows] = chunk
         _report(progress, "Embedding passages", min(start + EMBED_CHUNK, len(texts)), len(texts))
-    return np.concatenate(chunks)
+    return vectors
 
 
 def _merge(blocks: list[Block]) -> store.Stored:
