@@ -56,12 +56,12 @@ class Verbatim:
         self.index_dir = Path(index_dir)
         self.settings = settings or Settings.from_env()
         if embedder is None:
-            from indexer.embedding import SentenceTransformerEmbedder
+            from indexer.embedding import embedder_for
 
             # Two copies of the model: a rebuild embeds in its own thread while the
             # answering copy, shared by concurrent questions behind a lock, stays free.
             def make():
-                return SentenceTransformerEmbedder(self.settings.model, self.settings.batch_size)
+                return embedder_for(self.settings)
 
             self.query_embedder = make()
             self.build_embedder = make()

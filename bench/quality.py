@@ -39,11 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown benchmark {', '.join(unknown)}; choose from {BENCHMARKS}.")
         return 2
     from indexer import Settings
-    from indexer.embedding import SentenceTransformerEmbedder
+    from indexer.embedding import embedder_for
 
     began = time.perf_counter()
     settings = Settings.from_env()
-    embedder = SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    embedder = embedder_for(settings)
     results = {
         "command": "python bench/quality.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import store
 from .documents import Document, Skipped, find_files, read_document
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, embedder_for
 from .errors import DocumentsFolderError, IndexerError
 from .keywords import KeywordIndex
 from .passages import Passage, split_document
@@ -70,7 +70,7 @@ def build_index(
     docs_dir, index_dir = Path(docs_dir), Path(index_dir)
     if not docs_dir.is_dir():
         raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
-    embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    embedder = embedder or embedder_for(settings)
     with store.build_lock(index_dir):
         store.remove_stale(index_dir)
         report = BuildReport()
@@ -212,18 +212,15 @@ def _blocks(documents, previous, settings, embedder, report, progress) -> list[B
             passages = [replace(p, source=doc.path) for p in old.passages]
             blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))
         else:
-            limits = settings.passage_max_chars, settings.passage_min_chars
-            passages = split_document(doc.path, doc.text, doc.pages, *limits)
-            units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
-            block = Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
+            block = split_block(doc, settings)
             blocks.append(block)
             fresh.append(block)
     _embed_blocks(fresh, embedder, progress, report)
     return blocks
 
 
-def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: BuildReport) -> None:
-    """Embed the passages of new blocks and those sentences that are not a whole passage."""
+def embedding_texts(blocks: list[Block]) -> list[str]:
+    """Return what a build embeds for blocks: passages, then sentences that are not a passage."""
     texts: list[str] = []
     for block in blocks:
         texts.extend(p.embedding_text() for p in block.passages)
@@ -231,6 +228,20 @@ def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: Bui
             passage = block.passages[i]
             if (start, end) != (passage.start, passage.end):
                 texts.append(passage.text[start - passage.start : end - passage.start])
+    return texts
+
+
+def split_block(doc: Document, settings: Settings) -> Block:
+    """Split one document into a block of passages and quotable units, not yet embedded."""
+    limits = settings.passage_max_chars, settings.passage_min_chars
+    passages = split_document(doc.path, doc.text, doc.pages, *limits)
+    units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
+    return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
+
+
+def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: BuildReport) -> None:
+    """Embed the passages of new blocks and those sentences that are not a whole passage."""
+    texts = embedding_texts(blocks)
     if not texts:  # nothing new to embed: do not even load the model
         for block in blocks:
             block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)

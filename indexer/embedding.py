@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -12,6 +14,7 @@ from .errors import ModelLoadError
 from .settings import DEFAULT_MODEL
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
+BACKENDS = ("torch", "onnx-int8")
 
 
 class Embedder(Protocol):
@@ -36,11 +39,21 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def embedder_for(settings) -> SentenceTransformerEmbedder:
+    """Return the embedder the settings ask for (model, batch size, backend)."""
+    return SentenceTransformerEmbedder(settings.model, settings.batch_size, settings.backend)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use, run offline on the CPU."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64):
-        self.name = name
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64, backend: str = "torch"):
+        if backend not in BACKENDS:
+            raise ModelLoadError(f"Unknown backend '{backend}'; use one of {', '.join(BACKENDS)}.")
+        # Vectors of another backend differ slightly: an index records which one made them.
+        self.name = name if backend == "torch" else f"{name} [{backend}]"
+        self.model_name = name
+        self.backend = backend
         self.batch_size = batch_size
         self._model = None
         # One call at a time: a fast tokenizer fails when threads share it.
@@ -63,7 +76,15 @@ class SentenceTransformerEmbedder:
             transformers_logging.disable_progress_bar()  # its per-load bar is noise in a CLI
 
             try:
-                self._model = SentenceTransformer(resolve_model(self.name), device="cpu")
+                if self.backend == "onnx-int8":
+                    self._model = _load_onnx_int8(SentenceTransformer, self.model_name)
+                else:
+                    self._model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
+            except ImportError as error:
+                raise ModelLoadError(
+                    f"The {self.backend} backend needs extra packages ({error.name}); "
+                    'install them with pip install -e ".[onnx]".'
+                ) from error
             except Exception as error:  # the library raises many kinds; all mean "not loadable"
                 raise ModelLoadError(
                     f"Cannot load the embedding model '{self.name}' ({type(error).__name__}); "
@@ -89,3 +110,45 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_onnx_int8(sentence_transformer, name: str):
+    """Load an int8-quantised ONNX copy of the model, exporting it into a cache on first use."""
+    from sentence_transformers import export_dynamic_quantized_onnx_model
+
+    config = "avx512_vnni" if _cpu_has("avx512_vnni") else "avx2"
+    source = Path(resolve_model(name))
+    if not source.is_dir():
+        raise FileNotFoundError(f"the onnx-int8 backend needs a model folder, not '{name}'")
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    # A copy of the model folder, never the installed package, receives the exported files.
+    folder = cache_root / "verbatim" / "onnx" / f"{source.name}-{_folder_key(source)}"
+    file_name = f"onnx/model_qint8_{config}.onnx"
+    if not (folder / file_name).is_file():
+        staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
+        exported = sentence_transformer(str(staging), device="cpu", backend="onnx")
+        export_dynamic_quantized_onnx_model(exported, config, str(staging))
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staging, folder)
+    return sentence_transformer(
+        str(folder), device="cpu", backend="onnx", model_kwargs={"file_name": file_name}
+    )
+
+
+def _folder_key(folder: Path) -> str:
+    """Return a short key that changes when the model's weights change."""
+    import hashlib
+
+    weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+    stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
+    return hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+def _cpu_has(flag: str) -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            return any(flag in line.split() for line in handle if line.startswith("flags"))
+    except OSError:
+        return False

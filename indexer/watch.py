@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .build import BuildReport, Progress, build_index
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, embedder_for
 from .errors import IndexerError
 from .settings import Settings
 
@@ -29,7 +29,7 @@ def watch_folder(
     docs_dir, index_dir = Path(docs_dir).resolve(), Path(index_dir).resolve()
     stop = stop or threading.Event()
     # The model is loaded once for the whole watch, not once per rebuild.
-    embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
+    embedder = embedder or embedder_for(settings)
 
     def rebuild() -> None:
         try:
