@@ -89,9 +89,7 @@ def build_index(
             )
         stored = _merge(blocks)
         report.passages = len(stored.passages)
-        same = previous.get("passages") == stored.passages
-        moved = report.removed or report.renamed or report.duplicates
-        if same and not report.embedded and not moved:
+        if previous and not _changed(previous, report):
             report.seconds = time.perf_counter() - began
             return report  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
@@ -156,7 +154,18 @@ def _reusable(index_dir: Path, model: str, settings: Settings, report: BuildRepo
             ),
         )
         p_start, u_start = p_start + p_count, u_start + u_count
-    return {"files": manifest["files"], "by_hash": by_hash, "passages": stored.passages}
+    return {"files": manifest["files"], "by_hash": by_hash, "skipped": manifest["skipped"]}
+
+
+def _changed(previous: dict, report: BuildReport) -> bool:
+    """Whether the folder differs from the version in service (content, names or skips)."""
+    if report.added or report.changed or report.removed or report.renamed:
+        return True
+    copies = {
+        path: info["same_as"] for path, info in previous["files"].items() if info.get("same_as")
+    }
+    skipped = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+    return dict(report.duplicates) != copies or skipped != previous["skipped"]
 
 
 def _read_all(docs_dir: Path, settings: Settings, report: BuildReport, progress) -> list[Document]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import mmap
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +24,7 @@ POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 PASSAGES = "passages.jsonl"
+PASSAGE_OFFSETS = "passages.offsets.npy"  # byte offset of each record in PASSAGES, and the end
 UNITS = "units.npy"
 UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
@@ -80,11 +83,34 @@ def check_compatible(manifest: dict, model: str, splitter: dict, index_dir: Path
         )
 
 
+class PassageTable(Sequence):
+    """Passage records read on demand through a memory map: opening costs nothing per passage."""
+
+    def __init__(self, folder: Path):
+        self._offsets = np.load(folder / PASSAGE_OFFSETS, mmap_mode="r")
+        with open(folder / PASSAGES, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self[i] for i in range(*item.indices(len(self)))]
+        if item < 0:
+            item += len(self)
+        if not 0 <= item < len(self):
+            raise IndexError(item)
+        start, end = int(self._offsets[item]), int(self._offsets[item + 1])
+        return Passage(**json.loads(self._data[start:end]))
+
+
 @dataclass
 class Stored:
     """The arrays of one version: passages and vectors, quotable units and their vectors."""
 
-    passages: list[Passage]
+    passages: Sequence[Passage]
     vectors: np.ndarray  # one unit-length row per passage
     units: np.ndarray  # (passage row, start, end) per sentence or table row
     unit_vectors: np.ndarray  # one row per unit
@@ -92,10 +118,8 @@ class Stored:
 
 def read_version(folder: Path) -> Stored:
     """Load the records and vectors of one version folder."""
-    with open(folder / PASSAGES, encoding="utf-8") as handle:
-        passages = [Passage(**json.loads(line)) for line in handle]
     return Stored(
-        passages,
+        PassageTable(folder),
         np.load(folder / VECTORS, mmap_mode="r"),
         np.load(folder / UNITS),
         np.load(folder / UNIT_VECTORS, mmap_mode="r"),
@@ -119,9 +143,13 @@ def write_version(
         # newline="" keeps the text's own line breaks, so offsets stay exact.
         with open(staging / TEXTS / f"{sha256}.txt", "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-    with open(staging / PASSAGES, "w", encoding="utf-8") as handle:
+    offsets = [0]
+    with open(staging / PASSAGES, "wb") as handle:
         for passage in stored.passages:
-            handle.write(json.dumps(passage.to_record(), ensure_ascii=False) + "\n")
+            record = json.dumps(passage.to_record(), ensure_ascii=False).encode("utf-8") + b"\n"
+            handle.write(record)
+            offsets.append(offsets[-1] + len(record))
+    np.save(staging / PASSAGE_OFFSETS, np.array(offsets, dtype=np.int64))
     np.save(staging / VECTORS, np.ascontiguousarray(stored.vectors, dtype=np.float32))
     np.save(staging / UNITS, np.ascontiguousarray(stored.units, dtype=np.int64))
     np.save(staging / UNIT_VECTORS, np.ascontiguousarray(stored.unit_vectors, dtype=np.float32))

@@ -128,3 +128,17 @@ def _wait_for(path: Path, marker: str, process: subprocess.Popen, timeout: float
         if process.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"no {marker!r} in output: {path.read_text()}")
         time.sleep(0.1)
+
+
+def test_an_unchanged_folder_with_copies_and_bad_files_keeps_its_version(tmp_path):
+    docs, index_dir, settings = tmp_path / "docs", tmp_path / "index", Settings()
+    write_all(docs, {**FACTS, "copy.txt": FACTS["owls.txt"], "empty.txt": ""})
+    build_index(docs, index_dir, settings, FakeEmbedder())
+    version = (index_dir / "CURRENT").read_text()
+    report = build_index(docs, index_dir, settings, FakeEmbedder())
+    assert report.duplicates == [("owls.txt", "copy.txt")] and report.embedded == 0
+    assert (index_dir / "CURRENT").read_text() == version  # nothing new was written
+    (docs / "blank.md").write_text("   \n", encoding="utf-8")  # a new bad file is news
+    build_index(docs, index_dir, settings, FakeEmbedder())
+    skipped = load_index(index_dir, settings, FakeEmbedder()).manifest["skipped"]
+    assert {s["path"] for s in skipped} == {"empty.txt", "blank.md"}
