@@ -50,8 +50,8 @@ class Baselines:
     def dense_passages(self, vector: np.ndarray, k: int) -> tuple[list[int], list[float]]:
         """Return the top-k passages by cosine of whole-passage vectors (flat FAISS), and scores."""
         k = min(k, len(self.index.passages))
-        scores, ids = self.index.faiss_passages.search(vector[None, :].astype(np.float32), k)
-        kept = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        scores, ids = self.index.passage_search.search(vector, k)
+        kept = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if i >= 0]
         return [i for i, _ in kept], [s for _, s in kept]
 
     def best_sentences(self, terms: list[str], vector: np.ndarray) -> dict[str, int | None]:

@@ -120,7 +120,9 @@ def build_index(
             "build_seconds": round(time.perf_counter() - began, 3),
         }
         texts = {doc.sha256: doc.text for doc in documents if doc.path not in originals}
-        store.write_version(index_dir, manifest, stored, keywords, texts)
+        if len(stored.vectors) >= settings.ann_min_rows:
+            _report(progress, "Building the approximate search graph", 0, 1)
+        store.write_version(index_dir, manifest, stored, keywords, texts, settings.ann_min_rows)
         store.remove_stale(index_dir)
     report.seconds = time.perf_counter() - began
     return report

@@ -13,6 +13,7 @@ from .errors import QueryError
 from .keywords import KeywordIndex, tokenize
 from .passages import Passage
 from .settings import Settings
+from .vectors import VectorSearch
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 CANDIDATES = 100  # how deep each ranking is read before fusing
@@ -59,8 +60,6 @@ class Index:
     """A loaded index version: passages and sentences with vectors (FAISS), and BM25."""
 
     def __init__(self, folder, manifest, stored: store.Stored, keywords, embedder, settings):
-        import faiss
-
         self.folder = folder
         self.manifest = manifest
         self.passages: list[Passage] = stored.passages
@@ -73,10 +72,9 @@ class Index:
         self.copies = copies_by_source(manifest.get("files", {}))
         # Each passage's units are contiguous: unit rows units_from[p] .. units_from[p + 1].
         self.units_from = np.searchsorted(self.units[:, 0], np.arange(len(self.passages) + 1))
-        self.faiss_passages = faiss.IndexFlatIP(self.vectors.shape[1])
-        self.faiss_passages.add(np.ascontiguousarray(self.vectors, dtype=np.float32))
-        self.faiss_units = faiss.IndexFlatIP(self.vectors.shape[1])
-        self.faiss_units.add(np.ascontiguousarray(self.unit_vectors, dtype=np.float32))
+        ef = settings.ann_ef_search
+        self.passage_search = VectorSearch(self.vectors, folder / store.PASSAGES_ANN, ef)
+        self.unit_search = VectorSearch(self.unit_vectors, folder / store.UNITS_ANN, ef)
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -105,24 +103,22 @@ class Index:
         depth = min(len(self.passages), max(CANDIDATES, k))
         dense = self._dense(query_vector, depth)
         keyword_all = self.keywords.scores(tokenize([query])[0])
-        keyword_ids = np.argsort(-keyword_all, kind="stable")[:depth]
+        keyword_ids = _top(keyword_all, depth)
         fused: dict[int, float] = {}
         dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
         for rank, i in enumerate(dense_order):
             fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, i in enumerate(keyword_ids):
-            if keyword_all[i] > 0:
-                fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
         return [self._hit(i, score, dense, keyword_all, query_vector) for i, score in best]
 
     def _dense(self, query_vector: np.ndarray, depth: int) -> dict[int, float]:
         """Score passages by meaning: the better of the whole passage and its best sentence."""
-        query = query_vector[None, :].astype(np.float32)
-        scores, ids = self.faiss_passages.search(query, depth)
-        dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
-        scores, ids = self.faiss_units.search(query, min(len(self.units), depth * 4))
-        for unit, score in zip(ids[0], scores[0], strict=True):
+        scores, ids = self.passage_search.search(query_vector, depth)
+        dense = {int(i): float(s) for i, s in zip(ids, scores, strict=True) if i >= 0}
+        scores, ids = self.unit_search.search(query_vector, depth * 4)
+        for unit, score in zip(ids, scores, strict=True):
             if unit >= 0:
                 passage = int(self.units[unit, 0])
                 dense[passage] = max(dense.get(passage, -1.0), float(score))
@@ -130,12 +126,12 @@ class Index:
 
     def best_unit_passages(self, query_vector: np.ndarray, n: int) -> list[int]:
         """Return the passages holding the n sentences nearest the query, best first."""
-        _, ids = self.faiss_units.search(query_vector[None, :].astype(np.float32), n)
-        return list(dict.fromkeys(int(self.units[u, 0]) for u in ids[0] if u >= 0))
+        _, ids = self.unit_search.search(query_vector, n)
+        return list(dict.fromkeys(int(self.units[u, 0]) for u in ids if u >= 0))
 
     def hit_at(self, position: int, query_vector: np.ndarray) -> Hit:
         """Return the passage at a row as a Hit with its dense score and no fused score."""
-        return self._hit(position, 0.0, {}, np.zeros(len(self.passages)), query_vector)
+        return self._hit(position, 0.0, {}, None, query_vector)
 
     def _hit(self, i, score, dense, keyword_all, query_vector) -> Hit:
         passage = self.passages[i]
@@ -157,7 +153,7 @@ class Index:
             score=float(score),
             heading=passage.heading,
             dense_score=dense_score,
-            keyword_score=float(keyword_all[i]),
+            keyword_score=0.0 if keyword_all is None else float(keyword_all[i]),
             position=i,
             page=passage.page,
             section=passage.section,
@@ -173,6 +169,14 @@ class Index:
         from .answers import answer_question
 
         return answer_question(self, query)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Return the rows of the k highest positive scores, best first, without sorting them all."""
+    rows = np.flatnonzero(scores > 0)  # only passages holding a query term have a keyword rank
+    if len(rows) > k:  # ties at the k-th score are cut in no particular order
+        rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+    return rows[np.lexsort((rows, -scores[rows]))]
 
 
 def copies_by_source(files: dict) -> dict[str, tuple[str, ...]]:

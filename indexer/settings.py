@@ -54,6 +54,14 @@ class Settings:
         "(default: the threshold fitted with indexer/scorer.json).",
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.")
+    ann_min_rows: int = _setting(
+        200_000,
+        "From this many passages (or sentences) on, search goes through an approximate HNSW "
+        "graph built with the index, re-ranked on the exact vectors; below it, search is exact.",
+    )
+    ann_ef_search: int = _setting(
+        128, "HNSW search breadth: higher finds more of the exact top results, a little slower."
+    )
 
     def splitter(self) -> dict:
         """Return the settings that shape passages; an index is only valid for these."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
 from .passages import Passage
+from .vectors import build_ann, save_ann
 
 FORMAT_VERSION = 4
 POINTER = "CURRENT"
@@ -28,6 +29,8 @@ PASSAGE_OFFSETS = "passages.offsets.npy"  # byte offset of each record in PASSAG
 UNITS = "units.npy"
 UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
+PASSAGES_ANN = "passages.hnsw"  # approximate search graphs, only for large indexes
+UNITS_ANN = "units.hnsw"
 TEXTS = "texts"  # each file's indexed text, named by the sha256 of the file's bytes
 
 
@@ -133,7 +136,12 @@ def read_text(folder: Path, sha256: str) -> str:
 
 
 def write_version(
-    index_dir: Path, manifest: dict, stored: Stored, keywords, texts: dict[str, str]
+    index_dir: Path,
+    manifest: dict,
+    stored: Stored,
+    keywords,
+    texts: dict[str, str],
+    ann_min_rows: int,
 ) -> Path:
     """Write a complete new version beside the old one, then point the index at it."""
     staging = index_dir / f".tmp-{uuid.uuid4().hex[:12]}"
@@ -154,6 +162,10 @@ def write_version(
     np.save(staging / UNITS, np.ascontiguousarray(stored.units, dtype=np.int64))
     np.save(staging / UNIT_VECTORS, np.ascontiguousarray(stored.unit_vectors, dtype=np.float32))
     keywords.save(staging / KEYWORDS)
+    # Above a size, searches go through HNSW graphs derived from the vectors written above.
+    for name, vectors in ((PASSAGES_ANN, stored.vectors), (UNITS_ANN, stored.unit_vectors)):
+        if len(vectors) >= ann_min_rows:
+            save_ann(build_ann(vectors), staging / name)
     manifest = {**manifest, "format_version": FORMAT_VERSION}
     manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
