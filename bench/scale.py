@@ -1,0 +1,270 @@
+"""Load time, search latency, recall and memory of the index at 10k, 100k and 1M passages.
+
+    python bench/scale.py [--sizes 10000,100000,1000000] [--queries 200] [--work DIR]
+
+The model cannot embed a million passages here in time, so passages and vectors are synthetic:
+one sentence of Zipf-distributed words per passage, and unit vectors with the shape of real
+sentence embeddings: 4,000 topics in a 48-dimensional latent space, mapped into 384 dimensions,
+plus a little noise in all of them (uniformly random vectors have no near neighbours at all and
+make any approximate index look worse than it is on text).
+
+Each size is written with the product's own store (`store.write_version`: passage records,
+vectors, BM25, and above `ann_min_rows` the HNSW graphs) and measured in a fresh process
+through `load_index` and `Index.search`:
+
+- load: `load_index` until the first search can run;
+- search p50/p95: `Index.search(query, k=10)` with the query vector given (BM25 + dense, fused);
+- recall@10: the dense top 10 of the index's own vector search against exact search (all rows);
+- peak RSS of that process, and the version folder's size on disk.
+An ef_search sweep at the largest size shows the recall and latency the default was chosen from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DIMENSION = 384
+LATENT = 48
+TOPICS = 4_000
+VOCABULARY = 50_000
+MODEL_NAME = "synthetic-384"
+
+
+class QueryVectorsOnly:
+    """An embedder stand-in: the benchmark passes every query vector itself."""
+
+    name = MODEL_NAME
+    dimension = DIMENSION
+
+    def encode(self, texts):
+        raise RuntimeError("the scale benchmark passes query vectors; nothing is encoded")
+
+
+def main() -> int:
+    """Write each size, measure it in a fresh process, print the table, write the JSON."""
+    args = _parser().parse_args()
+    if args.child:
+        print(json.dumps(_measure(args)))
+        return 0
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        index_dir = args.work / f"n{size}"
+        began = time.perf_counter()
+        if not (index_dir / "CURRENT").is_file():
+            _write(size, index_dir, args.seed)
+        write_seconds = time.perf_counter() - began
+        command = [sys.executable, __file__, "--child", "--index-dir", str(index_dir)]
+        command += ["--queries", str(args.queries), "--seed", str(args.seed)]
+        if size == max(int(s) for s in args.sizes.split(",")):
+            command.append("--sweep")
+        print(f"== measuring {size:,} passages", file=sys.stderr, flush=True)
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if result.returncode != 0:
+            raise SystemExit(result.stderr[-3000:])
+        row = json.loads(result.stdout.strip().splitlines()[-1])
+        row.update(size=size, write_seconds=write_seconds, disk_mb=_disk_mb(index_dir))
+        rows.append(row)
+        print(_table(rows), flush=True)
+    for row in rows:
+        if row.get("sweep"):
+            print(f"\nef_search sweep at {row['size']:,} passages:\n" + _sweep_table(row["sweep"]))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-scale"))
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sweep", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+# -- synthetic data --------------------------------------------------------------------------
+
+
+def _space(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the topic centres (latent) and the map from latent space into vectors."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((TOPICS, LATENT)).astype(np.float32)
+    mapping = rng.standard_normal((LATENT, DIMENSION)).astype(np.float32) / np.sqrt(LATENT)
+    return centres, mapping
+
+
+def _vectors_near(space: tuple, topics: np.ndarray, rng) -> np.ndarray:
+    """Unit vectors for items of the given topics."""
+    centres, mapping = space
+    latent = centres[topics] + 0.7 * rng.standard_normal((len(topics), LATENT)).astype(np.float32)
+    noise = 0.15 * rng.standard_normal((len(topics), DIMENSION)).astype(np.float32)
+    vectors = latent @ mapping + noise
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _write(size: int, index_dir: Path, seed: int) -> None:
+    """Write a synthetic index of `size` one-sentence passages with the product's store."""
+    from indexer import store
+    from indexer.keywords import KeywordIndex
+    from indexer.passages import Passage
+    from indexer.settings import Settings
+
+    print(f"== writing {size:,} synthetic passages", file=sys.stderr, flush=True)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True)
+    rng = np.random.default_rng(seed + size)
+    space = _space(seed)
+    vectors = np.lib.format.open_memmap(
+        index_dir / "vectors.tmp.npy", mode="w+", dtype=np.float32, shape=(size, DIMENSION)
+    )
+    for start in range(0, size, 100_000):
+        count = min(100_000, size - start)
+        vectors[start : start + count] = _vectors_near(space, rng.integers(0, TOPICS, count), rng)
+    ranks = np.minimum(rng.zipf(1.3, size * 12), VOCABULARY) - 1
+    words = [f"w{r}" for r in ranks]
+    passages, texts = [], []
+    for row in range(size):
+        text = " ".join(words[row * 12 : row * 12 + 12]).capitalize() + "."
+        source = f"doc{row // 20:06}.txt"
+        offset = (row % 20) * 200
+        passages.append(Passage(source, offset, offset + len(text), row % 20 + 1, row % 20 + 1,
+                                None, "text", "", text, offset))  # fmt: skip
+        texts.append(text)
+    units = np.column_stack(
+        [np.arange(size), [p.start for p in passages], [p.end for p in passages]]
+    )
+    stored = store.Stored(passages, vectors, units.astype(np.int64), vectors)
+    keywords = KeywordIndex.build(texts)
+    settings = Settings.from_env()
+    manifest = {
+        "model": MODEL_NAME,
+        "dimension": DIMENSION,
+        "splitter": settings.splitter(),
+        "files": {},
+        "skipped": [],
+        "counts": {"passages": size, "units": size},
+    }
+    store.write_version(index_dir, manifest, stored, keywords, {}, settings.ann_min_rows)
+    del vectors
+    (index_dir / "vectors.tmp.npy").unlink()
+
+
+# -- measurement, in a fresh process ----------------------------------------------------------
+
+
+def _measure(args) -> dict:
+    """Load the index, then time searches and compare the dense top 10 with exact search."""
+    from indexer import load_index
+
+    began = time.perf_counter()
+    index = load_index(args.index_dir, embedder=QueryVectorsOnly())
+    load_seconds = time.perf_counter() - began
+    rng = np.random.default_rng(args.seed + 1)
+    queries = _vectors_near(_space(args.seed), rng.integers(0, TOPICS, args.queries), rng)
+    texts = [" ".join(f"w{int(r)}" for r in np.minimum(rng.zipf(1.3, 5), VOCABULARY) - 1)
+             for _ in range(args.queries)]  # fmt: skip
+    latencies = []
+    for text, vector in zip(texts, queries, strict=True):
+        began = time.perf_counter()
+        index.search(text, k=10, query_vector=vector)
+        latencies.append(time.perf_counter() - began)
+    # Memory of the serving process: loaded and searched, before the exact check below.
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    exact = _exact_top10(index.vectors, queries)
+    found = [index.passage_search.search(q, 10)[1] for q in queries]
+    recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)])
+    result = {
+        "approximate": index.passage_search.approximate,
+        "load_seconds": load_seconds,
+        "search_ms": _percentiles(latencies),
+        "recall@10": float(recall),
+        "peak_rss_mb": peak_rss_mb,
+    }
+    if args.sweep and index.passage_search.approximate:
+        result["sweep"] = _sweep(index, queries, exact)
+    return result
+
+
+def _exact_top10(vectors: np.ndarray, queries: np.ndarray) -> list[np.ndarray]:
+    """Return each query's exact top 10 rows, reading the vectors block by block."""
+    best_scores = np.full((len(queries), 10), -np.inf, dtype=np.float32)
+    best_rows = np.zeros((len(queries), 10), dtype=np.int64)
+    for start in range(0, len(vectors), 100_000):
+        block = queries @ np.asarray(vectors[start : start + 100_000]).T
+        top = np.argpartition(-block, min(9, block.shape[1] - 1), axis=1)[:, :10]
+        scores = np.concatenate([best_scores, np.take_along_axis(block, top, 1)], axis=1)
+        rows = np.concatenate([best_rows, top + start], axis=1)
+        keep = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+        best_scores = np.take_along_axis(scores, keep, 1)
+        best_rows = np.take_along_axis(rows, keep, 1)
+    return list(best_rows)
+
+
+def _sweep(index, queries: np.ndarray, exact: list[np.ndarray]) -> list[dict]:
+    rows = []
+    for ef in (16, 32, 64, 128, 256):
+        index.passage_search.ef_search = ef
+        latencies, recalls = [], []
+        for query, want in zip(queries, exact, strict=True):
+            began = time.perf_counter()
+            _, got = index.passage_search.search(query, 10)
+            latencies.append(time.perf_counter() - began)
+            recalls.append(len(set(got) & set(want)) / 10)
+        rows.append({"ef_search": ef, "recall@10": float(np.mean(recalls)),
+                     "dense_search_ms": _percentiles(latencies)})  # fmt: skip
+    return rows
+
+
+def _percentiles(seconds: list[float]) -> dict:
+    ms = np.array(seconds) * 1000
+    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
+
+
+def _disk_mb(index_dir: Path) -> float:
+    return sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 1e6
+
+
+def _table(rows: list[dict]) -> str:
+    lines = [
+        "| passages | search structure | load | search p50 / p95 | recall@10 vs exact | "
+        "peak RSS | on disk |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        kind = "HNSW (8-bit), re-ranked" if r["approximate"] else "exact (flat)"
+        lines.append(
+            f"| {r['size']:,} | {kind} | {r['load_seconds']:.2f} s | "
+            f"{r['search_ms']['p50']:.1f} / {r['search_ms']['p95']:.1f} ms | "
+            f"{r['recall@10']:.3f} | {r['peak_rss_mb']:,.0f} MB | {r['disk_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def _sweep_table(sweep: list[dict]) -> str:
+    lines = ["| ef_search | recall@10 | dense search p50 / p95 |", "|---|---|---|"]
+    for s in sweep:
+        ms = s["dense_search_ms"]
+        timing = f"{ms['p50']:.2f} / {ms['p95']:.2f} ms"
+        lines.append(f"| {s['ef_search']} | {s['recall@10']:.3f} | {timing} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
