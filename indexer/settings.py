@@ -51,7 +51,8 @@ class Settings:
     min_answer_score: float = _setting(
         _fitted_threshold(),
         "Refuse when the best sentence's probability of answering is below this "
-        "(default: the threshold fitted with indexer/scorer.json).",
+        "(default: fitted on WikiQA train by scripts/train_scorer.py, kept in "
+        "indexer/scorer.json and recorded in each index's manifest).",
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.")
     ann_min_rows: int = _setting(

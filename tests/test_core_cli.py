@@ -115,3 +115,11 @@ def test_search_json_lists_k_exact_passages(built_index, tmp_path):
         assert text[hit["start"] : hit["end"]] == hit["text"]
         assert hit["line_start"] == text.count("\n", 0, hit["start"]) + 1
     assert any("$850" in hit["text"] for hit in hits)
+
+
+def test_readme_lists_every_setting_with_its_default():
+    from indexer.settings import describe
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for _, env, default, help_ in describe():
+        assert f"| `{env}` | `{default}` | {help_} |" in readme, env
