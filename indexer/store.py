@@ -20,7 +20,7 @@ from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
 from .passages import Passage
 from .vectors import build_ann, save_ann
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
