@@ -56,7 +56,7 @@ class Settings:
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.")
     ann_min_rows: int = _setting(
-        200_000,
+        100_000,
         "From this many passages (or sentences) on, search goes through an approximate HNSW "
         "graph built with the index, re-ranked on the exact vectors; below it, search is exact.",
     )
