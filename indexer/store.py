@@ -123,10 +123,21 @@ def read_version(folder: Path) -> Stored:
     """Load the records and vectors of one version folder."""
     return Stored(
         PassageTable(folder),
-        np.load(folder / VECTORS, mmap_mode="r"),
+        _map_rows(folder / VECTORS),
         np.load(folder / UNITS),
-        np.load(folder / UNIT_VECTORS, mmap_mode="r"),
+        _map_rows(folder / UNIT_VECTORS),
     )
+
+
+def _map_rows(path: Path) -> np.ndarray:
+    """Memory-map an array whose rows are read a few at a time, in no order."""
+    array = np.load(path, mmap_mode="r")
+    # Without this, each row read pulls in the kernel's readahead around it: hundreds of
+    # kilobytes per search row, counted in the process's memory.
+    backing = getattr(array, "_mmap", None)
+    if backing is not None and hasattr(backing, "madvise"):
+        backing.madvise(mmap.MADV_RANDOM)
+    return array
 
 
 def read_text(folder: Path, sha256: str) -> str:

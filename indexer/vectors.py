@@ -48,11 +48,12 @@ class VectorSearch:
         faiss.omp_set_num_threads(1)
         self.vectors = vectors
         self.ef_search = ef_search
+        self._rows = RowReader(vectors)
         if ann_path is not None and ann_path.is_file():
             self.ann, self.flat = faiss.read_index(str(ann_path)), None
         else:  # exact search; the vectors on disk stay the source of truth
             self.ann, self.flat = None, faiss.IndexFlatIP(vectors.shape[1])
-            self.flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            self.flat.add(self._rows.all())
 
     @property
     def approximate(self) -> bool:
@@ -74,9 +75,39 @@ class VectorSearch:
         params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, 2 * k))
         _, rows = self.ann.search(query, min(2 * k, len(self.vectors)), params=params)
         rows = np.unique(rows[0][rows[0] >= 0])
-        exact = np.asarray(self.vectors[rows], dtype=np.float32) @ query[0]
+        exact = self._rows.read(rows) @ query[0]
         best = np.argsort(-exact, kind="stable")[:k]
         return exact[best], rows[best]
+
+
+class RowReader:
+    """Read rows of a memory-mapped .npy by plain reads, so they do not stay mapped in memory."""
+
+    def __init__(self, vectors: np.ndarray):
+        self.vectors = vectors
+        self.path = getattr(vectors, "filename", None)
+        self.offset = getattr(vectors, "offset", 0)
+        self.row_bytes = vectors.shape[1] * 4 if vectors.ndim == 2 else 0
+
+    def all(self) -> np.ndarray:
+        """Return every row as one float32 array in memory."""
+        if self.path is None or self.vectors.dtype != np.float32:
+            return np.ascontiguousarray(self.vectors, dtype=np.float32)
+        rows = np.fromfile(self.path, dtype=np.float32, offset=self.offset, count=self.vectors.size)
+        return rows.reshape(self.vectors.shape)
+
+    def read(self, rows: np.ndarray) -> np.ndarray:
+        """Return the given rows (float32), read from disk through the page cache."""
+        if self.path is None or self.vectors.dtype != np.float32:
+            return np.asarray(self.vectors[rows], dtype=np.float32)
+        out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
+        with open(self.path, "rb", buffering=0) as handle:
+            for number, row in enumerate(rows):
+                data = os.pread(
+                    handle.fileno(), self.row_bytes, self.offset + int(row) * self.row_bytes
+                )
+                out[number] = np.frombuffer(data, dtype=np.float32)
+        return out
 
 
 def _sample(vectors: np.ndarray, size: int = 100_000) -> np.ndarray:
