@@ -9,6 +9,7 @@ import numpy as np
 
 HNSW_NEIGHBOURS = 32  # graph degree M: recall against memory (see bench/scale.py)
 HNSW_EF_CONSTRUCTION = 80
+OVERFETCH = 32  # rows beyond k taken from the graph and re-scored exactly
 
 
 def build_ann(vectors: np.ndarray):
@@ -71,9 +72,10 @@ class VectorSearch:
             return scores[0], rows[0]
         import faiss
 
-        # Read more of the graph than asked, then score the found rows on the exact vectors.
-        params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, 2 * k))
-        _, rows = self.ann.search(query, min(2 * k, len(self.vectors)), params=params)
+        # Take a few more rows than asked from the graph, then score them on the exact vectors.
+        fetch = min(k + OVERFETCH, len(self.vectors))
+        params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, fetch))
+        _, rows = self.ann.search(query, fetch, params=params)
         rows = np.unique(rows[0][rows[0] >= 0])
         exact = self._rows.read(rows) @ query[0]
         best = np.argsort(-exact, kind="stable")[:k]
