@@ -419,11 +419,9 @@ def _serve(app: Verbatim, host: str, args, auth) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 1
         print(f"warning: {error} Serving the existing index.", file=sys.stderr)
-    try:
-        app.warm_up()
-    except IndexerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    # The model loads while the page is built and the server starts: both take seconds.
+    warming = _Warmer(app)
+    warming.start()
     page = build_ui(app)
     page.queue().launch(
         server_name=host,
@@ -432,8 +430,29 @@ def _serve(app: Verbatim, host: str, args, auth) -> int:
         max_file_size=int(settings.max_file_mb * 1_000_000),
         css=CSS,
         theme=gr.themes.Soft(),
+        prevent_thread_lock=True,
     )
+    warming.join()
+    if warming.error is not None:
+        print(f"error: {warming.error}", file=sys.stderr)
+        page.close()
+        return 1
+    page.block_thread()
     return 0
+
+
+class _Warmer(threading.Thread):
+    """Load the index and the model in the background; keep the error, if any."""
+
+    def __init__(self, app: Verbatim):
+        super().__init__(name="warm-up", daemon=True)
+        self.app, self.error = app, None
+
+    def run(self) -> None:
+        try:
+            self.app.warm_up()
+        except IndexerError as error:
+            self.error = error
 
 
 if __name__ == "__main__":
