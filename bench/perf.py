@@ -51,13 +51,17 @@ def main() -> int:
     docs = args.work / "docs"
     write_docs(docs, {name: corpus.files[name] for name in names})
     results = {"documents": len(names), "backends": {}}
+    parts = set(args.only.split(","))
     for backend in args.backends.split(","):
         index_dir = args.work / f"index-{backend}"
-        shutil.rmtree(index_dir, ignore_errors=True)
         common = ["--backend", backend, "--docs-dir", str(docs), "--index-dir", str(index_dir)]
-        row = {"floor": _child("floor", common), "build": _child("build", common)}
-        row["answers"] = _child("answers", [*common, "--shared", str(args.shared)])
-        if backend == args.app_backend:
+        row = {}
+        if "build" in parts:
+            shutil.rmtree(index_dir, ignore_errors=True)
+            row = {"floor": _child("floor", common), "build": _child("build", common)}
+        if "answers" in parts:
+            row["answers"] = _child("answers", [*common, "--shared", str(args.shared)])
+        if "app" in parts and backend == args.app_backend:
             row["app"] = _app(docs, index_dir, backend, args)
         results["backends"][backend] = row
         print(_table(results), flush=True)
@@ -77,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--calls", type=int, default=20, help="timed /ask calls (default 20)")
     parser.add_argument("--starts", type=int, default=3, help="timed app starts (default 3)")
     parser.add_argument("--app-backend", default="torch", help="backend the app is timed with")
+    parser.add_argument(
+        "--only",
+        default="build,answers,app",
+        help="parts to run; answers and app reuse the indexes of an earlier build run",
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, help=argparse.SUPPRESS)
@@ -261,7 +270,7 @@ def _process_peak_mb(pid: int) -> float:
 
 def _table(results: dict) -> str:
     backends = results["backends"]
-    torch_floor = next(iter(backends.values()))["floor"]["seconds"]
+    torch_floor = next(iter(backends.values())).get("floor", {}).get("seconds", float("nan"))
     rows = ["| measure | " + " | ".join(backends) + " |", "|---|" + "---|" * len(backends)]
     for label, cell in _ROWS(torch_floor):
         cells = []

@@ -126,8 +126,9 @@ class Index:
 
     def best_unit_passages(self, query_vector: np.ndarray, n: int) -> list[int]:
         """Return the passages holding the n sentences nearest the query, best first."""
-        _, ids = self.unit_search.search(query_vector, n)
-        return list(dict.fromkeys(int(self.units[u, 0]) for u in ids if u >= 0))
+        # The same search as the fusion's, so a question's sentences are searched once.
+        _, ids = self.unit_search.search(query_vector, max(n, CANDIDATES * 4))
+        return list(dict.fromkeys(int(self.units[u, 0]) for u in ids[:n] if u >= 0))
 
     def hit_at(self, position: int, query_vector: np.ndarray) -> Hit:
         """Return the passage at a row as a Hit with its dense score and no fused score."""

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,10 @@ class PassageTable(Sequence):
             item += len(self)
         if not 0 <= item < len(self):
             raise IndexError(item)
+        return self._record(item)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one table per loaded version, kept while it serves
+    def _record(self, item: int) -> Passage:
         start, end = int(self._offsets[item]), int(self._offsets[item + 1])
         return Passage(**json.loads(self._data[start:end]))
 

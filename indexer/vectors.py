@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,9 @@ class VectorSearch:
         self.vectors = vectors
         self.ef_search = ef_search
         self._rows = RowReader(vectors)
+        # One answer searches the same rows twice (fusion, then candidate sentences).
+        self._recent: dict[tuple[bytes, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._recent_lock = threading.Lock()
         if ann_path is not None and ann_path.is_file():
             self.ann, self.flat = faiss.read_index(str(ann_path)), None
         else:  # exact search; the vectors on disk stay the source of truth
@@ -63,6 +67,18 @@ class VectorSearch:
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, rows) of the k best rows, best first; exact scores either way."""
+        key = (np.asarray(query, dtype=np.float32).tobytes(), k)
+        with self._recent_lock:
+            found = self._recent.get(key)
+        if found is None:
+            found = self._search(query, k)
+            with self._recent_lock:
+                if len(self._recent) >= 32:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = found
+        return found
+
+    def _search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, len(self.vectors))
         if k <= 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)

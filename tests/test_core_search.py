@@ -234,3 +234,17 @@ def test_line_endings_do_not_change_what_is_found(seeds_index):
             (hit.source, hit.line_start) for hit in (index.search(q, 1)[0] for q in QUESTIONS)
         ]
     assert best["lf"] == best["crlf"] == best["cr"]
+
+
+def test_query_tokens_match_the_tokens_bm25s_indexes(seeds_copy):
+    import bm25s
+
+    from indexer.keywords import _stemmer, tokenize
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_copy.glob("*.txt"))]
+    texts += ["Don't STOP: the U.S. isn't 3.2% of it — naïve café, Straße, 東京 and x y z", ""]
+    for text in texts + [line for t in texts for line in t.splitlines()]:
+        expected = bm25s.tokenize(
+            [text], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+        )
+        assert tokenize([text]) == expected, text[:80]
