@@ -82,8 +82,8 @@ class SentenceTransformerEmbedder:
                     self._model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
             except ImportError as error:
                 raise ModelLoadError(
-                    f"The {self.backend} backend needs extra packages ({error.name}); "
-                    'install them with pip install -e ".[onnx]".'
+                    f"The {self.backend} backend needs packages that are missing ({error.name}); "
+                    "reinstall with pip install -e . or set VERBATIM_BACKEND=torch."
                 ) from error
             except Exception as error:  # the library raises many kinds; all mean "not loadable"
                 raise ModelLoadError(
@@ -130,8 +130,11 @@ def _load_onnx_int8(sentence_transformer, name: str):
         shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
         exported = sentence_transformer(str(staging), device="cpu", backend="onnx")
         export_dynamic_quantized_onnx_model(exported, config, str(staging))
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(staging, folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:  # complete folders appear whole; another process may have won the race
+            os.rename(staging, folder)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
     return sentence_transformer(
         str(folder), device="cpu", backend="onnx", model_kwargs={"file_name": file_name}
     )

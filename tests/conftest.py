@@ -35,10 +35,10 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The bundled all-MiniLM-L6-v2, loaded once; a missing model fails, never skips."""
-    from indexer.embedding import SentenceTransformerEmbedder
+    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once; never skipped."""
+    from indexer.embedding import embedder_for
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = embedder_for(Settings())
     embedder.encode(["warm up"])
     return embedder
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer import Settings, build_index, load_index
@@ -92,3 +93,15 @@ def test_questions_the_documents_do_not_answer_are_refused(index, question):
     answer = index.answer(question)
     assert answer.refused, f"answered with {[q.text for q in answer.quotes]}"
     assert answer.quotes == []
+
+
+def test_both_backends_embed_alike(real_embedder):
+    from indexer.embedding import SentenceTransformerEmbedder
+
+    torch_embedder = SentenceTransformerEmbedder(backend="torch")
+    texts = ["Anthropic's annualized revenue is estimated at $850 million.", "Who founded it?"]
+    default, reference = real_embedder.encode(texts), torch_embedder.encode(texts)
+    assert real_embedder.name == "all-MiniLM-L6-v2 [onnx-int8]"
+    assert torch_embedder.name == "all-MiniLM-L6-v2"
+    assert np.allclose(np.linalg.norm(default, axis=1), 1.0, atol=1e-5)
+    assert (default * reference).sum(axis=1).min() > 0.97  # int8 keeps the meaning
