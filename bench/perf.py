@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf.json")
     parser.add_argument("--calls", type=int, default=20, help="timed /ask calls (default 20)")
     parser.add_argument("--starts", type=int, default=3, help="timed app starts (default 3)")
-    parser.add_argument("--app-backend", default="torch", help="backend the app is timed with")
+    parser.add_argument("--app-backend", default="onnx-int8", help="backend the app is timed with")
     parser.add_argument(
         "--only",
         default="build,answers,app",
