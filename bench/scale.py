@@ -80,6 +80,11 @@ def main() -> int:
     for row in rows:
         if row.get("sweep"):
             print(f"\nef_search sweep at {row['size']:,} passages:\n" + _sweep_table(row["sweep"]))
+    if args.real_index:
+        real = _real_recall(args.real_index, args.shared)
+        rows.append({"real_index": str(args.real_index), **real})
+        print(f"\nHNSW on {real['vectors']:,} real sentence vectors, {real['queries']} claims:")
+        print(_sweep_table(real["sweep"]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"\nwrote {args.json}")
@@ -93,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-scale"))
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument(
+        "--real-index",
+        type=Path,
+        help="also check HNSW recall on a real index's sentence vectors, queried with the "
+        "SciFact claims (e.g. /tmp/verbatim-perf/index-onnx-int8 from bench/perf.py)",
+    )
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sweep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
@@ -203,6 +215,29 @@ def _measure(args) -> dict:
     if args.sweep and index.passage_search.approximate:
         result["sweep"] = _sweep(index, queries, exact)
     return result
+
+
+def _real_recall(index_dir: Path, shared: Path) -> dict:
+    """Build the product's HNSW graph over a real index's sentence vectors; sweep ef_search."""
+    from bench.corpora import scifact
+    from indexer import load_index
+    from indexer.vectors import VectorSearch, build_ann, save_ann
+
+    index = load_index(index_dir)
+    queries = index.embedder.encode([q.text for q in scifact(shared).questions])
+    graph = index_dir.parent / "real-units.hnsw"
+    save_ann(build_ann(np.asarray(index.unit_vectors, dtype=np.float32)), graph)
+    search = VectorSearch(index.unit_vectors, graph)
+    exact = _exact_top10(index.unit_vectors, queries)
+
+    class _Probe:  # what _sweep reads: an index with a passage_search
+        passage_search = search
+
+    return {
+        "vectors": len(index.unit_vectors),
+        "queries": len(queries),
+        "sweep": _sweep(_Probe, queries, exact),
+    }
 
 
 def _exact_top10(vectors: np.ndarray, queries: np.ndarray) -> list[np.ndarray]:
