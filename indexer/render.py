@@ -207,7 +207,7 @@ def manifest_markdown(manifest: dict) -> str:
     built = str(manifest.get("built_at", "unknown")).replace("T", " ").replace("+00:00", " UTC")
     lines = [
         f"**{counts.get('files', len(files))} files, {counts.get('passages', '?')} passages** · "
-        f"model `{escape_markdown(str(manifest.get('model', '?')))}` · built {built}",
+        f"model `{_code(str(manifest.get('model', '?')))}` · built {built}",
         "",
         "Files: " + _name_list(files),
     ]
@@ -253,3 +253,8 @@ def _name_list(paths: list[str]) -> str:
     shown = ", ".join(escape_markdown(p) for p in paths[:_LISTED_FILES])
     more = len(paths) - _LISTED_FILES
     return shown + (f" … and {more} more" if more > 0 else "") if paths else "none"
+
+
+def _code(text: str) -> str:
+    """Return text for a Markdown code span, which shows backslash escapes literally."""
+    return text.replace("`", "'")

@@ -430,3 +430,8 @@ def test_document_text_is_the_indexed_text_of_each_file(verbatim):
     assert verbatim.document_text(None) == ""
     with pytest.raises(gr.Error, match="not in the index"):
         verbatim.document_text("../../etc/passwd")
+
+
+def test_index_panel_shows_the_model_name_as_it_is():
+    text = render.manifest_markdown({"model": "all-MiniLM-L6-v2 [onnx-int8]", "files": {}})
+    assert "`all-MiniLM-L6-v2 [onnx-int8]`" in text
