@@ -1,8 +1,11 @@
-"""Exact scoring rules: spans at their location, sentence overlap, BEIR ranking metrics."""
+"""Exact scoring rules (spans, overlap, BEIR metrics) and the timing and memory readings."""
 
 from __future__ import annotations
 
+import json
 import math
+import resource
+from pathlib import Path
 
 import numpy as np
 
@@ -85,3 +88,20 @@ def refusal_curve(answerable, unanswerable, targets=(0.05, 0.10, 0.20, 0.30)) ->
 
 def _refused(scores: np.ndarray, threshold: float) -> np.ndarray:
     return (scores < threshold) | np.isneginf(scores)
+
+
+def percentiles_ms(seconds: list[float]) -> dict:
+    """Return the p50 and p95 of durations in seconds, in milliseconds."""
+    ms = np.array(seconds) * 1000
+    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_json(path: Path, results) -> None:
+    """Write benchmark results as JSON, creating the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

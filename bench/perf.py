@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -65,8 +64,7 @@ def main() -> int:
             row["app"] = _app(docs, index_dir, backend, args)
         results["backends"][backend] = row
         print(_table(results), flush=True)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    m.write_json(args.json, results)
     print(f"\nwrote {args.json}")
     return 0
 
@@ -139,7 +137,7 @@ def _floor(args) -> dict:
         "seconds": time.perf_counter() - began,
         "texts": len(texts),
         "model_load_seconds": load_seconds,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": m.peak_rss_mb(),
     }
 
 
@@ -151,7 +149,7 @@ def _build(args) -> dict:
     began = time.perf_counter()
     full = build_index(args.docs_dir, args.index_dir, settings, embedder)
     full_seconds = time.perf_counter() - began
-    full_rss = _peak_rss_mb()
+    full_rss = m.peak_rss_mb()
     changed = sorted(args.docs_dir.glob("*.txt"))[len(full.added) // 2]
     original = changed.read_bytes()
     try:
@@ -204,8 +202,8 @@ def _answers(args) -> dict:
     return {
         "queries": len(questions),
         "index_load_seconds": load_seconds,
-        "floor_ms": _percentiles(floor),
-        "answer_ms": _percentiles(answer),
+        "floor_ms": m.percentiles_ms(floor),
+        "answer_ms": m.percentiles_ms(answer),
         "ndcg@10": float(np.mean(ndcg)),
     }
 
@@ -243,21 +241,12 @@ def _app(docs: Path, index_dir: Path, backend: str, args) -> dict:
     return {
         "start_to_first_answer_s": statistics.median(starts),
         "starts_s": starts,
-        "ask_round_trip_ms": _percentiles(round_trips),
+        "ask_round_trip_ms": m.percentiles_ms(round_trips),
         "peak_rss_mb": peak,
     }
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _percentiles(seconds: list[float]) -> dict:
-    ms = np.array(seconds) * 1000
-    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _process_peak_mb(pid: int) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import sys
 import time
@@ -20,6 +19,7 @@ if not __package__:  # run as a file, Python put bench/ first on the path: put t
     sys.path[0] = str(REPO)
 
 from bench import benchmarks, corpora  # noqa: E402
+from bench.metrics import write_json  # noqa: E402
 
 BENCHMARKS = ("squad", "scifact", "wikiqa", "seeds")
 LOADERS = {"squad": corpora.squad, "scifact": corpora.scifact, "wikiqa": corpora.wikiqa}
@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write(path: Path, results: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_finite(results), indent=1) + "\n", encoding="utf-8")
+    write_json(path, _finite(results))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import metrics as m  # noqa: E402
 
 DIMENSION = 384
 LATENT = 48
@@ -85,8 +86,7 @@ def main() -> int:
         rows.append({"real_index": str(args.real_index), **real})
         print(f"\nHNSW on {real['vectors']:,} real sentence vectors, {real['queries']} claims:")
         print(_sweep_table(real["sweep"]))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    m.write_json(args.json, rows)
     print(f"\nwrote {args.json}")
     return 0
 
@@ -198,7 +198,7 @@ def _measure(args) -> dict:
         index.search(text, k=10, query_vector=vector)
         latencies.append(time.perf_counter() - began)
     # Memory of the serving process: loaded and searched, before the exact check below.
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_rss_mb = m.peak_rss_mb()
     status = Path("/proc/self/status").read_text()
     private_mb = int(status.split("RssAnon:")[1].split()[0]) / 1024
     exact = _exact_top10(index.vectors, queries)
@@ -207,7 +207,7 @@ def _measure(args) -> dict:
     result = {
         "approximate": index.passage_search.approximate,
         "load_seconds": load_seconds,
-        "search_ms": _percentiles(latencies),
+        "search_ms": m.percentiles_ms(latencies),
         "recall@10": float(recall),
         "peak_rss_mb": peak_rss_mb,
         "private_mb": private_mb,  # anonymous memory; the rest of RSS is mapped file cache
@@ -266,13 +266,8 @@ def _sweep(index, queries: np.ndarray, exact: list[np.ndarray]) -> list[dict]:
             latencies.append(time.perf_counter() - began)
             recalls.append(len(set(got) & set(want)) / 10)
         rows.append({"ef_search": ef, "recall@10": float(np.mean(recalls)),
-                     "dense_search_ms": _percentiles(latencies)})  # fmt: skip
+                     "dense_search_ms": m.percentiles_ms(latencies)})  # fmt: skip
     return rows
-
-
-def _percentiles(seconds: list[float]) -> dict:
-    ms = np.array(seconds) * 1000
-    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
 
 
 def _disk_mb(index_dir: Path) -> float:
