@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -142,8 +143,6 @@ def _load_onnx_int8(sentence_transformer, name: str):
 
 def _folder_key(folder: Path) -> str:
     """Return a short key that changes when the model's weights change."""
-    import hashlib
-
     weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
     stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
     return hashlib.sha256(stamp.encode()).hexdigest()[:12]
