@@ -5,27 +5,25 @@
 import argparse
 import html
 import ipaddress
-import os
 import sys
 import threading
 from pathlib import Path
 
 import gradio as gr
 
-from indexer import IndexerError, Settings, build_index, load_index
+from indexer import IndexerError, Settings
 from indexer.documents import SUPPORTED_LABEL
-from indexer.followups import contextual_question, resolved_previous, user_questions
-from indexer.render import (
-    answer_markdown,
-    answer_text,
-    escape_markdown,
+from indexer.followups import resolved_previous, user_questions
+from indexer.live import LiveIndex
+from indexer.panels import (
+    follow_up_note,
     manifest_markdown,
+    no_index_markdown,
     report_markdown,
-    sources_html,
-    sources_records,
-    table_headers,
-    toast_text,
+    uploads_markdown,
 )
+from indexer.render import answer_markdown, answer_text, sources_html, sources_records, toast_text
+from indexer.settings import add_flags, flag_values
 from indexer.uploads import UploadRejected, save_upload, uploaded_path
 
 SEED_EXAMPLES = [
@@ -35,8 +33,8 @@ SEED_EXAMPLES = [
     "What is the Responsible Scaling Policy?",
 ]
 SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the bundled seeds
-EMPTY_QUESTION = "The question is empty; type a question about the documents."
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
+FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
 CSS = """
 #sources .source { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 10px 12px; margin-bottom: 10px; }
@@ -49,97 +47,28 @@ CSS = """
 
 
 class Verbatim:
-    """The app's state (folders, settings, the index in service) and its event handlers."""
+    """The page's handlers: plain functions of values over the live index."""
 
     def __init__(self, docs_dir, index_dir, settings=None, embedder=None):
-        self.docs_dir = Path(docs_dir)
-        self.index_dir = Path(index_dir)
-        self.settings = settings or Settings.from_env()
-        if embedder is None:
-            from indexer.embedding import embedder_for
-
-            # Two copies of the model: a rebuild embeds in its own thread while the
-            # answering copy, shared by concurrent questions behind a lock, stays free.
-            def make():
-                return embedder_for(self.settings)
-
-            self.query_embedder = make()
-            self.build_embedder = make()
-        else:
-            self.query_embedder = self.build_embedder = embedder
-        self._index = None
-        self._load_lock = threading.Lock()
-
-    # -- the index in service -------------------------------------------------------------
-
-    @property
-    def index(self):
-        """Return the index in service, loading it on first use."""
-        index = self._index
-        if index is None:
-            with self._load_lock:
-                if self._index is None:
-                    self._index = load_index(self.index_dir, self.settings, self.query_embedder)
-                index = self._index
-        return index
-
-    def reload(self) -> None:
-        """Load the newest index version and put it in service; answers in flight finish."""
-        fresh = load_index(self.index_dir, self.settings, self.query_embedder)
-        with self._load_lock:
-            self._index = fresh
-
-    def build(self, progress=None, embedder=None):
-        """Update the index incrementally, then serve the new version; return the report."""
-        report = build_index(
-            self.docs_dir,
-            self.index_dir,
-            self.settings,
-            embedder or self.build_embedder,
-            progress=progress,
-        )
-        self.reload()
-        return report
-
-    def warm_up(self) -> None:
-        """Load the index and the model now, so the first question is not the slow one."""
-        self.index.embedder.encode(["warm up"])
-
-    # -- answering ------------------------------------------------------------------------
-
-    def answer(self, question: str, previous: str = ""):
-        """Answer question, read as a follow-up of previous.
-
-        Returns (answer, question as read, index that answered): a rebuild may swap the
-        index in service meanwhile, and passage positions belong to the one that answered.
-        """
-        question = (question or "").strip()
-        if not question:
-            raise EmptyQuestion(EMPTY_QUESTION)
-        read_as = contextual_question(question, previous)
-        index = self.index
-        return index.answer(read_as), read_as, index
+        self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
+        self.docs_dir = self.live.docs_dir
 
     def respond(self, question: str, history: list | None):
         """Chat handler: append the question and its quoted answer; fill the sources panel."""
         history = list(history or [])
-        previous = resolved_previous(user_questions(history))
         try:
-            answer, read_as, index = self.answer(question, previous)
-        except EmptyQuestion as error:
-            gr.Warning(str(error))
-            return history, question, gr.skip()
+            answer, read_as = self.live.answer(question, resolved_previous(user_questions(history)))
         except IndexerError as error:
             gr.Warning(toast_text(error))
             return history, question, gr.skip()
         reply = answer_markdown(answer)
         if read_as != question.strip():
-            reply += f"\n\n*Read as a follow-up: {escape_markdown(read_as)}*"
+            reply += "\n\n" + follow_up_note(read_as)
         history += [
             {"role": "user", "content": question.strip()},
             {"role": "assistant", "content": reply},
         ]
-        return history, "", sources_html(answer, table_headers(index, answer))
+        return history, "", sources_html(answer)
 
     def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
         """Answer a question with verbatim quotes; pass the previous question for follow-ups.
@@ -148,25 +77,22 @@ class Verbatim:
         the sources: a list of dicts, kind "quote" for cited passages, "related" on a refusal.
         """
         try:
-            answer, _, _ = self.answer(question, previous)
-        except (EmptyQuestion, IndexerError) as error:
+            answer, _ = self.live.answer(question, previous)
+        except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         return answer_text(answer), sources_records(answer)
-
-    # -- the index panel ------------------------------------------------------------------
 
     def index_summary(self) -> str:
         """Describe the index in service: files, passages, model, when it was built."""
         try:
-            manifest = self.index.manifest
+            return manifest_markdown(self.live.index.manifest)
         except IndexerError as error:
-            return f"**No index yet.** {escape_markdown(str(error))} Or click **Rebuild index**."
-        return manifest_markdown(manifest)
+            return no_index_markdown(error)
 
     def indexed_files(self) -> gr.Dropdown:
         """Offer the indexed files in the document-text viewer."""
         try:
-            files = sorted(self.index.manifest["files"])
+            files = self.live.files()
         except IndexerError:
             files = []
         return gr.Dropdown(choices=files, value=None)
@@ -176,9 +102,7 @@ class Verbatim:
         if not source:
             return ""
         try:
-            return self.index.document_text(source)
-        except KeyError:
-            raise gr.Error(f"{source} is not in the index.", print_exception=False) from None
+            return self.live.index.document_text(source)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
 
@@ -187,21 +111,19 @@ class Verbatim:
         if not files:
             gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
             return "No file was uploaded."
-        lines = []
+        saved, refused = [], []
         for item in files:
             path = Path(uploaded_path(item))
             try:
                 outcome = save_upload(self.docs_dir, path, path.name)
             except UploadRejected as error:
                 gr.Warning(html.escape(str(error)))
-                lines.append(f"- Not saved: {escape_markdown(str(error))}")
+                refused.append(str(error))
                 continue
-            lines.append(f"- {escape_markdown(outcome.message)}")
+            saved.append(outcome.message)
             if outcome.renamed:
                 gr.Info(html.escape(outcome.message))
-        saved = sum(1 for line in lines if not line.startswith("- Not saved"))
-        tail = " Click **Rebuild index** to add them to the index." if saved else ""
-        return f"**Uploads** ({saved} of {len(files)} saved):{tail}\n\n" + "\n".join(lines)
+        return uploads_markdown(saved, refused, len(files))
 
     def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
         """Rebuild the index incrementally with a progress bar; report what changed."""
@@ -211,14 +133,10 @@ class Verbatim:
 
         progress(0, desc="Starting")
         try:
-            report = self.build(progress=report_progress)
+            report = self.live.build(progress=report_progress)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         return report_markdown(report), self.index_summary()
-
-
-class EmptyQuestion(ValueError):
-    """The question box was empty."""
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -228,7 +146,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
     """Lay out the page and wire the handlers of app to it."""
     examples = SEED_EXAMPLES if (app.docs_dir / SEED_MARKER).is_file() else []
     # Uploads are copied into the documents folder; Gradio's own copies can go after a day.
-    with gr.Blocks(title="Verbatim", delete_cache=(86_400, 86_400)) as demo:
+    with gr.Blocks(title="Verbatim", delete_cache=(86_400, 86_400)) as page:
         gr.Markdown(
             "## Verbatim\nAnswers are exact quotes from your documents, with citations — "
             "never generated text. If the documents do not say, it says so."
@@ -319,11 +237,11 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             concurrency_limit=1,
             concurrency_id="rebuild",
         ).then(app.indexed_files, None, [document], api_visibility="private")
-        demo.load(app.index_summary, None, [index_info], api_visibility="private")
-        demo.load(app.indexed_files, None, [document], api_visibility="private")
+        page.load(app.index_summary, None, [index_info], api_visibility="private")
+        page.load(app.indexed_files, None, [document], api_visibility="private")
         document.change(app.document_text, [document], [document_text], api_visibility="private")
         gr.api(app.document_text, api_name="document", concurrency_limit=4)
-    return demo
+    return page
 
 
 def create_app(docs_dir, index_dir, settings=None, embedder=None) -> gr.Blocks:
@@ -338,35 +256,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python app.py",
         description="Serve the chat page. The index is built or brought up to date first.",
-        epilog="Environment: VERBATIM_DOCS_DIR, VERBATIM_INDEX_DIR, VERBATIM_MODEL and the "
-        "other VERBATIM_* settings; GRADIO_SERVER_NAME, GRADIO_SERVER_PORT; "
-        "VERBATIM_AUTH=user:password.",
+        epilog="Every VERBATIM_* setting applies (see the README); flags win over them.",
     )
-    parser.add_argument("--docs", help="documents folder (default: seeds, or VERBATIM_DOCS_DIR)")
-    parser.add_argument("--index", help="index folder (default: index, or VERBATIM_INDEX_DIR)")
-    parser.add_argument(
-        "--host", help="address to listen on (default: 127.0.0.1, or GRADIO_SERVER_NAME)"
-    )
-    parser.add_argument(
-        "--port", type=int, help="port (default: GRADIO_SERVER_PORT, or 7860 and up)"
-    )
-    parser.add_argument("--auth-user", help="require this user name (with --auth-password)")
-    parser.add_argument("--auth-password", help="the password for --auth-user")
+    add_flags(parser, FLAGS)
     return parser
-
-
-def _auth(args, parser) -> tuple[str, str] | None:
-    if args.auth_user or args.auth_password:
-        if not (args.auth_user and args.auth_password):
-            parser.error("--auth-user and --auth-password go together.")
-        return args.auth_user, args.auth_password
-    raw = os.environ.get("VERBATIM_AUTH", "")
-    if raw:
-        user, sep, password = raw.partition(":")
-        if not (sep and user and password):
-            parser.error("VERBATIM_AUTH must look like user:password.")
-        return user, password
-    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -386,47 +279,48 @@ def _terminal_progress(stage: str, done: int, total: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Build or update the index, then serve the page; return an exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    auth = _auth(args, parser)
-    settings = Settings.from_env(docs_dir=args.docs, index_dir=args.index)
-    host = args.host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
-    if not is_loopback(host) and auth is None:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(flag_values(args, FLAGS))
+    except IndexerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if not is_loopback(settings.host) and not settings.auth:
         print(
-            f"warning: listening on {host} without a password: anyone who can reach this "
-            "machine can read the documents. Set --auth-user/--auth-password or VERBATIM_AUTH.",
+            f"warning: listening on {settings.host} without a password: anyone who can reach "
+            "this machine can read the documents. Set --auth or VERBATIM_AUTH (user:password).",
             file=sys.stderr,
         )
     try:
-        return _serve(Verbatim(settings.docs_dir, settings.index_dir, settings), host, args, auth)
+        return _serve(Verbatim(settings.docs_dir, settings.index_dir, settings))
     except KeyboardInterrupt:
         print("Interrupted; the previous index is still in place.", file=sys.stderr)
         return 130
 
 
-def _serve(app: Verbatim, host: str, args, auth) -> int:
+def _serve(app: Verbatim) -> int:
     """Bring the index up to date, load the model, then serve until interrupted."""
-    settings = app.settings
-    print(f"Checking the index of {app.docs_dir}/ in {app.index_dir}/ …", file=sys.stderr)
+    live, settings = app.live, app.live.settings
+    print(f"Checking the index of {live.docs_dir}/ in {live.index_dir}/ …", file=sys.stderr)
     try:
         # Startup has the model to itself: build with the answering copy, loaded once.
-        report = app.build(progress=_terminal_progress, embedder=app.query_embedder)
+        report = live.build(progress=_terminal_progress, embedder=live.query_embedder)
         print(report.summary(), file=sys.stderr)
     except IndexerError as error:
         try:
-            app.reload()
+            live.reload()
         except IndexerError:
             print(f"error: {error}", file=sys.stderr)
             return 1
         print(f"warning: {error} Serving the existing index.", file=sys.stderr)
     # The model loads while the page is built and the server starts: both take seconds.
-    warming = _Warmer(app)
+    warming = _Warmer(live)
     warming.start()
     page = build_ui(app)
     page.queue().launch(
-        server_name=host,
-        server_port=args.port,  # None: Gradio reads GRADIO_SERVER_PORT, else 7860 and up
-        auth=auth,
+        server_name=settings.host,
+        server_port=settings.port,  # None: Gradio reads GRADIO_SERVER_PORT, else 7860 and up
+        auth=tuple(settings.auth.split(":", 1)) if settings.auth else None,
         max_file_size=int(settings.max_file_mb * 1_000_000),
         css=CSS,
         theme=gr.themes.Soft(),
@@ -444,21 +338,29 @@ def _serve(app: Verbatim, host: str, args, auth) -> int:
 class _Warmer(threading.Thread):
     """Load the index and the model in the background; keep the error, if any."""
 
-    def __init__(self, app: Verbatim):
+    def __init__(self, live: LiveIndex):
         super().__init__(name="warm-up", daemon=True)
-        self.app, self.error = app, None
+        self.live, self.error = live, None
 
     def run(self) -> None:
         try:
-            self.app.warm_up()
+            self.live.warm_up()
         except IndexerError as error:
             self.error = error
 
 
+def _page_from_environment() -> gr.Blocks | None:
+    """Return the page for the VERBATIM_* settings (for `gradio app.py`); None if they are bad."""
+    try:
+        settings = Settings.from_env()
+    except IndexerError:
+        return None  # `python app.py` reports the bad setting in one sentence
+    return create_app(settings.docs_dir, settings.index_dir, settings)
+
+
+# Gradio's demo shape: `gradio app.py` (reload mode) imports this module and serves `demo`.
+# It loads nothing until used; `python app.py` makes its own page from the command line.
+demo = _page_from_environment()
+
 if __name__ == "__main__":
     sys.exit(main())
-else:
-    # The module-level page of Gradio's demos, for `gradio app.py` and tests; it loads
-    # nothing until used. `python app.py` makes its own from the command line instead.
-    _settings = Settings.from_env()
-    demo = create_app(_settings.docs_dir, _settings.index_dir, _settings)

@@ -1,1 +1,1 @@
-"""Quality benchmarks for verbatim: run `python bench/quality.py` from the checkout."""
+"""Quality benchmarks for verbatim: run `python -m bench.quality` from the checkout."""

@@ -1,6 +1,6 @@
 """Time the app as a user meets it: start to first answer, and one /ask over loopback.
 
-    python bench/app_latency.py [--runs 3] [--calls 20]
+    python -m bench.app_latency [--runs 3] [--calls 20]
 
 Works on a temporary copy of seeds/ with its own index, built once before the timed runs, so
 every timed start finds an existing, up-to-date index.

@@ -1,6 +1,6 @@
 """Speed and memory of build, answers and app, each against the model's own floor, in one run.
 
-    python bench/perf.py [--backends torch,onnx-int8] [--docs N] [--work DIR] [--json OUT]
+    python -m bench.perf [--backends torch,onnx-int8] [--docs N] [--work DIR] [--json OUT]
 
 Corpus: SciFact (`../shared/bench/scifact`), one file per abstract. Every measurement that is
 compared runs in a fresh process with the model already loaded and warm, so ratios compare
@@ -30,11 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import metrics as m
+from bench.common.corpora import scifact, write_docs
 
-from bench import metrics as m  # noqa: E402
-from bench.corpora import scifact, write_docs  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHANGED_FILE_NOTE = " This sentence was added to time an incremental rebuild."
 
@@ -181,8 +180,8 @@ def _answers(args) -> dict:
     began = time.perf_counter()
     index = load_index(args.index_dir, settings, embedder)
     load_seconds = time.perf_counter() - began
-    flat = faiss.IndexFlatIP(index.vectors.shape[1])
-    flat.add(np.ascontiguousarray(index.vectors, dtype=np.float32))
+    flat = faiss.IndexFlatIP(index.stored.vectors.shape[1])
+    flat.add(np.ascontiguousarray(index.stored.vectors, dtype=np.float32))
     questions = scifact(args.shared).questions
     for question in questions[:5]:  # warm both paths
         index.answer(question.text)

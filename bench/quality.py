@@ -1,6 +1,6 @@
 """Measure retrieval and answer quality on public benchmarks: BM25, dense and the product.
 
-Usage: python bench/quality.py [--only squad,scifact,wikiqa,seeds] [--limit N] [--work DIR]
+Usage: python -m bench.quality [--only squad,scifact,wikiqa,seeds] [--limit N] [--work DIR]
                                [--json OUT] [--shared DIR]
 """
 
@@ -14,19 +14,17 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if not __package__:  # run as a file, Python put bench/ first on the path: put the checkout there
-    sys.path[0] = str(REPO)
+from bench.common import corpora, runs
+from bench.common.metrics import write_json
 
-from bench import benchmarks, corpora  # noqa: E402
-from bench.metrics import write_json  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 BENCHMARKS = ("squad", "scifact", "wikiqa", "seeds")
 LOADERS = {"squad": corpora.squad, "scifact": corpora.scifact, "wikiqa": corpora.wikiqa}
 RUNNERS = {
-    "squad": benchmarks.run_squad,
-    "scifact": benchmarks.run_scifact,
-    "wikiqa": benchmarks.run_wikiqa,
+    "squad": runs.run_squad,
+    "scifact": runs.run_scifact,
+    "wikiqa": runs.run_wikiqa,
 }
 
 
@@ -45,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     embedder = embedder_for(settings)
     results = {
-        "command": "python bench/quality.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": "python -m bench.quality " + " ".join(sys.argv[1:] if argv is None else argv),
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "limit": args.limit,
         "settings": dataclasses.asdict(settings),
@@ -100,16 +98,16 @@ def _run(name: str, args, settings, embedder) -> dict:
     """Prepare a benchmark's documents and index, then score it."""
     folder = args.work / name
     if name == "seeds":
-        bench, info = benchmarks.prepare(name, REPO / "seeds", folder / "index", settings, embedder)
+        bench, info = runs.prepare(name, REPO / "seeds", folder / "index", settings, embedder)
         questions = args.shared.parent / "qa" / "seeds-dev.jsonl"
-        result = benchmarks.run_seeds(bench, questions, args.limit)
+        result = runs.run_seeds(bench, questions, args.limit)
     else:
         corpus = LOADERS[name](args.shared)
-        bench, info = benchmarks.prepare(
+        bench, info = runs.prepare(
             name, folder / "docs", folder / "index", settings, embedder, corpus.files
         )
         info["renamed"] = corpus.renamed
-        corpus.questions = benchmarks.sample(corpus.questions, args.limit)
+        corpus.questions = runs.sample(corpus.questions, args.limit)
         result = RUNNERS[name](bench, corpus)
     return {"corpus": info, **result}
 

@@ -1,6 +1,6 @@
 """Load time, search latency, recall and memory of the index at 10k, 100k and 1M passages.
 
-    python bench/scale.py [--sizes 10000,100000,1000000] [--queries 200] [--work DIR]
+    python -m bench.scale [--sizes 10000,100000,1000000] [--queries 200] [--work DIR]
 
 The model cannot embed a million passages here in time, so passages and vectors are synthetic:
 one sentence of Zipf-distributed words per passage, and unit vectors with the shape of real
@@ -31,10 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import metrics as m
 
-from bench import metrics as m  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DIMENSION = 384
 LATENT = 48
@@ -195,13 +194,13 @@ def _measure(args) -> dict:
     latencies = []
     for text, vector in zip(texts, queries, strict=True):
         began = time.perf_counter()
-        index.search(text, k=10, query_vector=vector)
+        index.retrieve(text, vector, 10)
         latencies.append(time.perf_counter() - began)
     # Memory of the serving process: loaded and searched, before the exact check below.
     peak_rss_mb = m.peak_rss_mb()
     status = Path("/proc/self/status").read_text()
     private_mb = int(status.split("RssAnon:")[1].split()[0]) / 1024
-    exact = _exact_top10(index.vectors, queries)
+    exact = _exact_top10(index.stored.vectors, queries)
     found = [index.passage_search.search(q, 10)[1] for q in queries]
     recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)])
     result = {
@@ -219,22 +218,22 @@ def _measure(args) -> dict:
 
 def _real_recall(index_dir: Path, shared: Path) -> dict:
     """Build the product's HNSW graph over a real index's sentence vectors; sweep ef_search."""
-    from bench.corpora import scifact
+    from bench.common.corpora import scifact
     from indexer import load_index
     from indexer.vectors import VectorSearch, build_ann, save_ann
 
     index = load_index(index_dir)
     queries = index.embedder.encode([q.text for q in scifact(shared).questions])
     graph = index_dir.parent / "real-units.hnsw"
-    save_ann(build_ann(np.asarray(index.unit_vectors, dtype=np.float32)), graph)
-    search = VectorSearch(index.unit_vectors, graph)
-    exact = _exact_top10(index.unit_vectors, queries)
+    save_ann(build_ann(np.asarray(index.stored.unit_vectors, dtype=np.float32)), graph)
+    search = VectorSearch(index.stored.unit_vectors, graph)
+    exact = _exact_top10(index.stored.unit_vectors, queries)
 
     class _Probe:  # what _sweep reads: an index with a passage_search
         passage_search = search
 
     return {
-        "vectors": len(index.unit_vectors),
+        "vectors": len(index.stored.unit_vectors),
         "queries": len(queries),
         "sweep": _sweep(_Probe, queries, exact),
     }

@@ -1,9 +1,9 @@
 """Verbatim: answer questions about a folder of documents with exact, cited quotes."""
 
-from .answers import Answer, Quote
 from .build import BuildReport, build_index
 from .errors import IndexerError
-from .search import Hit, Index, load_index
+from .records import Answer, Hit, Quote
+from .search import Index, load_index
 from .settings import Settings
 
 __all__ = [

@@ -3,37 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import store
+from .blocks import Block, Progress, embed_blocks, merge, split_block
 from .documents import Document, Skipped, find_files, read_document
 from .embedding import Embedder, embedder_for
 from .errors import DocumentsFolderError, IndexerError
 from .keywords import KeywordIndex
-from .passages import Passage, split_document
+from .manifest import FileEntry, Manifest
 from .settings import Settings
 
-Progress = Callable[[str, int, int], None]
-EMBED_CHUNK = 256  # passages per progress step: small enough to report, large enough to batch
 
-
-@dataclass
-class Block:
-    """One file's passages, their vectors, and its quotable units (passage row, start, end)."""
-
-    passages: list[Passage]
-    vectors: np.ndarray | None
-    units: np.ndarray
-    unit_vectors: np.ndarray | None
-
-
-@dataclass
-class BuildReport:
-    """What a build did: files by fate, skipped files with reasons, passages and time."""
+@dataclass(frozen=True)
+class Changes:
+    """How the documents folder differs from the version in service, file by file."""
 
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -41,6 +28,17 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
+
+    def any_content(self) -> bool:
+        """Whether any file was added, changed, removed or renamed."""
+        return bool(self.added or self.changed or self.removed or self.renamed)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: files by fate, skipped files with reasons, passages and time."""
+
+    changes: Changes
     skipped: list[Skipped] = field(default_factory=list)
     passages: int = 0
     embedded: int = 0
@@ -49,12 +47,22 @@ class BuildReport:
 
     def summary(self) -> str:
         """Return the one-line summary people read after a build."""
+        c = self.changes
         return (
-            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
-            f"{len(self.renamed)} renamed, {len(self.unchanged)} unchanged, "
-            f"{len(self.duplicates)} duplicates, {len(self.skipped)} skipped; "
+            f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
+            f"{len(c.renamed)} renamed, {len(c.unchanged)} unchanged, "
+            f"{len(c.duplicates)} duplicates, {len(self.skipped)} skipped; "
             f"{self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s"
         )
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The version in service, as far as a build may reuse it."""
+
+    manifest: Manifest | None = None
+    by_hash: dict[str, Block] = field(default_factory=dict)  # reusable blocks by file hash
+    unusable: str | None = None  # why its vectors cannot be reused, if there is one
 
 
 def build_index(
@@ -73,81 +81,79 @@ def build_index(
     embedder = embedder or embedder_for(settings)
     with store.build_lock(index_dir):
         store.remove_stale(index_dir)
-        report = BuildReport()
-        previous = _reusable(index_dir, embedder.name, settings, report)
-        documents = _read_all(docs_dir, settings, report, progress)
+        previous = _reusable(index_dir, embedder.name, settings)
+        documents, skipped = _read_all(docs_dir, settings, progress)
         if not documents:
             raise DocumentsFolderError(
                 f"No readable documents in {docs_dir}/; the index was left as it was."
             )
-        _classify(documents, previous.get("files", {}), report)
-        originals = {copy: original for copy, original in report.duplicates}
-        blocks = _blocks(documents, previous, settings, embedder, report, progress)
+        old_files = previous.manifest.files if previous.manifest else {}
+        changes = _classify(documents, old_files)
+        blocks, embedded = _blocks(
+            documents, previous.by_hash, changes, settings, embedder, progress
+        )
         if not any(block.passages for block in blocks):
             raise DocumentsFolderError(
                 f"The files in {docs_dir}/ hold no passages to index; the index was left as it was."
             )
-        stored = _merge(blocks)
-        report.passages = len(stored.passages)
-        if previous and not _changed(previous, report):
-            report.seconds = time.perf_counter() - began
-            return report  # nothing changed: keep serving the current version as it is
+        stored = merge(blocks)
+
+        def report() -> BuildReport:
+            seconds = time.perf_counter() - began
+            passages = len(stored.passages)
+            return BuildReport(changes, skipped, passages, embedded, seconds, previous.unusable)
+
+        if previous.manifest and not _changed(previous.manifest, changes, skipped):
+            return report()  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
         keywords = KeywordIndex.build([p.embedding_text() for p in stored.passages])
-        manifest = {
-            "model": embedder.name,
-            "dimension": int(stored.vectors.shape[1]),
-            "splitter": settings.splitter(),
-            "answer": {"min_answer_score": settings.min_answer_score},
-            "files": {
-                doc.path: {
-                    "sha256": doc.sha256,
-                    "encoding": doc.encoding,
-                    "format": doc.format,
-                    "pages": len(doc.pages) or None,
-                    "passages": len(block.passages),
-                    "units": len(block.units),
-                    "same_as": originals.get(doc.path),
-                }
+        originals = dict(changes.duplicates)
+        manifest = Manifest(
+            model=embedder.name,
+            dimension=int(stored.vectors.shape[1]),
+            splitter=settings.splitter(),
+            files={
+                doc.path: FileEntry(
+                    doc.sha256,
+                    doc.encoding,
+                    doc.format,
+                    len(doc.pages) or None,
+                    len(block.passages),
+                    len(block.units),
+                    originals.get(doc.path),
+                )
                 for doc, block in zip(documents, blocks, strict=True)
             },
-            "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
-            "counts": {
-                "files": len(documents),
-                "passages": len(stored.passages),
-                "units": len(stored.units),
-            },
-            "build_seconds": round(time.perf_counter() - began, 3),
-        }
+            skipped=skipped,
+            build_seconds=round(time.perf_counter() - began, 3),
+        )
         texts = {doc.sha256: doc.text for doc in documents if doc.path not in originals}
         if len(stored.vectors) >= settings.ann_min_rows:
             _report(progress, "Building the approximate search graph", 0, 1)
         store.write_version(index_dir, manifest, stored, keywords, texts, settings.ann_min_rows)
         store.remove_stale(index_dir)
-    report.seconds = time.perf_counter() - began
-    return report
+    return report()
 
 
-def _reusable(index_dir: Path, model: str, settings: Settings, report: BuildReport) -> dict:
+def _reusable(index_dir: Path, model: str, settings: Settings) -> _Previous:
     """Return the previous version's blocks by file hash, if their vectors may be reused."""
     try:
         manifest = store.read_manifest(index_dir)
         store.check_compatible(manifest, model, settings.splitter(), index_dir)
         stored = store.read_version(store.current_version(index_dir))
     except IndexerError as error:
-        if store.current_version(index_dir) is not None:
-            report.full_rebuild_reason = str(error)
-        return {}
+        served = store.current_version(index_dir) is not None
+        return _Previous(unusable=str(error) if served else None)
     by_hash: dict[str, Block] = {}
     p_start = u_start = 0
-    for info in manifest["files"].values():
-        p_count, u_count = info["passages"], info["units"]
+    for entry in manifest.files.values():
+        p_count, u_count = entry.passages, entry.units
         units = np.array(stored.units[u_start : u_start + u_count])
         units[:, 0] -= p_start
-        if info.get("same_as"):
+        if entry.same_as:
             continue  # a copy holds no passages of its own; its original's block is kept
         by_hash.setdefault(
-            info["sha256"],
+            entry.sha256,
             Block(
                 stored.passages[p_start : p_start + p_count],
                 stored.vectors[p_start : p_start + p_count],
@@ -156,62 +162,61 @@ def _reusable(index_dir: Path, model: str, settings: Settings, report: BuildRepo
             ),
         )
         p_start, u_start = p_start + p_count, u_start + u_count
-    return {"files": manifest["files"], "by_hash": by_hash, "skipped": manifest["skipped"]}
+    return _Previous(manifest, by_hash)
 
 
-def _changed(previous: dict, report: BuildReport) -> bool:
+def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bool:
     """Whether the folder differs from the version in service (content, names or skips)."""
-    if report.added or report.changed or report.removed or report.renamed:
-        return True
-    copies = {
-        path: info["same_as"] for path, info in previous["files"].items() if info.get("same_as")
-    }
-    skipped = [{"path": s.path, "reason": s.reason} for s in report.skipped]
-    return dict(report.duplicates) != copies or skipped != previous["skipped"]
+    copies = {path: entry.same_as for path, entry in previous.files.items() if entry.same_as}
+    return (
+        changes.any_content() or dict(changes.duplicates) != copies or skipped != previous.skipped
+    )
 
 
-def _read_all(docs_dir: Path, settings: Settings, report: BuildReport, progress) -> list[Document]:
+def _read_all(docs_dir: Path, settings: Settings, progress) -> tuple[list[Document], list[Skipped]]:
+    """Read every supported file: the documents, and the files skipped with their reasons."""
     files = find_files(docs_dir)
-    documents = []
+    documents, skipped = [], []
     max_bytes = int(settings.max_file_mb * 1_000_000)
     for number, path in enumerate(files, 1):
         result = read_document(docs_dir, path, max_bytes)
-        if isinstance(result, Skipped):
-            report.skipped.append(result)
-        else:
-            documents.append(result)
+        (skipped if isinstance(result, Skipped) else documents).append(result)
         _report(progress, "Reading files", number, len(files))
-    return documents
+    return documents, skipped
 
 
-def _classify(documents: list[Document], old_files: dict, report: BuildReport) -> None:
+def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Changes:
     """Sort files into added, changed, renamed, unchanged, removed; name identical copies."""
+    changes = Changes()
     present = {doc.path for doc in documents}
-    gone = {path: info["sha256"] for path, info in old_files.items() if path not in present}
+    gone = {path: entry.sha256 for path, entry in old_files.items() if path not in present}
     gone_by_hash: dict[str, list[str]] = {}
     for path, digest in sorted(gone.items()):
         gone_by_hash.setdefault(digest, []).append(path)
     first_with: dict[str, str] = {}
     for doc in documents:
         if doc.sha256 in first_with:
-            report.duplicates.append((doc.path, first_with[doc.sha256]))
+            changes.duplicates.append((doc.path, first_with[doc.sha256]))
         else:
             first_with[doc.sha256] = doc.path
         old = old_files.get(doc.path)
         if old is not None:
-            kind = report.unchanged if old["sha256"] == doc.sha256 else report.changed
+            kind = changes.unchanged if old.sha256 == doc.sha256 else changes.changed
             kind.append(doc.path)
         elif gone_by_hash.get(doc.sha256):
-            report.renamed.append((gone_by_hash[doc.sha256].pop(0), doc.path))
+            changes.renamed.append((gone_by_hash[doc.sha256].pop(0), doc.path))
         else:
-            report.added.append(doc.path)
-    report.removed = sorted(path for paths in gone_by_hash.values() for path in paths)
+            changes.added.append(doc.path)
+    changes.removed.extend(sorted(path for paths in gone_by_hash.values() for path in paths))
+    return changes
 
 
-def _blocks(documents, previous, settings, embedder, report, progress) -> list[Block]:
-    """Reuse the blocks of known content; split and embed the rest, each content once."""
-    by_hash = previous.get("by_hash", {})
-    copies = {copy for copy, _ in report.duplicates}
+def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[list[Block], int]:
+    """Reuse the blocks of known content; split and embed the rest, each content once.
+
+    Returns the blocks in document order and how many texts were embedded.
+    """
+    copies = {copy for copy, _ in changes.duplicates}
     blocks: list[Block] = []
     fresh: list[Block] = []
     for doc in documents:
@@ -226,85 +231,7 @@ def _blocks(documents, previous, settings, embedder, report, progress) -> list[B
             block = split_block(doc, settings)
             blocks.append(block)
             fresh.append(block)
-    _embed_blocks(fresh, embedder, progress, report)
-    return blocks
-
-
-def embedding_texts(blocks: list[Block]) -> list[str]:
-    """Return what a build embeds for blocks: passages, then sentences that are not a passage."""
-    texts: list[str] = []
-    for block in blocks:
-        texts.extend(p.embedding_text() for p in block.passages)
-        for i, start, end in block.units:
-            passage = block.passages[i]
-            if (start, end) != (passage.start, passage.end):
-                texts.append(passage.text[start - passage.start : end - passage.start])
-    return texts
-
-
-def split_block(doc: Document, settings: Settings) -> Block:
-    """Split one document into a block of passages and quotable units, not yet embedded."""
-    limits = settings.passage_max_chars, settings.passage_min_chars
-    passages = split_document(doc.path, doc.text, doc.pages, *limits)
-    units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
-    return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
-
-
-def _embed_blocks(blocks: list[Block], embedder: Embedder, progress, report: BuildReport) -> None:
-    """Embed the passages of new blocks and those sentences that are not a whole passage."""
-    texts = embedding_texts(blocks)
-    if not texts:  # nothing new to embed: do not even load the model
-        for block in blocks:
-            block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
-        return
-    vectors = _embed(texts, embedder, progress)
-    report.embedded = len(texts)
-    used = 0
-    for block in blocks:
-        block.vectors = vectors[used : used + len(block.passages)]
-        used += len(block.passages)
-        unit_vectors = []
-        for i, start, end in block.units:
-            passage = block.passages[i]
-            if (start, end) == (passage.start, passage.end):
-                unit_vectors.append(block.vectors[i])
-            else:
-                unit_vectors.append(vectors[used])
-                used += 1
-        block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, vectors.shape[1])
-
-
-def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
-    """Embed texts in chunks of similar length (less padding), longest first; keep their order."""
-    order = np.argsort([-len(text) for text in texts], kind="stable")
-    vectors = None
-    for start in range(0, len(texts), EMBED_CHUNK):
-        rows = order[start : start + EMBED_CHUNK]
-        chunk = embedder.encode([texts[i] for i in rows])
-        if vectors is None:
-            vectors = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
-        vectors[rows] = chunk
-        _report(progress, "Embedding passages", min(start + EMBED_CHUNK, len(texts)), len(texts))
-    return vectors
-
-
-def _merge(blocks: list[Block]) -> store.Stored:
-    """Concatenate per-file blocks into one set of arrays, renumbering unit passages."""
-    passages, units, offset = [], [], 0
-    for block in blocks:
-        passages.extend(block.passages)
-        shifted = np.array(block.units, dtype=np.int64).reshape(-1, 3)
-        shifted[:, 0] += offset
-        units.append(shifted)
-        offset += len(block.passages)
-    # Blocks without passages carry no vectors (their width is unknown when nothing was embedded).
-    filled = [b for b in blocks if len(b.passages)]
-    return store.Stored(
-        passages,
-        np.concatenate([np.asarray(b.vectors, np.float32) for b in filled]),
-        np.concatenate(units),
-        np.concatenate([np.asarray(b.unit_vectors, np.float32) for b in filled]),
-    )
+    return blocks, embed_blocks(fresh, embedder, progress)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from .errors import IndexerError
-from .settings import Settings, describe
+from .settings import Settings, add_flags, describe, flag_values
+
+FLAGS = ["index_dir", "model"]  # settings every command takes as flags
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,15 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    settings = Settings.from_env(model=args.model, index_dir=args.index)
     try:
-        return args.run(args, settings)
+        return args.run(args, Settings.from_env(flag_values(args, FLAGS)))
     except IndexerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the previous index is still in place.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`ask --json | head`): nothing more to say, and nowhere to say it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", help="index folder (default: index, or VERBATIM_INDEX_DIR)")
-    common.add_argument("--model", help="sentence-transformers model name or folder")
+    add_flags(common, FLAGS)
     commands = parser.add_subparsers(title="commands")
 
     build = commands.add_parser("build", parents=[common], help="build or update the index")
@@ -82,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 def _eval(args, settings: Settings) -> int:
     from .build import build_index
     from .evaluate import evaluate, format_table, read_questions
+    from .render import shorten
     from .search import load_index
 
     questions = read_questions(args.questions)
@@ -97,7 +102,7 @@ def _eval(args, settings: Settings) -> int:
             mark = (
                 "ok " if row["quote_hit"] or (not row["answerable"] and row["refused"]) else "BAD"
             )
-            shown = "(refused)" if row["refused"] else _clip(row["first_quote"] or "", 90)
+            shown = "(refused)" if row["refused"] else shorten(row["first_quote"] or "", 90)
             print(f"{mark} {row['id']:>6} rank={row['passage_rank']} {shown}")
     print(format_table(result["metrics"]))
     return 0
@@ -139,9 +144,9 @@ def _watch(docs: str, args, settings: Settings) -> int:
 def _print_report(report) -> None:
     if report.full_rebuild_reason:
         print(f"Rebuilt everything: {report.full_rebuild_reason}")
-    for old, new in report.renamed:
+    for old, new in report.changes.renamed:
         print(f"renamed {old} -> {new} (not embedded again)")
-    for copy, original in report.duplicates:
+    for copy, original in report.changes.duplicates:
         print(f"identical copy {copy} = {original} (embedded once, both cited)")
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
@@ -149,29 +154,19 @@ def _print_report(report) -> None:
 
 
 def _ask(args, settings: Settings) -> int:
-    from .answers import format_citation
+    from .render import answer_text
     from .search import load_index
 
     answer = load_index(settings.index_dir, settings).answer(args.question)
     if args.json:
-        print(json.dumps(asdict(answer), indent=1, ensure_ascii=False))
-        return 0
-    if answer.refused:
-        print("The documents do not answer this question.")
-        if answer.related:
-            print("\nPossibly related:")
-            for hit in answer.related:
-                print(f"  - {format_citation(hit)}: {_clip(hit.text)}")
-        return 0
-    for number, quote in enumerate(answer.quotes, 1):
-        print(f"“{quote.text}” [{number}]\n")
-    for number, quote in enumerate(answer.quotes, 1):
-        print(f"[{number}] {answer.citation(quote)}")
+        print(json.dumps(answer.to_record(), indent=1, ensure_ascii=False))
+    else:
+        print(answer_text(answer))
     return 0
 
 
 def _search(args, settings: Settings) -> int:
-    from .answers import format_citation
+    from .render import hits_text
     from .search import load_index
 
     if args.k < 1:
@@ -179,17 +174,10 @@ def _search(args, settings: Settings) -> int:
         return 2
     hits = load_index(settings.index_dir, settings).search(args.query, k=args.k)
     if args.json:
-        print(json.dumps([asdict(hit) for hit in hits], indent=1, ensure_ascii=False))
-        return 0
-    for number, hit in enumerate(hits, 1):
-        print(f"{number:2}. {hit.score:.4f}  {format_citation(hit)}")
-        print(f"    {_clip(hit.text)}")
+        print(json.dumps([hit.to_record() for hit in hits], indent=1, ensure_ascii=False))
+    else:
+        print(hits_text(hits))
     return 0
-
-
-def _clip(text: str, width: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 class _TerminalProgress:

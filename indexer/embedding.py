@@ -12,10 +12,9 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ModelLoadError
-from .settings import DEFAULT_MODEL
+from .settings import BACKENDS, DEFAULT_MODEL
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
-BACKENDS = ("torch", "onnx-int8")
 
 
 class Embedder(Protocol):
@@ -68,9 +67,6 @@ class SentenceTransformerEmbedder:
 
     def _load(self):
         if self._model is None:
-            # Nothing may be fetched from a hub: documents and models stay on this machine.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
 
@@ -80,7 +76,7 @@ class SentenceTransformerEmbedder:
                 if self.backend == "onnx-int8":
                     self._model = _load_onnx_int8(SentenceTransformer, self.model_name)
                 else:
-                    self._model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
+                    self._model = _local_model(SentenceTransformer, resolve_model(self.model_name))
             except ImportError as error:
                 raise ModelLoadError(
                     f"The {self.backend} backend needs packages that are missing ({error.name}); "
@@ -129,16 +125,21 @@ def _load_onnx_int8(sentence_transformer, name: str):
         staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
-        exported = sentence_transformer(str(staging), device="cpu", backend="onnx")
+        exported = _local_model(sentence_transformer, str(staging), backend="onnx")
         export_dynamic_quantized_onnx_model(exported, config, str(staging))
         folder.parent.mkdir(parents=True, exist_ok=True)
         try:  # complete folders appear whole; another process may have won the race
             os.rename(staging, folder)
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)
-    return sentence_transformer(
-        str(folder), device="cpu", backend="onnx", model_kwargs={"file_name": file_name}
+    return _local_model(
+        sentence_transformer, str(folder), backend="onnx", model_kwargs={"file_name": file_name}
     )
+
+
+def _local_model(sentence_transformer, path: str, **options):
+    """Load a model on the CPU from local files only: nothing is ever fetched from a hub."""
+    return sentence_transformer(path, device="cpu", local_files_only=True, **options)
 
 
 def _folder_key(folder: Path) -> str:

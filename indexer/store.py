@@ -10,7 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
+from .manifest import FORMAT_VERSION, Manifest
 from .passages import Passage
 from .vectors import build_ann, save_ann
 
-FORMAT_VERSION = 5
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
@@ -59,28 +59,28 @@ def current_version(index_dir: Path) -> Path | None:
     return folder if name and (folder / MANIFEST).is_file() else None
 
 
-def read_manifest(index_dir: Path) -> dict:
+def read_manifest(index_dir: Path) -> Manifest:
     """Read the manifest of the version in service; fail with a sentence if there is none."""
     folder = current_version(index_dir)
     if folder is None:
         raise NoIndexError(f"No index in {index_dir}/; run `python -m indexer build` first.")
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    if manifest.get("format_version") != FORMAT_VERSION:
+    record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if record.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
-            f"The index in {index_dir}/ has format {manifest.get('format_version')}, "
+            f"The index in {index_dir}/ has format {record.get('format_version')}, "
             f"this version reads {FORMAT_VERSION}; rebuild it with `python -m indexer build`."
         )
-    return manifest
+    return Manifest.from_record(record)
 
 
-def check_compatible(manifest: dict, model: str, splitter: dict, index_dir: Path) -> None:
+def check_compatible(manifest: Manifest, model: str, splitter: dict, index_dir: Path) -> None:
     """Refuse an index whose vectors or passages were made with other settings."""
-    if manifest["model"] != model:
+    if manifest.model != model:
         raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with model '{manifest['model']}', "
+            f"The index in {index_dir}/ was built with model '{manifest.model}', "
             f"not the configured '{model}'; rebuild it with `python -m indexer build`."
         )
-    if manifest["splitter"] != splitter:
+    if manifest.splitter != splitter:
         raise IndexMismatchError(
             f"The index in {index_dir}/ was built with other passage settings; "
             "rebuild it with `python -m indexer build`."
@@ -153,7 +153,7 @@ def read_text(folder: Path, sha256: str) -> str:
 
 def write_version(
     index_dir: Path,
-    manifest: dict,
+    manifest: Manifest,
     stored: Stored,
     keywords,
     texts: dict[str, str],
@@ -182,9 +182,8 @@ def write_version(
     for name, vectors in ((PASSAGES_ANN, stored.vectors), (UNITS_ANN, stored.unit_vectors)):
         if len(vectors) >= ann_min_rows:
             save_ann(build_ann(vectors), staging / name)
-    manifest = {**manifest, "format_version": FORMAT_VERSION}
-    manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    (staging / MANIFEST).write_text(replace(manifest, built_at=built_at).to_json(), "utf-8")
     _sync_tree(staging)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     final = index_dir / f"v-{stamp}-{uuid.uuid4().hex[:6]}"

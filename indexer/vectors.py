@@ -39,15 +39,21 @@ def save_ann(ann, path: Path) -> None:
     faiss.write_index(ann, str(path))
 
 
+def serve_one_query_at_a_time() -> None:
+    """Search on one thread: a query is too small to share, and the model needs the cores."""
+    import faiss
+
+    # FAISS's thread team only spins against the model's threads (measured: a flat search of
+    # 100k rows took 32 ms on 2 threads, 13 ms on one). Building raises it again for a while.
+    faiss.omp_set_num_threads(1)
+
+
 class VectorSearch:
     """Search the rows of a (memory-mapped) vector array by inner product with a query."""
 
     def __init__(self, vectors: np.ndarray, ann_path: Path | None = None, ef_search: int = 128):
         import faiss
 
-        # One query at a time: FAISS's thread team only spins against the model's threads
-        # (measured: a flat search of 100k rows took 32 ms on 2 threads, 13 ms on one).
-        faiss.omp_set_num_threads(1)
         self.vectors = vectors
         self.ef_search = ef_search
         self._rows = RowReader(vectors)

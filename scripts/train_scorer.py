@@ -1,7 +1,7 @@
 """Fit the sentence scorer and its refusal threshold on WikiQA train; write indexer/scorer.json.
 
-    python scripts/train_scorer.py [--shared ../shared/bench] [--work /tmp/verbatim-train]
-    python scripts/train_scorer.py --threshold-only   # keep the shipped weights, fit the threshold
+    python -m scripts.train_scorer [--shared ../shared/bench] [--work /tmp/verbatim-train]
+    python -m scripts.train_scorer --threshold-only   # keep the shipped weights, fit the threshold
 
 WikiQA train is not tested on by any benchmark here (bench/quality.py uses WikiQA dev). Every
 question's candidates come from the product's own pipeline over all training documents; a
@@ -23,13 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.common.corpora import wikiqa, write_docs
+from indexer import build_index, load_index
+from indexer.answers import gather
+from indexer.questions import check_question
+from indexer.scoring import FEATURES, SCORER_FILE, Scorer, default_scorer, unit_features
 
-from bench.corpora import wikiqa, write_docs  # noqa: E402
-from indexer import build_index, load_index  # noqa: E402
-from indexer.answers import gather_candidates  # noqa: E402
-from indexer.scoring import FEATURES, SCORER_FILE, Scorer, default_scorer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def overlaps(unit, gold: tuple) -> bool:
@@ -45,9 +45,9 @@ def collect(index, questions) -> tuple[np.ndarray, np.ndarray, list[tuple[bool, 
     """Return unit features and labels, and per question (answerable, its units' features)."""
     rows, labels, per_question = [], [], []
     for number, question in enumerate(questions, 1):
-        found = gather_candidates(index, question.text)
+        found = gather(index, check_question(question.text, index.settings.max_query_chars))
         allowed = [i for i, ok in enumerate(found.allowed) if ok]
-        features = found.features[allowed]
+        features = unit_features(index, found)[allowed]
         rows.append(features)
         labels.extend(overlaps(found.units[i], question.gold) for i in allowed)
         per_question.append((question.answerable, features))
@@ -69,7 +69,7 @@ def choose_threshold(
     scorer: Scorer, per_question, max_false_refusals: float
 ) -> tuple[float, list[dict]]:
     """Pick the highest threshold within the false-refusal budget; return it and the trade-off."""
-    best = np.array([scorer.probability(f).max() if len(f) else 0.0 for _, f in per_question])
+    best = np.array([scorer.logistic(f).max() if len(f) else 0.0 for _, f in per_question])
     answerable = np.array([a for a, _ in per_question])
     table, chosen = [], 0.0
     refused_anyway = (best <= 0)[answerable].mean()  # no candidate of the asked kind at all

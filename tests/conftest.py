@@ -14,6 +14,33 @@ from .fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+SLOW_MARKS = ("model", "browser")
+MODEL_FIXTURES = {"real_embedder", "app_server"}  # each loads the real model
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help="also run the tests marked model and browser (the README's test command, CI)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the fast suite unless --full (or an explicit -m) asks for more."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if MODEL_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("model")
+    ]
+    if unmarked:  # a test that loads the model must say so, or the fast suite is not fast
+        raise pytest.UsageError(f"tests using the real model lack @pytest.mark.model: {unmarked}")
+    if config.getoption("--full") or config.option.markexpr:
+        return
+    slow = [item for item in items if any(item.get_closest_marker(m) for m in SLOW_MARKS)]
+    if slow:
+        items[:] = [item for item in items if item not in slow]
+        config.hook.pytest_deselected(items=slow)
 
 
 @pytest.fixture

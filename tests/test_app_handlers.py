@@ -2,7 +2,6 @@
 
 import os
 import tempfile
-from types import SimpleNamespace
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradio-"))
@@ -11,9 +10,10 @@ import gradio as gr  # noqa: E402
 import pytest  # noqa: E402
 
 import app  # noqa: E402
-from indexer import Settings, followups, load_index, render, uploads  # noqa: E402  # noqa: E402
-from indexer.answers import Answer, Quote  # noqa: E402
-from indexer.search import Hit  # noqa: E402
+from indexer import Settings, followups, load_index, panels, render, uploads  # noqa: E402
+from indexer.manifest import Manifest  # noqa: E402
+from indexer.passages import Passage  # noqa: E402
+from indexer.records import Answer, Hit, Quote  # noqa: E402
 
 SEED = "002_6d34ce2141a5a6b8.txt"
 PROBE = (
@@ -27,7 +27,7 @@ def verbatim(seeds_copy, tmp_path, fake_embedder) -> app.Verbatim:
     """An app over a copy of the seeds; the threshold is 0 so the fake never refuses."""
     settings = Settings(min_answer_score=0.0)
     state = app.Verbatim(seeds_copy, tmp_path / "index", settings, fake_embedder)
-    state.build()
+    state.live.build()
     return state
 
 
@@ -96,15 +96,20 @@ def test_missing_index_is_a_sentence_not_a_traceback(seeds_copy, tmp_path, fake_
 # -- escaping ---------------------------------------------------------------------------------
 
 
+def _passage(source, text, start, heading=None, kind="text", prefix="", line=1) -> Passage:
+    end, lines = start + len(text), text.count("\n")
+    return Passage(source, start, end, line, line + lines, heading, kind, prefix, text, start)
+
+
 def _hit(source: str, text: str, start: int, heading: str | None = None) -> Hit:
-    return Hit(source, start, start + len(text), 1, 1 + text.count("\n"), text, 0.5, heading)
+    return Hit(_passage(source, text, start, heading), 0, score=0.5)
 
 
 def test_sources_html_escapes_document_text_and_marks_the_quote():
     passage = "Intro <b>bold</b>. " + PROBE + " Outro."
     hit = _hit("x<img src=y onerror=alert(9)>.txt", passage, 100, heading="<i>h</i>")
     begin = 100 + passage.index("The harbour")
-    quote = Quote(PROBE, hit.source, begin, begin + len(PROBE), 1, 1, hit.heading, 0.9, hit)
+    quote = Quote(hit, begin, begin + len(PROBE), 0.9)
     answer = Answer("q", refused=False, quotes=[quote], related=[hit])
     rendered = render.sources_html(answer)
     for raw in ("<script", "<img", "<b>bold", "<i>", "onerror=alert(9)>", "${", "{{"):
@@ -120,25 +125,21 @@ def test_sources_html_escapes_document_text_and_marks_the_quote():
 
 def test_table_row_is_shown_under_its_escaped_header():
     row = "| Revenue | $850M |"
-    hit = Hit("t.md", 40, 40 + len(row), 3, 3, row, 0.5, "Money", position=1)
-    quote = Quote(row, "t.md", 40, 40 + len(row), 3, 3, "Money", 0.8, hit)
+    prefix = "Money\n| Metric <b>x</b> | Value |"
+    passage = _passage("t.md", row, 40, "Money", "table-row", prefix, line=3)
+    hit = Hit(passage, 1, score=0.5)
+    quote = Quote(hit, 40, 40 + len(row), 0.8)
     answer = Answer("q", refused=False, quotes=[quote])
-    index = SimpleNamespace(
-        passages=[
-            SimpleNamespace(kind="text", prefix=""),
-            SimpleNamespace(kind="table-row", prefix="Money\n| Metric <b>x</b> | Value |"),
-        ]
-    )
-    headers = render.table_headers(index, answer)
+    headers = render.table_headers(answer)
     assert headers == {1: "| Metric <b>x</b> | Value |"}
-    rendered = render.sources_html(answer, headers)
+    rendered = render.sources_html(answer)
     assert "| Metric &lt;b&gt;x&lt;/b&gt; | Value |" in rendered and "<b>x" not in rendered
     assert rendered.index("Metric") < rendered.index("<mark>| Revenue | &#36;850M |</mark>")
 
 
 def test_escaped_document_round_trip_through_the_index(verbatim):
     (verbatim.docs_dir / "probe.txt").write_text(PROBE + "\n", encoding="utf-8")
-    verbatim.build()
+    verbatim.live.build()
     text, sources = verbatim.ask("harbour clock Veldmark repaired Ilse Brandt")
     assert sources[0]["source"] == "probe.txt" and "<script>" in sources[0]["text"]
     _, _, rendered = verbatim.respond("harbour clock Veldmark repaired Ilse Brandt", [])
@@ -260,7 +261,7 @@ class RecordingProgress:
 
 
 def test_rebuild_reports_and_swaps_the_index(verbatim, tmp_path):
-    before = verbatim.index
+    before = verbatim.live.index
     assert "3 files" in verbatim.index_summary()
     new = tmp_path / "zeppelin.txt"
     new.write_text("The zeppelin hangar at Kestrow holds nine airships.", encoding="utf-8")
@@ -275,7 +276,7 @@ def test_rebuild_reports_and_swaps_the_index(verbatim, tmp_path):
     assert "Skipped (1): empty.md (" in report
     assert "3 files" in summary and "Skipped: empty.md" in summary
     assert any(desc and "Embedding" in desc for _, desc in progress.calls)
-    assert verbatim.index is not before  # the new version took over ...
+    assert verbatim.live.index is not before  # the new version took over ...
     assert before.answer("Anthropic revenue").question  # ... and the old one still answers
     _, sources = verbatim.ask("zeppelin hangar Kestrow airships")
     assert sources[0]["source"] == "zeppelin.txt"
@@ -368,9 +369,8 @@ def test_auth_from_environment_silences_the_warning(tmp_path, capsys, monkeypatc
 
 
 def test_half_given_auth_is_refused(capsys):
-    with pytest.raises(SystemExit):
-        app.main(["--auth-user", "reader"])
-    assert "go together" in capsys.readouterr().err
+    assert app.main(["--auth", "reader"]) == 1
+    assert "--auth must be user:password" in capsys.readouterr().err
 
 
 def test_page_has_stable_ids_and_api_names(seeds_copy, tmp_path, fake_embedder):
@@ -417,7 +417,7 @@ def test_startup_builds_then_serves(monkeypatch, seeds_copy, tmp_path, fake_embe
     assert code == 0
     assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 0
     assert launched["auth"] is None
-    assert load_index(tmp_path / "idx", Settings(), fake_embedder).manifest["counts"]["files"] == 3
+    assert len(load_index(tmp_path / "idx", Settings(), fake_embedder).manifest.files) == 3
 
 
 def test_document_text_is_the_indexed_text_of_each_file(verbatim):
@@ -433,5 +433,5 @@ def test_document_text_is_the_indexed_text_of_each_file(verbatim):
 
 
 def test_index_panel_shows_the_model_name_as_it_is():
-    text = render.manifest_markdown({"model": "all-MiniLM-L6-v2 [onnx-int8]", "files": {}})
+    text = panels.manifest_markdown(Manifest("all-MiniLM-L6-v2 [onnx-int8]", 384, {}, {}))
     assert "`all-MiniLM-L6-v2 [onnx-int8]`" in text

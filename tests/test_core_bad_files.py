@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index, load_index
-from indexer.render import report_markdown
+from indexer.panels import report_markdown
 from indexer.settings import Settings
 from tests.fakes import FakeEmbedder
 from tests.test_core_cli import run
@@ -90,7 +90,7 @@ def test_build_over_every_bad_kind_finishes_and_answers_from_the_good_files(bad_
     assert set(reasons) == set(EXPECTED_REASONS)
     for name, words in EXPECTED_REASONS.items():
         assert words in reasons[name], (name, reasons[name])
-    assert sorted(report.added) == ["good.pdf", "good.txt", "minutes.docx"]
+    assert sorted(report.changes.added) == ["good.pdf", "good.txt", "minutes.docx"]
     shown = report_markdown(report)  # what the app shows after a rebuild
     for name, reason in reasons.items():
         assert name in shown and reason.split(":")[0] in shown.lower()
@@ -100,7 +100,7 @@ def test_build_over_every_bad_kind_finishes_and_answers_from_the_good_files(bad_
     ferry = index.search("first ferry quay", 1)[0]
     assert (ferry.source, ferry.page) == ("good.pdf", 2)
     assert index.search("Pumpkins budget", 1)[0].source == "minutes.docx"
-    skipped = {s["path"] for s in index.manifest["skipped"]}
+    skipped = {s.path for s in index.manifest.skipped}
     assert skipped == set(EXPECTED_REASONS)
 
 

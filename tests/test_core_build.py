@@ -18,6 +18,7 @@ from indexer.errors import (
     IndexMismatchError,
     NoIndexError,
 )
+from indexer.manifest import Manifest
 from indexer.store import build_lock
 
 from .fakes import FakeEmbedder
@@ -29,7 +30,7 @@ def manifests(index_dir: Path) -> list[Path]:
     return sorted(index_dir.glob("*/manifest.json"))
 
 
-def current_manifest(index_dir: Path, settings: Settings) -> dict:
+def current_manifest(index_dir: Path, settings: Settings) -> Manifest:
     return load_index(index_dir, settings, FakeEmbedder()).manifest
 
 
@@ -54,7 +55,7 @@ def built(seeds_copy, tmp_path, settings):
     """The seeds copied and built once with the fake embedder; returns (docs, index)."""
     index_dir = tmp_path / "index"
     report = build_index(seeds_copy, index_dir, settings, FakeEmbedder())
-    assert sorted(report.added) == SEED_NAMES
+    assert sorted(report.changes.added) == SEED_NAMES
     assert report.embedded > 0
     return seeds_copy, index_dir
 
@@ -62,7 +63,7 @@ def built(seeds_copy, tmp_path, settings):
 def test_first_build_embeds_every_passage_and_serves_them(built, settings):
     docs, index_dir = built
     index = load_index(index_dir, settings, FakeEmbedder())
-    sources = {p.source for p in index.passages}
+    sources = {p.source for p in index.stored.passages}
     assert sources == set(SEED_NAMES)
     hit = index.search("Llama 3 downloaded 350 million times", 1)[0]
     assert hit.source == "002_6d34ce2141a5a6b8.txt"
@@ -76,8 +77,14 @@ def test_rebuild_without_changes_embeds_nothing(built, settings):
     report = build_index(docs, index_dir, settings, fake)
     assert fake.texts == []
     assert report.embedded == 0
-    assert sorted(report.unchanged) == SEED_NAMES
-    assert report.added == report.changed == report.removed == report.skipped == []
+    assert sorted(report.changes.unchanged) == SEED_NAMES
+    assert (
+        report.changes.added
+        == report.changes.changed
+        == report.changes.removed
+        == report.skipped
+        == []
+    )
     assert report.passages > 0
     assert manifests(index_dir) == before  # no new version written for nothing
 
@@ -91,9 +98,9 @@ def test_changed_file_is_the_only_one_embedded(built, settings, docs_text):
     fake = FakeEmbedder()
     report = build_index(docs, index_dir, settings, fake)
 
-    assert report.changed == [name]
-    assert sorted(report.unchanged) == sorted(set(SEED_NAMES) - {name})
-    assert report.added == report.removed == []
+    assert report.changes.changed == [name]
+    assert sorted(report.changes.unchanged) == sorted(set(SEED_NAMES) - {name})
+    assert report.changes.added == report.changes.removed == []
     assert fake.texts, "the changed file was not embedded again"
     assert report.embedded == len(fake.texts)
     strays = [t for t in fake.texts if not from_file(t, text)]
@@ -115,7 +122,7 @@ def test_touched_file_with_the_same_content_is_not_embedded_again(built, setting
     fake = FakeEmbedder()
     report = build_index(docs, index_dir, settings, fake)
     assert fake.texts == []
-    assert sorted(report.unchanged) == SEED_NAMES
+    assert sorted(report.changes.unchanged) == SEED_NAMES
 
 
 def test_added_file_is_reported_and_embedded_alone(built, settings):
@@ -126,8 +133,8 @@ def test_added_file_is_reported_and_embedded_alone(built, settings):
     fake = FakeEmbedder()
     report = build_index(docs, index_dir, settings, fake)
 
-    assert report.added == ["more/axolotl.md"]
-    assert sorted(report.unchanged) == SEED_NAMES
+    assert report.changes.added == ["more/axolotl.md"]
+    assert sorted(report.changes.unchanged) == SEED_NAMES
     assert fake.texts and all(from_file(t, new_text) for t in fake.texts)
     hit = load_index(index_dir, settings, FakeEmbedder()).search("axolotls regrow limbs", 1)[0]
     assert hit.source == "more/axolotl.md"
@@ -140,14 +147,14 @@ def test_removed_file_is_reported_and_its_passages_are_gone(built, settings):
     fake = FakeEmbedder()
     report = build_index(docs, index_dir, settings, fake)
 
-    assert report.removed == [name]
-    assert sorted(report.unchanged) == sorted(set(SEED_NAMES) - {name})
+    assert report.changes.removed == [name]
+    assert sorted(report.changes.unchanged) == sorted(set(SEED_NAMES) - {name})
     assert fake.texts == []
     index = load_index(index_dir, settings, FakeEmbedder())
-    assert name not in {p.source for p in index.passages}
+    assert name not in {p.source for p in index.stored.passages}
     hits = index.search("Why is recalling an AI model so disruptive? jailbreak recall", 10)
     assert hits and all(h.source != name for h in hits)
-    assert name not in current_manifest(index_dir, settings)["files"]
+    assert name not in current_manifest(index_dir, settings).files
 
 
 def test_renamed_file_is_not_embedded_again_and_cites_its_new_name(built, settings, docs_text):
@@ -160,10 +167,10 @@ def test_renamed_file_is_not_embedded_again_and_cites_its_new_name(built, settin
 
     assert fake.texts == []
     assert report.embedded == 0
-    assert report.renamed == [(old, new)]
-    assert report.added == [] and report.removed == []
+    assert report.changes.renamed == [(old, new)]
+    assert report.changes.added == [] and report.changes.removed == []
     index = load_index(index_dir, settings, FakeEmbedder())
-    assert old not in {p.source for p in index.passages}
+    assert old not in {p.source for p in index.stored.passages}
     hit = index.search("Llama 3 downloaded 350 million times", 1)[0]
     assert hit.source == new
     assert docs_text(docs, new)[hit.start : hit.end] == hit.text
@@ -176,8 +183,8 @@ def test_copied_file_is_cited_under_both_names_without_embedding(built, settings
     fake = FakeEmbedder()
     report = build_index(docs, index_dir, settings, fake)
 
-    assert report.added == ["copy.txt"]
-    assert report.duplicates == [("copy.txt", original)]
+    assert report.changes.added == ["copy.txt"]
+    assert report.changes.duplicates == [("copy.txt", original)]
     assert fake.texts == []
     index = load_index(index_dir, settings, FakeEmbedder())
     hits = index.search("Responsible Scaling Policy", 3)
@@ -206,8 +213,10 @@ def test_manifest_describes_the_index(built, settings, docs_text):
         assert info["passages"] > 0
     index = load_index(index_dir, settings, FakeEmbedder())
     assert manifest["counts"]["files"] == 3
-    assert manifest["counts"]["passages"] == len(index.passages)
-    assert sum(info["passages"] for info in manifest["files"].values()) == len(index.passages)
+    assert manifest["counts"]["passages"] == len(index.stored.passages)
+    assert sum(info["passages"] for info in manifest["files"].values()) == len(
+        index.stored.passages
+    )
     assert manifest["built_at"][:2] == "20"
 
 
@@ -235,7 +244,7 @@ def test_building_with_another_model_rebuilds_everything(built, settings, docs_t
         text = docs_text(docs, name)
         assert any(from_file(t, text) for t in fake.texts), name
     index = load_index(index_dir, settings, FakeEmbedder(name="another-model", dimension=32))
-    assert index.manifest["model"] == "another-model"
+    assert index.manifest.model == "another-model"
     assert index.search("Llama downloads", 1)[0].source == "002_6d34ce2141a5a6b8.txt"
 
 
@@ -300,4 +309,4 @@ def test_a_second_build_while_one_holds_the_lock_is_refused(built, settings):
         build_index(docs, index_dir, settings, fake)
     assert fake.texts == []
     report = build_index(docs, index_dir, settings, FakeEmbedder())  # the lock is free again
-    assert report.added == ["new.txt"]
+    assert report.changes.added == ["new.txt"]

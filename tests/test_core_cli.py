@@ -117,9 +117,47 @@ def test_search_json_lists_k_exact_passages(built_index, tmp_path):
     assert any("$850" in hit["text"] for hit in hits)
 
 
-def test_readme_lists_every_setting_with_its_default():
-    from indexer.settings import describe
+def test_readme_has_one_settings_table_and_it_is_the_generated_one():
+    from indexer.settings import markdown_table
+    from scripts.update_readme import settings_block
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for _, env, default, help_ in describe():
-        assert f"| `{env}` | `{default}` | {help_} |" in readme, env
+    start, end = settings_block(readme)
+    assert readme[start:end] == markdown_table() + "\n"  # the whole table, row for row
+    assert readme.count("| `VERBATIM_TOP_K` |") == 1  # and no second, hand-kept table
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "sentence"),
+    [
+        (
+            "VERBATIM_TOP_K",
+            "abc",
+            "VERBATIM_TOP_K must be a whole number from 1 to 1,000, not 'abc'.",
+        ),
+        ("VERBATIM_BATCH_SIZE", "0", "VERBATIM_BATCH_SIZE must be a whole number from 1 to 4,096"),
+        ("VERBATIM_MAX_QUERY_CHARS", "-1", "VERBATIM_MAX_QUERY_CHARS must be a whole number"),
+        ("VERBATIM_BACKEND", "gpu", "VERBATIM_BACKEND must be one of onnx-int8, torch, not 'gpu'."),
+        ("VERBATIM_MIN_ANSWER_SCORE", "nan", "VERBATIM_MIN_ANSWER_SCORE must be a number"),
+    ],
+)
+def test_a_bad_setting_is_one_sentence_and_exit_1(tmp_path, variable, value, sentence):
+    result = run("ask", "x", "--index", str(tmp_path / "none"), cwd=tmp_path, env={variable: value})
+    assert result.returncode == 1
+    assert_one_sentence_error(result)
+    assert result.stderr.startswith("error: " + sentence), result.stderr
+
+
+def test_app_refuses_a_bad_port_in_one_sentence(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "--port", "abc", "--index", str(tmp_path / "i")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert_one_sentence_error(result)
+    assert result.returncode == 1
+    assert result.stderr == "error: --port must be a whole number from 0 to 65,535, not 'abc'.\n"

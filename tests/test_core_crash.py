@@ -31,8 +31,7 @@ WAIT_SECONDS = 60
 CHILD = textwrap.dedent(
     """
     import os, sys, time
-    root, docs, index, marker, mode = sys.argv[1:6]
-    sys.path.insert(0, root)
+    docs, index, marker, mode = sys.argv[1:5]
     from indexer import Settings, build_index
     from tests.fakes import FakeEmbedder
 
@@ -93,7 +92,8 @@ def start_child(tmp_path: Path, docs: Path, index_dir: Path, mode: str):
     marker = tmp_path / f"{mode}.marker"
     with open(tmp_path / f"{mode}.log", "w") as log:  # the child keeps its own copy
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(ROOT), str(docs), str(index_dir), str(marker), mode],
+            [sys.executable, "-c", CHILD, str(docs), str(index_dir), str(marker), mode],
+            cwd=ROOT,  # `-c` puts the working folder first on the path: tests.fakes imports
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -129,7 +129,7 @@ def assert_rebuild_cleans_up(docs: Path, index_dir: Path) -> None:
         "After the crash the wombat index was rebuilt without trouble.\n", encoding="utf-8"
     )
     report = build_index(docs, index_dir, Settings(), FakeEmbedder())
-    assert report.added == ["after-crash.txt"]
+    assert report.changes.added == ["after-crash.txt"]
     assert leftovers(index_dir) == []
     index = load_index(index_dir, Settings(), FakeEmbedder())
     assert index.search("wombat rebuilt", 1)[0].source == "after-crash.txt"

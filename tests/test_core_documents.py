@@ -168,7 +168,7 @@ def test_symlink_loop_does_not_hang_or_duplicate(tmp_path, fake_embedder, settin
     with deadline(20):
         report = build_index(docs, tmp_path / "index", settings, fake_embedder)
 
-    assert sorted(report.added) == ["outer.txt", "sub/inner.txt"]
+    assert sorted(report.changes.added) == ["outer.txt", "sub/inner.txt"]
 
 
 def test_build_over_bad_files_finishes_and_serves_the_good_ones(tmp_path, settings):
@@ -197,7 +197,7 @@ def test_build_over_bad_files_finishes_and_serves_the_good_ones(tmp_path, settin
     assert "empty" in skipped["empty.txt"]
     assert "empty" in skipped["blank.md"]
     assert "utf-8" in skipped["corrupt.txt"]
-    assert sorted(report.added) == sorted(good)
+    assert sorted(report.changes.added) == sorted(good)
 
     index = load_index(tmp_path / "index", settings, FakeEmbedder())
     assert index.search("ocelots rainforest", 1)[0].source == "good.txt"

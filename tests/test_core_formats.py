@@ -108,7 +108,7 @@ def assert_exact(index, record) -> None:
 
 
 def test_every_format_is_indexed_with_its_format(mixed_index):
-    formats = {name: info["format"] for name, info in mixed_index.manifest["files"].items()}
+    formats = {name: entry.format for name, entry in mixed_index.manifest.files.items()}
     assert formats == {
         "bakery.md": "markdown",
         "cellar.txt": "text",
@@ -116,7 +116,7 @@ def test_every_format_is_indexed_with_its_format(mixed_index):
         "minutes.docx": "docx",
         "observatory.html": "html",
     }
-    for passage in mixed_index.passages:
+    for passage in mixed_index.stored.passages:
         assert_exact(mixed_index, passage)
 
 
@@ -133,16 +133,16 @@ def test_pdf_citations_give_the_page_and_quote_the_page_text(mixed_index, mixed_
         assert " ".join(hit.text.split()) in " ".join(page_text.split())
     ferry = mixed_index.search("first ferry quay", 1)[0]
     assert "p. 2" in _citation(ferry)
-    assert all(p.page is None for p in mixed_index.passages if p.source != "harbour.pdf")
+    assert all(p.page is None for p in mixed_index.stored.passages if p.source != "harbour.pdf")
 
 
 def test_docx_table_rows_and_paragraphs_cite_their_heading(mixed_index):
     row = mixed_index.search("Pumpkins budget euros", 1)[0]
     assert row.source == "minutes.docx"
     assert row.text == "| Pumpkins | 75 euros |"
-    assert row.section == "Seed budget"
+    assert row.heading == "Seed budget"
     compost = mixed_index.search("compost heap Sunday", 1)[0]
-    assert compost.section == "Compost" and "Volunteers turn the compost" in compost.text
+    assert compost.heading == "Compost" and "Volunteers turn the compost" in compost.text
     assert '"Compost"' in _citation(compost)
     assert_exact(mixed_index, row)
     assert_exact(mixed_index, compost)
@@ -154,20 +154,20 @@ def test_html_keeps_readable_text_and_drops_scripts_styles_and_navigation(mixed_
     for leaked in ("scriptleak", "tealgreen", "stylesheetmarker", "navleak", "bannerleak",
                    "footerleak", "trackingScriptToken"):  # fmt: skip
         assert leaked.lower() not in text.lower()
-        assert all(leaked.lower() not in p.text.lower() for p in mixed_index.passages)
+        assert all(leaked.lower() not in p.text.lower() for p in mixed_index.stored.passages)
         assert all(h.source != "observatory.html" or leaked not in h.text
                    for h in mixed_index.search(leaked, 5))  # fmt: skip
     hit = mixed_index.search("telescope mirror metres", 1)[0]
-    assert hit.source == "observatory.html" and hit.section == "Telescope"
+    assert hit.source == "observatory.html" and hit.heading == "Telescope"
     assert "The main telescope has a mirror of two metres. It was polished in Jena." in hit.text
     assert_exact(mixed_index, hit)
     saturn = mixed_index.search("Saturn best month", 1)[0]
-    assert saturn.text == "| Saturn | August |" and saturn.section == "Telescope"
+    assert saturn.text == "| Saturn | August |" and saturn.heading == "Telescope"
 
 
 def test_markdown_headings_are_sections_and_table_rows_stay_one_per_line(mixed_index):
     hours = mixed_index.search("bakery opens weekdays", 1)[0]
-    assert hours.source == "bakery.md" and hours.section == "Opening hours"
+    assert hours.source == "bakery.md" and hours.heading == "Opening hours"
     rye = mixed_index.search("Rye price", 1)[0]
     assert rye.text == "| Rye | 4 euros |" and rye.line_start == rye.line_end == 11
     cellar = mixed_index.search("Weinkeller Küche", 1)[0]
@@ -193,6 +193,7 @@ def test_format_is_chosen_by_content_not_only_by_name(tmp_path):
     assert "not a docx file" in binary.reason
 
 
+@pytest.mark.model
 def test_answers_from_each_format_quote_extracted_text(mixed_docs, tmp_path, real_embedder):
     from indexer.settings import Settings
 
@@ -214,7 +215,7 @@ def test_answers_from_each_format_quote_extracted_text(mixed_docs, tmp_path, rea
 
 
 def _citation(hit) -> str:
-    from indexer.answers import format_citation
+    from indexer.records import format_citation
 
     return format_citation(hit)
 

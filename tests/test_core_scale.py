@@ -54,13 +54,13 @@ def write_corpus(docs, files: int = 60, seed: int = 3) -> None:
 def test_passages_are_read_on_demand_from_a_memory_map(seeds_copy, tmp_path, settings):
     build_index(seeds_copy, tmp_path / "index", settings, FakeEmbedder())
     index = load_index(tmp_path / "index", settings, FakeEmbedder())
-    assert isinstance(index.passages, PassageTable)
+    assert isinstance(index.stored.passages, PassageTable)
     folder = current_version(tmp_path / "index")
     lines = (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(index.passages) == len(lines)
-    assert [p.to_record() for p in index.passages] == [json.loads(line) for line in lines]
-    assert index.passages[-1] == index.passages[len(lines) - 1]
-    assert index.passages[1:3] == [index.passages[1], index.passages[2]]
+    assert len(index.stored.passages) == len(lines)
+    assert [p.to_record() for p in index.stored.passages] == [json.loads(line) for line in lines]
+    assert index.stored.passages[-1] == index.stored.passages[len(lines) - 1]
+    assert index.stored.passages[1:3] == [index.stored.passages[1], index.stored.passages[2]]
 
 
 def test_large_indexes_search_an_hnsw_graph_close_to_exact(tmp_path):
@@ -86,15 +86,15 @@ def test_large_indexes_search_an_hnsw_graph_close_to_exact(tmp_path):
         recalls.append(len(set(want) & set(got)) / 10)
         # Scores of what is found are exact, so they never exceed the true best.
         assert got_scores[0] <= want_scores[0] + 1e-5
-        np.testing.assert_allclose(got_scores, ann.vectors[got] @ query, rtol=1e-5)
+        np.testing.assert_allclose(got_scores, ann.stored.vectors[got] @ query, rtol=1e-5)
     assert np.mean(recalls) >= 0.9, np.mean(recalls)
 
     # An incremental update rebuilds the graph from the stored vectors: new text is found.
     (docs / "new.txt").write_text("Zebras graze on the savanna near acacia trees.", "utf-8")
     report = build_index(docs, tmp_path / "ann", ann_settings, FakeEmbedder())
-    assert report.added == ["new.txt"]
+    assert report.changes.added == ["new.txt"]
     ann = load_index(tmp_path / "ann", ann_settings, FakeEmbedder())
     query = ann.encode_query("Zebras graze on the savanna near acacia trees.")
     _, rows = ann.passage_search.search(query, 1)
-    assert ann.passages[int(rows[0])].source == "new.txt"
+    assert ann.stored.passages[int(rows[0])].source == "new.txt"
     assert ann.search("zebras savanna", 1)[0].source == "new.txt"

@@ -118,7 +118,7 @@ def test_fusion_matches_a_hand_computed_ranking(tmp_path, settings):
     build_index(docs, tmp_path / "index", settings, embedder)
     index = load_index(tmp_path / "index", settings, embedder)
 
-    hits = index.search("zebra", 5, query_vector=np.array([1, 0, 0, 0], np.float32))
+    hits = index.retrieve("zebra", np.array([1, 0, 0, 0], np.float32), 5)
 
     def rrf(*ranks: int) -> float:
         return sum(1.0 / (RRF_K + rank) for rank in ranks)
@@ -172,7 +172,7 @@ def test_dense_ranking_equals_numpy_brute_force(tmp_path, settings):
         exact = matrix @ query
         for k in (1, 7, 40, count):
             # No query word is in the documents, so the fused ranking is the dense ranking alone.
-            hits = index.search("qwxz vbnm", k, query_vector=query)
+            hits = index.retrieve("qwxz vbnm", query, k)
             expected = np.argsort(-exact, kind="stable")[:k]
             assert [h.source for h in hits] == [f"r{i:03d}.txt" for i in expected]
             assert [h.dense_score for h in hits] == pytest.approx(
@@ -216,9 +216,9 @@ def test_every_hit_and_quote_is_an_exact_citation(seeds_index, flavour, docs_tex
             quotes += 1
             assert_located(quote, texts[quote.source])
             assert quote.text and quote.text == quote.text.strip()
-            assert quote.source == quote.passage.source
-            assert quote.passage.start <= quote.start < quote.end <= quote.passage.end
-            assert_located(quote.passage, texts[quote.source])
+            assert quote.source == quote.hit.source
+            assert quote.hit.start <= quote.start < quote.end <= quote.hit.end
+            assert_located(quote.hit, texts[quote.source])
         for hit in answer.related:
             assert_located(hit, texts[hit.source])
     assert quotes >= len(QUESTIONS)

@@ -50,12 +50,14 @@ def test_sync_counts_each_kind_of_change_and_embeds_only_new_content(tmp_path):
     second = FakeEmbedder()
     report = build_index(docs, index_dir, settings, second)
 
-    assert report.added == ["bats.txt", "notes/otters-copy.txt"]
-    assert report.changed == ["owls.txt"]
-    assert report.removed == ["moles.txt"]
-    assert report.renamed == [("harbour.pdf", "archive/harbour-2024.pdf")]
-    assert report.duplicates == [("notes/otters-copy.txt", "otters.txt")]  # the walk's order
-    assert sorted(report.unchanged) == ["notes/herons.md", "otters.txt"]
+    assert report.changes.added == ["bats.txt", "notes/otters-copy.txt"]
+    assert report.changes.changed == ["owls.txt"]
+    assert report.changes.removed == ["moles.txt"]
+    assert report.changes.renamed == [("harbour.pdf", "archive/harbour-2024.pdf")]
+    assert report.changes.duplicates == [
+        ("notes/otters-copy.txt", "otters.txt")
+    ]  # the walk's order
+    assert sorted(report.changes.unchanged) == ["notes/herons.md", "otters.txt"]
     # Only the new and the changed file's text reached the model: no rename, copy or rest.
     embedded = "\n".join(second.texts)
     assert "Bats find insects" in embedded and "Tawny owls" in embedded
@@ -68,15 +70,15 @@ def test_sync_counts_each_kind_of_change_and_embeds_only_new_content(tmp_path):
     assert (ferry.source, ferry.page) == ("archive/harbour-2024.pdf", 2)
     otters = index.search("sea otters hold hands", 1)[0]
     assert {otters.source, *otters.copies} == {"otters.txt", "notes/otters-copy.txt"}
-    assert all("Star-nosed" not in p.text for p in index.passages)
-    assert all("Barn owls" not in p.text for p in index.passages)
+    assert all("Star-nosed" not in p.text for p in index.stored.passages)
+    assert all("Barn owls" not in p.text for p in index.stored.passages)
     assert index.search("tawny owls woodland", 1)[0].source == "owls.txt"
 
     # Deleting the original keeps the copy served, still without embedding anything.
     (docs / otters.source).unlink()
     third = FakeEmbedder()
     report = build_index(docs, index_dir, settings, third)
-    assert third.texts == [] and report.removed == [otters.source]
+    assert third.texts == [] and report.changes.removed == [otters.source]
     survivor = load_index(index_dir, settings, FakeEmbedder()).search("sea otters hold", 1)[0]
     assert survivor.source == otters.copies[0] and survivor.copies == ()
 
@@ -106,7 +108,7 @@ def test_watch_answers_a_new_fact_within_seconds_then_stops_cleanly(tmp_path, re
                 index = load_index(index_dir, Settings(), real_embedder)
             except Exception:  # the pointer is swapped atomically; a miss just means not yet
                 continue
-            if "lynx.txt" in index.manifest["files"]:
+            if "lynx.txt" in index.manifest.files:
                 found = time.monotonic() - began
                 answer = index.answer("What does the Iberian lynx eat?")
         assert found is not None, "the new file was not indexed within 10 s"
@@ -136,9 +138,9 @@ def test_an_unchanged_folder_with_copies_and_bad_files_keeps_its_version(tmp_pat
     build_index(docs, index_dir, settings, FakeEmbedder())
     version = (index_dir / "CURRENT").read_text()
     report = build_index(docs, index_dir, settings, FakeEmbedder())
-    assert report.duplicates == [("owls.txt", "copy.txt")] and report.embedded == 0
+    assert report.changes.duplicates == [("owls.txt", "copy.txt")] and report.embedded == 0
     assert (index_dir / "CURRENT").read_text() == version  # nothing new was written
     (docs / "blank.md").write_text("   \n", encoding="utf-8")  # a new bad file is news
     build_index(docs, index_dir, settings, FakeEmbedder())
-    skipped = load_index(index_dir, settings, FakeEmbedder()).manifest["skipped"]
-    assert {s["path"] for s in skipped} == {"empty.txt", "blank.md"}
+    skipped = load_index(index_dir, settings, FakeEmbedder()).manifest.skipped
+    assert {s.path for s in skipped} == {"empty.txt", "blank.md"}

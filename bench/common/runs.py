@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bench import metrics as m
-from bench.corpora import Corpus, Question, write_docs
-from bench.rankers import Baselines
+from bench.common import metrics as m
+from bench.common.corpora import Corpus, Question, write_docs
+from bench.common.rankers import Baselines
 
 DEPTH = 10  # passages read for recall@1/5/10
 DOC_DEPTH = 1000  # passages read to rank documents for recall@100
 SENTENCE_METHODS = ("bm25", "dense", "fusion")  # keys of Baselines.best_sentences
-RAW_SCORE = -1e9  # a threshold nothing falls below: refused answers then show their score
 
 
 class Progress:
@@ -43,12 +42,13 @@ class Bench:
     embedder: object
     progress: Progress
 
-    def raw_index(self):
-        """Load the same index with a threshold that never refuses on score."""
-        from indexer import load_index
+    @property
+    def threshold(self) -> float:
+        """Return the refusal threshold the product answers with."""
+        from indexer.scoring import default_scorer
 
-        raw = replace(self.settings, min_answer_score=RAW_SCORE)
-        return load_index(self.index_dir, raw, self.embedder)
+        configured = self.settings.min_answer_score
+        return default_scorer().threshold if configured is None else configured
 
 
 def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=None) -> tuple:
@@ -63,11 +63,11 @@ def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=No
     info = {
         "docs": str(docs),
         "index": str(index_dir),
-        "files": len(index.manifest["files"]),
+        "files": len(index.manifest.files),
         "files_written": written,
         "skipped": [s.path for s in report.skipped],
-        "passages": len(index.passages),
-        "units": len(index.units),
+        "passages": len(index),
+        "units": index.manifest.units,
         "embedded": report.embedded,
         "build_seconds": round(report.seconds, 1),
     }
@@ -116,11 +116,12 @@ def run_scifact(bench: Bench, corpus: Corpus) -> dict:
     terms, vectors = _queries(bench, corpus.questions)
     ranked = {"bm25": [], "dense": [], "product": []}
     for number, question in enumerate(corpus.questions):
-        sources = [index.passages[i].source for i in base.bm25_passages(terms[number], len(index))]
+        passages = index.stored.passages
+        sources = [passages[i].source for i in base.bm25_passages(terms[number], len(index))]
         ranked["bm25"].append(m.first_per_document(sources))
         dense, _ = base.dense_passages(vectors[number], DOC_DEPTH)
-        ranked["dense"].append(m.first_per_document([index.passages[i].source for i in dense]))
-        hits = index.search(question.text, k=DOC_DEPTH, query_vector=vectors[number])
+        ranked["dense"].append(m.first_per_document([passages[i].source for i in dense]))
+        hits = index.retrieve(question.text.strip(), vectors[number], DOC_DEPTH)
         ranked["product"].append(m.first_per_document([h.source for h in hits]))
         bench.progress("Ranking documents", number + 1, len(corpus.questions))
     table = {}
@@ -169,7 +170,7 @@ def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[d
     for number, question in enumerate(questions):
         words, vector = terms[number], vectors[number]
         dense, cosines = base.dense_passages(vector, DEPTH)
-        hits = index.search(question.text, k=DEPTH, query_vector=vector)
+        hits = index.retrieve(question.text.strip(), vector, DEPTH)
         best = base.best_sentences(words, vector)
         answer = index.answer(question.text)
         first = None if answer.refused else answer.quotes[0]
@@ -184,27 +185,13 @@ def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[d
                 "sentences": {k: None if u is None else base.unit_span(u) for k, u in best.items()},
                 "top_cosine": cosines[0],
                 "quote": None if first is None else (first.source, first.start, first.end),
-                "score": None if first is None else first.score,
+                # The best candidate's probability, refused or not; -inf when no sentence of
+                # the asked kind was found (or a name is unknown): refused at every threshold.
+                "score": -np.inf if answer.score is None else answer.score,
             }
         )
         bench.progress("Answering", number + 1, len(questions))
-    _raw_scores(bench, rows)
     return rows
-
-
-def _raw_scores(bench: Bench, rows: list[dict]) -> None:
-    """Give refused answers the best score they had, by asking again with no threshold."""
-    refused = [r for r in rows if r["quote"] is None]
-    raw = bench.raw_index() if refused else None
-    for number, row in enumerate(refused):
-        answer = raw.answer(row["question"].text)
-        # Still refused with no threshold: no sentence was allowed, or a name is unknown.
-        row["score"] = -np.inf if answer.refused else answer.quotes[0].score
-        bench.progress("Scoring refusals", number + 1, len(refused))
-    threshold = bench.settings.min_answer_score
-    odd = sum(1 for r in refused if r["score"] >= threshold)
-    if odd:
-        print(f"[{bench.name}] {odd} refusals scored above the threshold", file=sys.stderr)
 
 
 def _quote_table(rows: list[dict], correct) -> dict:
@@ -228,7 +215,7 @@ def _quote_table(rows: list[dict], correct) -> dict:
 
 def _tradeoff(bench: Bench, rows: list[dict]) -> dict:
     """Refusal curves: the product's best sentence score, and the top passage cosine alone."""
-    threshold = bench.settings.min_answer_score
+    threshold = bench.threshold
     table = {
         f"product score @ its threshold {threshold:g}": {
             "threshold": threshold,

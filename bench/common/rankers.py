@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.metrics import Span
+from bench.common.metrics import Span
 
 RRF_K = 60  # the product's fusion constant (indexer.search.RRF_K)
 
@@ -23,22 +23,22 @@ class Baselines:
     @property
     def units(self) -> int:
         """Return how many quotable units (sentences or table rows) the index holds."""
-        return len(self.index.units)
+        return len(self.index.stored.units)
 
     def passage_span(self, position: int) -> Span:
         """Return (file, start, end) of a passage."""
-        passage = self.index.passages[position]
+        passage = self.index.stored.passages[position]
         return passage.source, passage.start, passage.end
 
     def unit_span(self, row: int) -> Span:
         """Return (file, start, end) of a unit."""
-        position, start, end = (int(v) for v in self.index.units[row])
-        return self.index.passages[position].source, start, end
+        position, start, end = (int(v) for v in self.index.stored.units[row])
+        return self.index.stored.passages[position].source, start, end
 
     def unit_text(self, row: int) -> str:
         """Return a unit's own text, without its passage's heading prefix."""
-        position, start, end = (int(v) for v in self.index.units[row])
-        passage = self.index.passages[position]
+        position, start, end = (int(v) for v in self.index.stored.units[row])
+        passage = self.index.stored.passages[position]
         return passage.text[start - passage.start : end - passage.start]
 
     def bm25_passages(self, terms: list[str], k: int) -> list[int]:
@@ -49,7 +49,7 @@ class Baselines:
 
     def dense_passages(self, vector: np.ndarray, k: int) -> tuple[list[int], list[float]]:
         """Return the top-k passages by cosine of whole-passage vectors (flat FAISS), and scores."""
-        k = min(k, len(self.index.passages))
+        k = min(k, len(self.index))
         scores, ids = self.index.passage_search.search(vector, k)
         kept = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if i >= 0]
         return [i for i, _ in kept], [s for _, s in kept]
@@ -57,7 +57,7 @@ class Baselines:
     def best_sentences(self, terms: list[str], vector: np.ndarray) -> dict[str, int | None]:
         """Return the best unit of the whole index by BM25, by cosine, and by their RRF fusion."""
         keyword = self.unit_keywords.scores(terms)
-        dense = np.asarray(self.index.unit_vectors) @ vector
+        dense = np.asarray(self.index.stored.unit_vectors) @ vector
         fused = 1.0 / (RRF_K + 1 + _ranks(dense))
         fused += np.where(keyword > 0, 1.0 / (RRF_K + 1 + _ranks(keyword)), 0.0)
         return {

@@ -1,0 +1,1 @@
+"""Helpers the benchmark scripts share: corpora, baselines, runs and metrics."""

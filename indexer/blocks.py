@@ -1,0 +1,108 @@
+"""One file's share of the index: its passages, quotable units and their vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import store
+from .documents import Document
+from .embedding import Embedder
+from .passages import Passage, split_document
+from .settings import Settings
+
+Progress = Callable[[str, int, int], None]
+EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
+
+
+@dataclass
+class Block:
+    """One file's passages, their vectors, and its quotable units (passage row, start, end)."""
+
+    passages: list[Passage]
+    vectors: np.ndarray | None
+    units: np.ndarray
+    unit_vectors: np.ndarray | None
+
+
+def embedding_texts(blocks: list[Block]) -> list[str]:
+    """Return what a build embeds for blocks: passages, then sentences that are not a passage."""
+    texts: list[str] = []
+    for block in blocks:
+        texts.extend(p.embedding_text() for p in block.passages)
+        for i, start, end in block.units:
+            passage = block.passages[i]
+            if (start, end) != (passage.start, passage.end):
+                texts.append(passage.text[start - passage.start : end - passage.start])
+    return texts
+
+
+def split_block(doc: Document, settings: Settings) -> Block:
+    """Split one document into a block of passages and quotable units, not yet embedded."""
+    limits = settings.passage_max_chars, settings.passage_min_chars
+    passages = split_document(doc.path, doc.text, doc.pages, *limits)
+    units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans()]
+    return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
+
+
+def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
+    """Embed the passages of new blocks and those sentences that are not a whole passage.
+
+    Returns how many texts were embedded.
+    """
+    texts = embedding_texts(blocks)
+    if not texts:  # nothing new to embed: do not even load the model
+        for block in blocks:
+            block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
+        return 0
+    vectors = _embed(texts, embedder, progress)
+    used = 0
+    for block in blocks:
+        block.vectors = vectors[used : used + len(block.passages)]
+        used += len(block.passages)
+        unit_vectors = []
+        for i, start, end in block.units:
+            passage = block.passages[i]
+            if (start, end) == (passage.start, passage.end):
+                unit_vectors.append(block.vectors[i])
+            else:
+                unit_vectors.append(vectors[used])
+                used += 1
+        block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, vectors.shape[1])
+    return len(texts)
+
+
+def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
+    """Embed texts in chunks of similar length (less padding), longest first; keep their order."""
+    order = np.argsort([-len(text) for text in texts], kind="stable")
+    vectors = None
+    for start in range(0, len(texts), EMBED_CHUNK):
+        rows = order[start : start + EMBED_CHUNK]
+        chunk = embedder.encode([texts[i] for i in rows])
+        if vectors is None:
+            vectors = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
+        vectors[rows] = chunk
+        if progress is not None:
+            progress("Embedding passages", min(start + EMBED_CHUNK, len(texts)), len(texts))
+    return vectors
+
+
+def merge(blocks: list[Block]) -> store.Stored:
+    """Concatenate per-file blocks into one set of arrays, renumbering unit passages."""
+    passages, units, offset = [], [], 0
+    for block in blocks:
+        passages.extend(block.passages)
+        shifted = np.array(block.units, dtype=np.int64).reshape(-1, 3)
+        shifted[:, 0] += offset
+        units.append(shifted)
+        offset += len(block.passages)
+    # Blocks without passages carry no vectors (their width is unknown when nothing was embedded).
+    filled = [b for b in blocks if len(b.passages)]
+    return store.Stored(
+        passages,
+        np.concatenate([np.asarray(b.vectors, np.float32) for b in filled]),
+        np.concatenate(units),
+        np.concatenate([np.asarray(b.unit_vectors, np.float32) for b in filled]),
+    )

@@ -1,0 +1,78 @@
+"""The index a server answers from: loaded on first use, swapped whole after each rebuild."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .build import BuildReport, Progress, build_index
+from .embedding import Embedder, embedder_for
+from .followups import contextual_question
+from .questions import check_question
+from .records import Answer
+from .search import Index, load_index
+from .settings import Settings
+
+
+class LiveIndex:
+    """A documents folder, its index folder and the version in service, safe across threads."""
+
+    def __init__(self, docs_dir, index_dir, settings=None, embedder: Embedder | None = None):
+        self.docs_dir = Path(docs_dir)
+        self.index_dir = Path(index_dir)
+        self.settings = settings or Settings.from_env()
+        if embedder is None:
+            # Two copies of the model: a rebuild embeds in its own thread while the
+            # answering copy, shared by concurrent questions behind a lock, stays free.
+            self.query_embedder = embedder_for(self.settings)
+            self.build_embedder = embedder_for(self.settings)
+        else:
+            self.query_embedder = self.build_embedder = embedder
+        self._index: Index | None = None
+        self._load_lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        """Return the index in service, loading it on first use."""
+        index = self._index
+        if index is None:
+            with self._load_lock:
+                if self._index is None:
+                    self._index = load_index(self.index_dir, self.settings, self.query_embedder)
+                index = self._index
+        return index
+
+    def reload(self) -> None:
+        """Load the newest index version and put it in service; answers in flight finish."""
+        fresh = load_index(self.index_dir, self.settings, self.query_embedder)
+        with self._load_lock:
+            self._index = fresh
+
+    def build(
+        self, progress: Progress | None = None, embedder: Embedder | None = None
+    ) -> BuildReport:
+        """Update the index incrementally, then serve the new version; return the report."""
+        report = build_index(
+            self.docs_dir,
+            self.index_dir,
+            self.settings,
+            embedder or self.build_embedder,
+            progress=progress,
+        )
+        self.reload()
+        return report
+
+    def warm_up(self) -> None:
+        """Load the index and the model now, so the first question is not the slow one."""
+        self.index.encode_query("warm up")
+
+    def answer(self, question: str, previous: str = "") -> tuple[Answer, str]:
+        """Answer question, read as a follow-up of previous; return (answer, question as read)."""
+        # Checked before reading it as a follow-up: an empty box is never the last question.
+        question = check_question(question, self.settings.max_query_chars)
+        read_as = contextual_question(question, previous)
+        return self.index.answer(read_as), read_as
+
+    def files(self) -> list[str]:
+        """Return the names of the indexed files, or none if there is no index yet."""
+        return sorted(self.index.manifest.files)

@@ -1,0 +1,78 @@
+"""What the page says about the index, a build and uploads: Markdown, document text escaped."""
+
+from __future__ import annotations
+
+from .render import escape_markdown
+
+_LISTED_FILES = 20
+
+
+def manifest_markdown(manifest) -> str:
+    """Describe the index in service in a few lines."""
+    files = sorted(manifest.files)
+    built = (manifest.built_at or "unknown").replace("T", " ").replace("+00:00", " UTC")
+    lines = [
+        f"**{len(files)} files, {manifest.passages} passages** · "
+        f"model `{_code(manifest.model)}` · built {built}",
+        "",
+        "Files: " + _name_list(files),
+    ]
+    if manifest.skipped:
+        lines += ["", "Skipped: " + _skipped_list(manifest.skipped)]
+    return "\n".join(lines)
+
+
+def no_index_markdown(error: Exception) -> str:
+    """Say there is no index to describe yet, and how to make one."""
+    return f"**No index yet.** {escape_markdown(str(error))} Or click **Rebuild index**."
+
+
+def report_markdown(report) -> str:
+    """Describe a build report: files by fate, skipped files with their reasons."""
+    changes = report.changes
+    rows = [
+        ("Added", changes.added),
+        ("Changed", changes.changed),
+        ("Removed", changes.removed),
+        ("Renamed or moved", [f"{old} → {new}" for old, new in changes.renamed]),
+        ("Identical copies", [f"{copy} = {original}" for copy, original in changes.duplicates]),
+        ("Unchanged", changes.unchanged),
+    ]
+    lines = [
+        f"**Index updated** in {report.seconds:.1f} s: {report.passages} passages, "
+        f"{report.embedded} newly embedded."
+    ]
+    for label, paths in rows:
+        lines.append(f"- {label} ({len(paths)}): {_name_list(paths) if paths else '—'}")
+    lines.append(f"- Skipped ({len(report.skipped)}): {_skipped_list(report.skipped) or '—'}")
+    if report.full_rebuild_reason:
+        lines.append(f"\nEverything was re-embedded: {escape_markdown(report.full_rebuild_reason)}")
+    return "\n".join(lines)
+
+
+def uploads_markdown(saved: list[str], refused: list[str], total: int) -> str:
+    """Describe what became of each uploaded file (saved or refused, with the sentence why)."""
+    lines = [f"- {escape_markdown(message)}" for message in saved]
+    lines += [f"- Not saved: {escape_markdown(message)}" for message in refused]
+    tail = " Click **Rebuild index** to add them to the index." if saved else ""
+    return f"**Uploads** ({len(saved)} of {total} saved):{tail}\n\n" + "\n".join(lines)
+
+
+def follow_up_note(read_as: str) -> str:
+    """Say how a follow-up question was read, under its answer."""
+    return f"*Read as a follow-up: {escape_markdown(read_as)}*"
+
+
+def _skipped_list(skipped) -> str:
+    return "; ".join(f"{escape_markdown(s.path)} ({escape_markdown(s.reason)})" for s in skipped)
+
+
+def _name_list(paths: list[str]) -> str:
+    shown = ", ".join(escape_markdown(p) for p in paths[:_LISTED_FILES])
+    more = len(paths) - _LISTED_FILES
+    return shown + (f" … and {more} more" if more > 0 else "") if paths else "none"
+
+
+def _code(text: str) -> str:
+    """Return text for a Markdown code span, which shows backslash escapes literally."""
+    return text.replace("`", "'")

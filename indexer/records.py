@@ -1,0 +1,139 @@
+"""What an answer is made of: a hit holds its passage, a quote holds its hit and its span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .passages import LineIndex, Passage
+
+MAX_QUOTE_CHARS = 400  # a quote longer than this is a passage, not an answer
+
+
+def _through(holder: str, name: str) -> property:
+    """Read attribute name of the record this one holds (a hit's passage, a quote's hit)."""
+    return property(
+        lambda self: getattr(getattr(self, holder), name), doc=f"The {holder}'s {name}."
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a question: where it stands in the index and how it scored."""
+
+    passage: Passage
+    position: int  # the passage's row in the index
+    score: float = 0.0  # fused rank score; 0 for a passage reached through its sentences
+    dense_score: float = 0.0  # the better cosine of the passage and its best sentence
+    keyword_score: float = 0.0
+    copies: tuple[str, ...] = ()  # other files with identical content, cited alongside
+
+    source = _through("passage", "source")
+    start = _through("passage", "start")
+    end = _through("passage", "end")
+    line_start = _through("passage", "line_start")
+    line_end = _through("passage", "line_end")
+    text = _through("passage", "text")
+    heading = _through("passage", "heading")
+    page = _through("passage", "page")
+    kind = _through("passage", "kind")
+
+    def to_record(self) -> dict:
+        """Return the JSON record of this hit, as the API, the CLI and the benchmarks give it."""
+        return {
+            **place_record(self),
+            "score": round(float(self.score), 6),
+            "dense_score": round(float(self.dense_score), 6),
+            "keyword_score": round(float(self.keyword_score), 6),
+            "position": self.position,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim sentence or table row of a hit: `text == source_text[start:end]`."""
+
+    hit: Hit
+    start: int
+    end: int
+    score: float  # the calibrated probability that this quote answers the question
+
+    @property
+    def text(self) -> str:
+        """Return the quoted characters, cut from the passage's own text."""
+        return self.hit.text[self.start - self.hit.start : self.end - self.hit.start]
+
+    @property
+    def line_start(self) -> int:
+        """Return the line of the quote's first character."""
+        return self._line_of(self.start)
+
+    @property
+    def line_end(self) -> int:
+        """Return the line of the quote's last character."""
+        return self._line_of(self.end - 1)
+
+    def _line_of(self, offset: int) -> int:
+        # Counted inside the passage, whose first line is known: no source file is reread.
+        return self.hit.line_start + LineIndex(self.hit.text).line_of(offset - self.hit.start) - 1
+
+    source = _through("hit", "source")
+    heading = _through("hit", "heading")
+    page = _through("hit", "page")
+    copies = _through("hit", "copies")
+
+    def to_record(self) -> dict:
+        """Return the JSON record of this quote."""
+        return {**place_record(self), "score": round(float(self.score), 6)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Quotes that answer a question, or a refusal with the closest passages."""
+
+    question: str
+    refused: bool
+    quotes: list[Quote] = field(default_factory=list)
+    related: list[Hit] = field(default_factory=list)
+    # The best candidate's probability of answering, refused or not; None when no sentence
+    # of the asked kind was found at all.
+    score: float | None = None
+
+    def citation(self, quote: Quote) -> str:
+        """Return 'file, lines a-b — "heading"' for a quote."""
+        return format_citation(quote)
+
+    def to_record(self) -> dict:
+        """Return the JSON record of the whole answer."""
+        return {
+            "question": self.question,
+            "refused": self.refused,
+            "score": None if self.score is None else round(float(self.score), 6),
+            "quotes": [quote.to_record() for quote in self.quotes],
+            "related": [hit.to_record() for hit in self.related],
+        }
+
+
+def format_citation(place: Hit | Quote) -> str:
+    """Return a citation a reader can follow: file, page, lines, heading."""
+    first, last = place.line_start, place.line_end
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    page = f"p. {place.page}, " if place.page else ""
+    under = f' — "{place.heading}"' if place.heading else ""
+    copies = f" (also {', '.join(place.copies)})" if place.copies else ""
+    return f"{place.source}{copies}, {page}{lines}{under}"
+
+
+def place_record(place: Hit | Quote) -> dict:
+    """Return where a hit or quote stands: the fields every JSON record shares."""
+    return {
+        "text": place.text,
+        "source": place.source,
+        "start": place.start,
+        "end": place.end,
+        "line_start": place.line_start,
+        "line_end": place.line_end,
+        "heading": place.heading,
+        "page": place.page,
+        "copies": list(place.copies),
+        "citation": format_citation(place),
+    }
