@@ -4,9 +4,7 @@
 
 import argparse
 import html
-import ipaddress
 import sys
-import threading
 from pathlib import Path
 
 import gradio as gr
@@ -24,7 +22,7 @@ from indexer.panels import (
 )
 from indexer.render import answer_markdown, answer_text, sources_html, sources_records, toast_text
 from indexer.settings import add_flags, flag_values
-from indexer.uploads import UploadRejected, save_upload, uploaded_path
+from indexer.uploads import save_uploads
 
 SEED_EXAMPLES = [
     "How much money does Anthropic make a year?",
@@ -35,15 +33,7 @@ SEED_EXAMPLES = [
 SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the bundled seeds
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
-CSS = """
-#sources .source { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  padding: 10px 12px; margin-bottom: 10px; }
-#sources .source-head { font-size: 0.9em; margin-bottom: 6px; }
-#sources .passage { white-space: pre-wrap; line-height: 1.5; }
-#sources mark { background: #fde68a; color: #111; padding: 0 2px; }
-#sources .muted { opacity: 0.7; }
-#sources .table-header { white-space: pre-wrap; font-size: 0.9em; }
-"""
+CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
 
 
 class Verbatim:
@@ -111,19 +101,13 @@ class Verbatim:
         if not files:
             gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
             return "No file was uploaded."
-        saved, refused = [], []
-        for item in files:
-            path = Path(uploaded_path(item))
-            try:
-                outcome = save_upload(self.docs_dir, path, path.name)
-            except UploadRejected as error:
-                gr.Warning(html.escape(str(error)))
-                refused.append(str(error))
-                continue
-            saved.append(outcome.message)
+        saved, refused = save_uploads(self.docs_dir, files)
+        for sentence in refused:
+            gr.Warning(html.escape(sentence))
+        for outcome in saved:
             if outcome.renamed:
                 gr.Info(html.escape(outcome.message))
-        return uploads_markdown(saved, refused, len(files))
+        return uploads_markdown([outcome.message for outcome in saved], refused, len(files))
 
     def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
         """Rebuild the index incrementally with a progress bar; report what changed."""
@@ -262,16 +246,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def is_loopback(host: str) -> bool:
-    """Say whether host only listens on this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def _terminal_progress(stage: str, done: int, total: int) -> None:
     if done == total:
         print(f"  {stage}: {done}/{total}", file=sys.stderr)
@@ -285,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     except IndexerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    if not is_loopback(settings.host) and not settings.auth:
+    if settings.listens_publicly() and not settings.auth:
         print(
             f"warning: listening on {settings.host} without a password: anyone who can reach "
             "this machine can read the documents. Set --auth or VERBATIM_AUTH (user:password).",
@@ -314,8 +288,7 @@ def _serve(app: Verbatim) -> int:
             return 1
         print(f"warning: {error} Serving the existing index.", file=sys.stderr)
     # The model loads while the page is built and the server starts: both take seconds.
-    warming = _Warmer(live)
-    warming.start()
+    warming = live.warm_up()
     page = build_ui(app)
     page.queue().launch(
         server_name=settings.host,
@@ -333,20 +306,6 @@ def _serve(app: Verbatim) -> int:
         return 1
     page.block_thread()
     return 0
-
-
-class _Warmer(threading.Thread):
-    """Load the index and the model in the background; keep the error, if any."""
-
-    def __init__(self, live: LiveIndex):
-        super().__init__(name="warm-up", daemon=True)
-        self.live, self.error = live, None
-
-    def run(self) -> None:
-        try:
-            self.live.warm_up()
-        except IndexerError as error:
-            self.error = error
 
 
 def _page_from_environment() -> gr.Blocks | None:

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import store
 from .documents import Document
 from .embedding import Embedder
-from .passages import Passage, split_document
+from .passages import split_document
 from .settings import Settings
 
 Progress = Callable[[str, int, int], None]
 EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
 
 
-@dataclass
-class Block:
-    """One file's passages, their vectors, and its quotable units (passage row, start, end)."""
-
-    passages: list[Passage]
-    vectors: np.ndarray | None
-    units: np.ndarray
-    unit_vectors: np.ndarray | None
+# A file's share of the index has the parts of a whole version; vectors are None until embedded.
+Block = store.Stored
 
 
 def embedding_texts(blocks: list[Block]) -> list[str]:

@@ -144,25 +144,7 @@ def _reusable(index_dir: Path, model: str, settings: Settings) -> _Previous:
     except IndexerError as error:
         served = store.current_version(index_dir) is not None
         return _Previous(unusable=str(error) if served else None)
-    by_hash: dict[str, Block] = {}
-    p_start = u_start = 0
-    for entry in manifest.files.values():
-        p_count, u_count = entry.passages, entry.units
-        units = np.array(stored.units[u_start : u_start + u_count])
-        units[:, 0] -= p_start
-        if entry.same_as:
-            continue  # a copy holds no passages of its own; its original's block is kept
-        by_hash.setdefault(
-            entry.sha256,
-            Block(
-                stored.passages[p_start : p_start + p_count],
-                stored.vectors[p_start : p_start + p_count],
-                units,
-                stored.unit_vectors[u_start : u_start + u_count],
-            ),
-        )
-        p_start, u_start = p_start + p_count, u_start + u_count
-    return _Previous(manifest, by_hash)
+    return _Previous(manifest, store.files_of(manifest, stored))
 
 
 def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bool:

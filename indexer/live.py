@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .build import BuildReport, Progress, build_index
 from .embedding import Embedder, embedder_for
+from .errors import IndexerError
 from .followups import contextual_question
 from .questions import check_question
 from .records import Answer
@@ -62,9 +63,22 @@ class LiveIndex:
         self.reload()
         return report
 
-    def warm_up(self) -> None:
-        """Load the index and the model now, so the first question is not the slow one."""
-        self.index.encode_query("warm up")
+    def warm_up(self) -> threading.Thread:
+        """Load the index and the model in a thread, so the first question is not the slow one.
+
+        The thread's `error` holds the IndexerError that stopped it, if any.
+        """
+
+        def run() -> None:
+            try:
+                self.index.encode_query("warm up")
+            except IndexerError as error:
+                thread.error = error
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
+        thread.error = None
+        thread.start()
+        return thread
 
     def answer(self, question: str, previous: str = "") -> tuple[Answer, str]:
         """Answer question, read as a follow-up of previous; return (answer, question as read)."""

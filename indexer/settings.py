@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 import os
 from dataclasses import dataclass, field
@@ -104,6 +105,15 @@ class Settings:
             value = getattr(self, spec.name)
             if value is not None:
                 _check(spec, value, spec.name)
+
+    def listens_publicly(self) -> bool:
+        """Whether the chat page's host reaches beyond this machine."""
+        if self.host == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return True
 
     def splitter(self) -> dict:
         """Return the settings that shape passages; an index is only valid for these."""

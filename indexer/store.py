@@ -116,12 +116,35 @@ class PassageTable(Sequence):
 
 @dataclass
 class Stored:
-    """The arrays of one version: passages and vectors, quotable units and their vectors."""
+    """The rows of a version, or of one file's share: passages, units and their vectors."""
 
     passages: Sequence[Passage]
-    vectors: np.ndarray  # one unit-length row per passage
+    vectors: np.ndarray | None  # one unit-length row per passage (None: not embedded yet)
     units: np.ndarray  # (passage row, start, end) per sentence or table row
-    unit_vectors: np.ndarray  # one row per unit
+    unit_vectors: np.ndarray | None  # one row per unit
+
+
+def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:
+    """Cut a version into each file's share, by content hash; unit rows count from each file."""
+    shares: dict[str, Stored] = {}
+    p_start = u_start = 0
+    for entry in manifest.files.values():
+        if entry.same_as:
+            continue  # a copy holds no rows of its own; its original's share is kept
+        units = np.array(stored.units[u_start : u_start + entry.units])
+        units[:, 0] -= p_start
+        p_end, u_end = p_start + entry.passages, u_start + entry.units
+        shares.setdefault(
+            entry.sha256,
+            Stored(
+                stored.passages[p_start:p_end],
+                stored.vectors[p_start:p_end],
+                units,
+                stored.unit_vectors[u_start:u_end],
+            ),
+        )
+        p_start, u_start = p_end, u_end
+    return shares
 
 
 def read_version(folder: Path) -> Stored:

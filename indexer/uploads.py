@@ -98,6 +98,18 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+def save_uploads(docs_dir: Path, items: list) -> tuple[list[SavedUpload], list[str]]:
+    """Save each uploaded file; return what was saved and the sentence for each refusal."""
+    saved, refused = [], []
+    for item in items:
+        path = Path(uploaded_path(item))
+        try:
+            saved.append(save_upload(docs_dir, path, path.name))
+        except UploadRejected as error:
+            refused.append(str(error))
+    return saved, refused
+
+
 def uploaded_path(item) -> str:
     """Return the server path of an uploaded file (a path string or a file record)."""
     if isinstance(item, dict):

@@ -348,7 +348,7 @@ def test_chat_follow_up_says_how_it_was_read(verbatim):
      ("192.168.1.5", False), ("example.org", False)],
 )  # fmt: skip
 def test_is_loopback(host, loopback):
-    assert app.is_loopback(host) is loopback
+    assert Settings(host=host).listens_publicly() is not loopback
 
 
 def test_open_host_without_auth_warns(tmp_path, capsys, monkeypatch):

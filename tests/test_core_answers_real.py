@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,15 @@ def test_both_backends_embed_alike(real_embedder):
     assert torch_embedder.name == "all-MiniLM-L6-v2"
     assert np.allclose(np.linalg.norm(default, axis=1), 1.0, atol=1e-5)
     assert (default * reference).sum(axis=1).min() > 0.97  # int8 keeps the meaning
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)  # the example builds "seeds" into "index" where it runs
+    exec(compile(example, "README.md (Python API)", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "3 added" in printed and "report.pdf is not in the index" in printed
+    assert "'refused': False" in printed  # the founders' question is answered
