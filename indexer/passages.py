@@ -35,11 +35,6 @@ class Passage:
     body_start: int  # where the text after the passage's own heading lines begins
     page: int | None = None  # the PDF page (1-based) the passage stands on
 
-    @property
-    def section(self) -> str | None:
-        """Return the heading the passage sits under, if any."""
-        return self.heading
-
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
         return f"{self.prefix}\n{self.text}" if self.prefix else self.text
