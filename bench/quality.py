@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import corpora, runs
+from bench.common import corpora, runs, splits
 from bench.common.metrics import write_json
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,14 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks": {},
         "total_seconds": 0.0,
     }
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     for name in chosen:
-        started = time.perf_counter()
-        result = _run(name, args, settings, embedder)
-        result["seconds"] = round(time.perf_counter() - started, 1)
-        results["benchmarks"][name] = result
-        print(_render(name, result), flush=True)
-        results["total_seconds"] = round(time.perf_counter() - began, 1)
-        _write(args.json, results)  # after each benchmark, so a failure later loses nothing
+        for part, result in _run(name, args, parts, settings, embedder):
+            label = name if part == "all" else f"{name} ({part})"
+            results["benchmarks"][label] = result
+            print(_render(label, result), flush=True)
+            results["total_seconds"] = round(time.perf_counter() - began, 1)
+            _write(args.json, results)  # after each part, so a failure later loses nothing
     print(f"Total time: {results['total_seconds']:.0f} s")
     print(f"Wrote {args.json}")
     return 0
@@ -71,7 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmarks")
     parser.add_argument(
-        "--limit", type=int, help="at most N questions per benchmark, evenly spread"
+        "--limit", type=int, help="at most N questions per benchmark part, evenly spread"
+    )
+    parser.add_argument(
+        "--parts",
+        default="tune,untouched",
+        help="which parts of each set (bench/splits.json) to score: tune, untouched, or both; "
+        "the seeds questions are never tuned on and are scored whole",
     )
     parser.add_argument(
         "--work",
@@ -94,22 +100,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(name: str, args, settings, embedder) -> dict:
-    """Prepare a benchmark's documents and index, then score it."""
+def _run(name: str, args, parts: list[str], settings, embedder):
+    """Prepare a benchmark's documents and index, then yield (part, result) for each part."""
     folder = args.work / name
     if name == "seeds":
+        started = time.perf_counter()
         bench, info = runs.prepare(name, REPO / "seeds", folder / "index", settings, embedder)
         questions = args.shared.parent / "qa" / "seeds-dev.jsonl"
         result = runs.run_seeds(bench, questions, args.limit)
-    else:
-        corpus = LOADERS[name](args.shared)
-        bench, info = runs.prepare(
-            name, folder / "docs", folder / "index", settings, embedder, corpus.files
-        )
-        info["renamed"] = corpus.renamed
-        corpus.questions = runs.sample(corpus.questions, args.limit)
-        result = RUNNERS[name](bench, corpus)
-    return {"corpus": info, **result}
+        yield "all", {"corpus": info, **result, "seconds": round(time.perf_counter() - started, 1)}
+        return
+    corpus = LOADERS[name](args.shared)
+    bench, info = runs.prepare(
+        name, folder / "docs", folder / "index", settings, embedder, corpus.files
+    )
+    info["renamed"] = corpus.renamed
+    for which in parts:
+        started = time.perf_counter()
+        questions = runs.sample(splits.part(name, corpus.questions, which), args.limit)
+        result = RUNNERS[name](bench, dataclasses.replace(corpus, questions=questions))
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        yield which, {"corpus": info, **result}
 
 
 def _render(name: str, result: dict) -> str:

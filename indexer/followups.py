@@ -10,7 +10,7 @@ _PRONOUNS = frozenset(
     {"it", "its", "they", "them", "their", "theirs", "this", "that", "these", "those"}
     | {"he", "him", "his", "she", "her", "there"}
 )
-_SHORT_QUESTION_WORDS = 3
+_FRAGMENT_WORDS = 2  # "Why?", "How much?": too short to be a question of its own
 _PRONOUN_QUESTION_WORDS = 8  # a longer question usually names what its pronoun means
 _WORD = re.compile(r"[\w$%'’.-]+")
 # A run of capitalised words ("Google DeepMind", "Anthropic's"), the usual subject.
@@ -22,7 +22,9 @@ def contextual_question(question: str, previous: str | None) -> str:
 
     "and Google?" after "How much money does Anthropic make a year?" becomes "How much
     money does Google make a year?": the new name replaces the previous question's last
-    proper noun. Other follow-ups (short, or leaning on a pronoun) are joined to it.
+    proper noun. Other follow-ups (a fragment such as "Why?", or a question leaning on a
+    pronoun without naming anything) are joined to it. A question that names its own subject
+    ("Who founded Anthropic?") is complete and read as it is.
     """
     question = question.strip()
     previous = (previous or "").strip()
@@ -34,10 +36,15 @@ def contextual_question(question: str, previous: str | None) -> str:
         None,
     )
     words = _WORD.findall(lowered)
-    leans_on_pronoun = len(words) <= _PRONOUN_QUESTION_WORDS and any(
-        word in _PRONOUNS for word in words
+    names_something = any(m.start() > 0 for m in _PROPER_NOUNS.finditer(question)) or any(
+        word.isupper() and len(word) > 1 for word in _WORD.findall(question)
     )
-    if not (lead or len(words) <= _SHORT_QUESTION_WORDS or leans_on_pronoun):
+    leans_on_pronoun = (
+        len(words) <= _PRONOUN_QUESTION_WORDS
+        and any(word in _PRONOUNS for word in words)
+        and not names_something
+    )
+    if not (lead or len(words) <= _FRAGMENT_WORDS or leans_on_pronoun):
         return question
     rest = question[len(lead) :] if lead else question
     rest = rest.strip(" ,;:?!.")

@@ -310,6 +310,12 @@ def test_rebuild_failure_is_one_sentence(tmp_path, fake_embedder):
          "What is the scaling policy and why does it matter to regulators?",
          "What is the scaling policy and why does it matter to regulators?"),
         ("", "and Google?", "and Google?"),
+        # A short question that names its own subject is complete, never rewritten.
+        ("How much money does OpenAI make a year?", "Who founded Anthropic?",
+         "Who founded Anthropic?"),
+        ("Who founded Anthropic?", "What is RSP?", "What is RSP?"),
+        ("Who founded Anthropic?", "Is it profitable?", "Who founded Anthropic? Is it profitable"),
+        ("Who founded Anthropic?", "How much?", "Who founded Anthropic? How much"),
     ],
 )  # fmt: skip
 def test_follow_up_is_read_with_the_previous_question(previous, question, expected):

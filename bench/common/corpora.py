@@ -18,6 +18,7 @@ class Question:
     text: str
     gold: tuple[tuple[str, int, int], ...] = ()
     relevant: dict[str, int] = field(default_factory=dict)
+    group: str = ""  # questions that share a group go to the same split part (an article)
 
     @property
     def answerable(self) -> bool:
@@ -53,7 +54,8 @@ def squad(shared: Path) -> Corpus:
                     start = offset + answer["answer_start"]
                     gold.append((name, start, start + len(answer["text"])))
                     checks.append((gold[-1], answer["text"]))
-                questions.append(Question(qa["id"], qa["question"], tuple(dict.fromkeys(gold))))
+                gold = tuple(dict.fromkeys(gold))
+                questions.append(Question(qa["id"], qa["question"], gold, group=name))
             texts.append(paragraph["context"])
             offset += len(paragraph["context"]) + 2
         files[name] = "\n\n".join(texts)
