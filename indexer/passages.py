@@ -34,6 +34,8 @@ class Passage:
     text: str
     body_start: int  # where the text after the passage's own heading lines begins
     page: int | None = None  # the PDF page (1-based) the passage stands on
+    # A table row's header row: (start, end, line) in the same text, shown above the row.
+    header: tuple[int, int, int] | None = None
 
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
@@ -50,9 +52,20 @@ class Passage:
         body = sentence_spans(self.text, self.body_start - self.start)
         return heading_lines + [(self.start + s, self.start + e) for s, e in body]
 
+    @property
+    def header_text(self) -> str | None:
+        """Return a table row's header row, as it stands in the text (the prefix ends with it)."""
+        return self.prefix.rsplit("\n", 1)[-1] if self.header else None
+
     def to_record(self) -> dict:
-        """Return a JSON-ready record of this passage."""
-        return asdict(self)
+        """Return a JSON-ready record of this passage (as JSON reads it back: lists, not tuples)."""
+        return {**asdict(self), "header": list(self.header) if self.header else None}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Passage:
+        """Return the passage of a record written by to_record."""
+        header = record.get("header")
+        return cls(**{**record, "header": tuple(header) if header else None})
 
 
 def split_document(
@@ -72,6 +85,12 @@ def split_document(
                     start=p.start + start,
                     end=p.end + start,
                     body_start=p.body_start + start,
+                    header=p.header
+                    and (
+                        p.header[0] + start,
+                        p.header[1] + start,
+                        lines_index.line_of(p.header[0] + start),
+                    ),
                     line_start=lines_index.line_of(p.start + start),
                     line_end=lines_index.line_of(p.end + start - 1),
                     page=number,
@@ -108,7 +127,7 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
     pending: list[tuple[int, int]] = []  # paragraph spans waiting to be packed
     headings_end = 0  # end of the heading lines at the head of `pending`
 
-    def make(start: int, end: int, kind: str, prefix_parts: list[str | None]) -> Passage:
+    def make(start, end, kind, prefix_parts: list[str | None], header=None) -> Passage:
         parts = [p for i, p in enumerate(prefix_parts) if p and p not in prefix_parts[:i]]
         body_start = min(max(start, headings_end), end)
         while body_start < end and text[body_start].isspace():
@@ -124,6 +143,7 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
             prefix="\n".join(parts),
             text=text[start:end],
             body_start=body_start,
+            header=header,
         )
 
     def flush() -> None:
@@ -133,7 +153,7 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
         pending.clear()
         headings_end = 0
 
-    table_header: str | None = None
+    table_header: tuple[int, int] | None = None
     after_blank = has_body = False
     for i, line in enumerate(lines):
         # Headings in a row stay together with the text that follows them.
@@ -149,12 +169,19 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
         elif line.kind == "table":
             is_header = i + 1 < len(lines) and lines[i + 1].kind == "separator"
             if is_header:
-                table_header = text[line.start : line.end]
+                table_header = (line.start, line.end, lines_index.line_of(line.start))
             else:
                 if i == 0 or lines[i - 1].kind not in ("table", "separator"):
                     table_header = None
+                header_text = table_header and text[table_header[0] : table_header[1]]
                 passages.append(
-                    make(line.start, line.end, "table-row", [title, heading, table_header])
+                    make(
+                        line.start,
+                        line.end,
+                        "table-row",
+                        [title, heading, header_text],
+                        table_header,
+                    )
                 )
         elif line.kind in ("text", "item"):
             has_body = True

@@ -18,6 +18,10 @@ _DATE_QUESTION = re.compile(
     r"|\bin what (month|year|decade)\b|\bwhat time\b",
     re.IGNORECASE,
 )
+# "On what date ...", "which year ...": a calendar date, not "after the war".
+_CALENDAR_QUESTION = re.compile(
+    r"\b(what|which) (date|day|month|year|decade|century)\b", re.IGNORECASE
+)
 _NAME_QUESTION = re.compile(
     r"\b(who|whom|whose)\b|\b(which|what)(\s+[\w-]+){0,2}?\s+(agency|agencies|company|companies|organi[sz]ation"
     r"|person|people|country|countries|city|regulator|body|bodies|lab|firm|university)\b",
@@ -40,9 +44,13 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+_CALENDAR = (
+    rf"\b(1[0-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b(monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday)\b|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b|\b\d{1,2}(st|nd|rd|th) century\b"
+)
+_CALENDAR_DATE = re.compile(_CALENDAR, re.IGNORECASE)
 _DATE = re.compile(
-    rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b(monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday|yesterday|today|tomorrow)\b|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+    _CALENDAR + r"|\b(yesterday|today|tomorrow)\b"
     r"|\bq[1-4]\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b|\b(noon|midnight|morning|afternoon"
     r"|evening|night|dawn|dusk|o'clock|spring|summer|autumn|fall|winter|weekend|daily|weekly"
     r"|after|before|during|since|until|following|ago|later|earlier)\b",
@@ -75,18 +83,21 @@ class QuestionNeeds:
 
     number: bool
     date: bool
+    calendar: bool  # a date on the calendar, asked with "what date/day/month/year"
     name: bool
     table: bool
     names: tuple[str, ...]  # proper names and codes the question mentions
     counted: str  # for "how many X ...", the X that the number must be about
 
-    def satisfied_by(self, text: str, question_text: str) -> bool:
-        """Whether text holds the kind of answer the question asks for."""
-        if self.number and not _NUMBER.search(text):
-            return False
-        if self.date and not _DATE.search(text):
-            return False
-        return not self.name or bool(new_names(text, question_text))
+
+def has_number(text: str) -> bool:
+    """Whether text holds a number, in digits or words."""
+    return bool(_NUMBER.search(text))
+
+
+def has_date(text: str, calendar: bool = False) -> bool:
+    """Whether text holds a date or a time expression (only a calendar date if calendar)."""
+    return bool((_CALENDAR_DATE if calendar else _DATE).search(text))
 
 
 def analyse(question: str) -> QuestionNeeds:
@@ -94,6 +105,7 @@ def analyse(question: str) -> QuestionNeeds:
     return QuestionNeeds(
         number=bool(_NUMBER_QUESTION.search(question)),
         date=bool(_DATE_QUESTION.search(question)),
+        calendar=bool(_CALENDAR_QUESTION.search(question)),
         name=bool(_NAME_QUESTION.search(question)),
         table=bool(_TABLE_QUESTION.search(question)),
         names=tuple(proper_names(question)),

@@ -37,6 +37,15 @@ class Hit:
     page = _through("passage", "page")
     kind = _through("passage", "kind")
 
+    @property
+    def table_header(self) -> dict | None:
+        """Return a table row's header row (text, start, end, line), else None."""
+        passage = self.passage
+        if passage.header is None:
+            return None
+        start, end, line = passage.header
+        return {"text": passage.header_text, "start": start, "end": end, "line": line}
+
     def to_record(self) -> dict:
         """Return the JSON record of this hit, as the API, the CLI and the benchmarks give it."""
         return {
@@ -80,6 +89,7 @@ class Quote:
     heading = _through("hit", "heading")
     page = _through("hit", "page")
     copies = _through("hit", "copies")
+    table_header = _through("hit", "table_header")
 
     def to_record(self) -> dict:
         """Return the JSON record of this quote."""
@@ -94,9 +104,9 @@ class Answer:
     refused: bool
     quotes: list[Quote] = field(default_factory=list)
     related: list[Hit] = field(default_factory=list)
-    # The best candidate's probability of answering, refused or not; None when no sentence
-    # of the asked kind was found at all.
-    score: float | None = None
+    # The calibrated probability that the documents answer the question, refused or not.
+    score: float = 0.0
+    reason: str = ""  # why the question was refused, in one sentence
 
     def citation(self, quote: Quote) -> str:
         """Return 'file, lines a-b — "heading"' for a quote."""
@@ -107,7 +117,8 @@ class Answer:
         return {
             "question": self.question,
             "refused": self.refused,
-            "score": None if self.score is None else round(float(self.score), 6),
+            "score": round(float(self.score), 6),
+            "reason": self.reason,
             "quotes": [quote.to_record() for quote in self.quotes],
             "related": [hit.to_record() for hit in self.related],
         }
@@ -136,4 +147,5 @@ def place_record(place: Hit | Quote) -> dict:
         "page": place.page,
         "copies": list(place.copies),
         "citation": format_citation(place),
+        "table_header": place.table_header,
     }

@@ -13,16 +13,35 @@ REFUSAL = "The documents do not answer this question."
 def answer_text(answer) -> str:
     """Return the answer as plain text (CLI and API): quotes with [n] markers, then citations."""
     if answer.refused:
-        lines = [REFUSAL]
+        lines = [f"{REFUSAL} {answer.reason}".strip()]
         if answer.related:
             lines += ["", "Possibly related:"]
             lines += [
                 f"  - {format_citation(hit)}: {shorten(hit.text, 100)}" for hit in answer.related
             ]
         return "\n".join(lines)
-    quotes = [f"“{quote.text.strip()}” [{n}]" for n, quote in enumerate(answer.quotes, 1)]
-    citations = [f"[{n}] {answer.citation(quote)}" for n, quote in enumerate(answer.quotes, 1)]
+    quotes = [
+        _header_line(quote, shorten) + f"“{quote.text.strip()}” [{n}]"
+        for n, quote in enumerate(answer.quotes, 1)
+    ]
+    citations = [
+        f"[{n}] {answer.citation(quote)} ({confidence(quote.score)})"
+        for n, quote in enumerate(answer.quotes, 1)
+    ]
     return "\n\n".join(quotes) + "\n\n" + "\n".join(citations)
+
+
+def confidence(probability: float) -> str:
+    """Say how likely a quote is to answer: the calibrated probability, in words a reader uses."""
+    return f"{probability:.0%} likely to answer"
+
+
+def _header_line(quote, clean) -> str:
+    """Return the line that shows a quoted table row's header above it, or nothing."""
+    header = quote.table_header
+    if header is None:
+        return ""
+    return f"(table header, line {header['line']}: {clean(header['text'], 400)})\n"
 
 
 def hits_text(hits) -> str:
@@ -36,7 +55,7 @@ def hits_text(hits) -> str:
 def answer_markdown(answer) -> str:
     """Return the answer for the chat: document text escaped, so it reads as plain text."""
     if answer.refused:
-        parts = [f"**{REFUSAL}**"]
+        parts = [f"**{REFUSAL}** {escape_markdown(answer.reason)}".strip()]
         if answer.related:
             parts.append("Possibly related passages:")
             parts.append(
@@ -48,11 +67,13 @@ def answer_markdown(answer) -> str:
             )
         return "\n\n".join(parts)
     quotes = [
-        f"“{escape_markdown(quote.text.strip())}” \\[{n}\\]"
+        _header_line(quote, lambda text, _: escape_markdown(text)).replace("\n", "  \n")
+        + f"“{escape_markdown(quote.text.strip())}” \\[{n}\\]"
         for n, quote in enumerate(answer.quotes, 1)
     ]
     citations = "  \n".join(
-        f"<sub>\\[{n}\\] {escape_markdown(answer.citation(quote))}</sub>"
+        f"<sub>\\[{n}\\] {escape_markdown(answer.citation(quote))} · "
+        f"{confidence(quote.score)}</sub>"
         for n, quote in enumerate(answer.quotes, 1)
     )
     return "\n\n".join(quotes) + "\n\n" + citations
@@ -67,19 +88,20 @@ def sources_html(answer) -> str:
     headers = table_headers(answer)
     if answer.refused:
         if not answer.related:
-            return f'<p class="muted">{html.escape(REFUSAL)}</p>'
+            return f'<p class="muted">{escape_html(f"{REFUSAL} {answer.reason}")}</p>'
         cards = [
             _passage_card(f"{n}", hit, [], f"similarity {hit.dense_score:.2f}", "related", headers)
             for n, hit in enumerate(answer.related, 1)
         ]
-        intro = f'<p class="muted">{html.escape(REFUSAL)} Possibly related passages:</p>'
+        said = escape_html(f"{REFUSAL} {answer.reason}")
+        intro = f'<p class="muted">{said} Possibly related passages:</p>'
         return intro + "".join(cards)
     cards = [
         _passage_card(
             f"[{n}]",
             quote.hit,
             [(quote.start, quote.end)],
-            f"score {quote.score:.2f}",
+            confidence(quote.score),
             "quote",
             headers,
         )
@@ -119,14 +141,8 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
 
 def table_headers(answer) -> dict[int, str]:
     """Return the header row of each table row shown, by passage position."""
-    headers = {}
-    for hit in [q.hit for q in answer.quotes] + list(answer.related):
-        if hit.kind != "table-row":
-            continue
-        rows = [line for line in hit.passage.prefix.splitlines() if line.lstrip().startswith("|")]
-        if rows:
-            headers[hit.position] = rows[-1]
-    return headers
+    hits = [q.hit for q in answer.quotes] + list(answer.related)
+    return {hit.position: hit.passage.header_text for hit in hits if hit.passage.header}
 
 
 def highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:

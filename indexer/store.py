@@ -111,7 +111,7 @@ class PassageTable(Sequence):
     @lru_cache(maxsize=4096)  # noqa: B019 - one table per loaded version, kept while it serves
     def _record(self, item: int) -> Passage:
         start, end = int(self._offsets[item]), int(self._offsets[item + 1])
-        return Passage(**json.loads(self._data[start:end]))
+        return Passage.from_record(json.loads(self._data[start:end]))
 
 
 @dataclass

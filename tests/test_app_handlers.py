@@ -96,9 +96,11 @@ def test_missing_index_is_a_sentence_not_a_traceback(seeds_copy, tmp_path, fake_
 # -- escaping ---------------------------------------------------------------------------------
 
 
-def _passage(source, text, start, heading=None, kind="text", prefix="", line=1) -> Passage:
+def _passage(source, text, start, heading=None, kind="text", prefix="", line=1, header=None):
     end, lines = start + len(text), text.count("\n")
-    return Passage(source, start, end, line, line + lines, heading, kind, prefix, text, start)
+    return Passage(
+        source, start, end, line, line + lines, heading, kind, prefix, text, start, header=header
+    )
 
 
 def _hit(source: str, text: str, start: int, heading: str | None = None) -> Hit:
@@ -126,7 +128,8 @@ def test_sources_html_escapes_document_text_and_marks_the_quote():
 def test_table_row_is_shown_under_its_escaped_header():
     row = "| Revenue | $850M |"
     prefix = "Money\n| Metric <b>x</b> | Value |"
-    passage = _passage("t.md", row, 40, "Money", "table-row", prefix, line=3)
+    header = (5, 5 + len("| Metric <b>x</b> | Value |"), 1)
+    passage = _passage("t.md", row, 40, "Money", "table-row", prefix, line=3, header=header)
     hit = Hit(passage, 1, score=0.5)
     quote = Quote(hit, 40, 40 + len(row), 0.8)
     answer = Answer("q", refused=False, quotes=[quote])

@@ -93,6 +93,10 @@ def test_seed_table_rows_are_one_passage_each_with_their_header(path):
         assert passage.text == row, "a table row is a passage of its own"
         assert header in passage.prefix.split("\n")
         assert header not in passage.text
+        # The header shown above a quoted row is an exact slice of the text, on its own line.
+        start, end, line = passage.header
+        assert text[start:end] == header == passage.header_text
+        assert lines[line - 1] == header
 
 
 def test_seed_headings_are_detected_and_recorded():

@@ -45,10 +45,10 @@ class Bench:
     @property
     def threshold(self) -> float:
         """Return the refusal threshold the product answers with."""
-        from indexer.scoring import default_scorer
+        from indexer.scoring import load_scorer
 
         configured = self.settings.min_answer_score
-        return default_scorer().threshold if configured is None else configured
+        return load_scorer().threshold if configured is None else configured
 
 
 def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=None) -> tuple:
@@ -185,9 +185,8 @@ def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[d
                 "sentences": {k: None if u is None else base.unit_span(u) for k, u in best.items()},
                 "top_cosine": cosines[0],
                 "quote": None if first is None else (first.source, first.start, first.end),
-                # The best candidate's probability, refused or not; -inf when no sentence of
-                # the asked kind was found (or a name is unknown): refused at every threshold.
-                "score": -np.inf if answer.score is None else answer.score,
+                # The answer's confidence, refused or not (0 when nothing could be quoted).
+                "score": answer.score,
             }
         )
         bench.progress("Answering", number + 1, len(questions))

@@ -1,0 +1,172 @@
+"""Fit the unit ranker and the answer model on the tuning part of SQuAD v2 dev; write scorer.json.
+
+    python -m scripts.fit_scorer [--shared ../shared/bench] [--work /tmp/verbatim-bench]
+
+Only the tuning part (bench/splits.json: 40 % of the articles, drawn once by seed) is read;
+the untouched 60 % is what bench/quality.py reports. Every candidate comes from the product's
+own pipeline (`gather`, `unit_features`) over the whole SQuAD index, so the fit sees exactly
+what answering sees.
+
+- The ranker is a conditional logit: for each answerable question, the softmax over its
+  quotable candidate units should put its mass on the units holding a gold answer.
+- The answer model is a logistic regression of "the question is answerable" on the best unit
+  and the candidate set (ANSWER_FEATURES); its probability is the confidence shown with
+  answers. The threshold is the highest confidence that refuses at most --max-false-refusals
+  of the answerable tuning questions (2 %): a wrong quote carries a citation the reader can
+  check, a wrong refusal hides an answer, so refusals on confidence alone are kept rare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from bench.common import corpora, splits
+from bench.common.metrics import quote_holds_gold
+from indexer import Settings, build_index, load_index
+from indexer.answers import gather
+from indexer.questions import check_question
+from indexer.scoring import (
+    ANSWER_FEATURES,
+    SCORER_FILE,
+    UNIT_FEATURES,
+    LinearScorer,
+    answer_features,
+    unit_features,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+L2 = 1.0  # ridge penalty on standardised weights, for both models
+
+
+def collect(index, questions) -> list[dict]:
+    """Run the product's gathering stage on each question; keep features and gold labels."""
+    rows = []
+    for number, question in enumerate(questions, 1):
+        candidates = gather(index, check_question(question.text, index.settings.max_query_chars))
+        if candidates.units and candidates.quotable.any():
+            features = unit_features(index, candidates)
+            labels = np.array(
+                [
+                    quote_holds_gold((u.hit.source, u.start, u.end), question.gold)
+                    for u in candidates.units
+                ]
+            )
+            rows.append({"answerable": question.answerable, "candidates": candidates,
+                         "features": features, "labels": labels})  # fmt: skip
+        else:  # nothing to quote: refused whatever the weights
+            rows.append({"answerable": question.answerable, "candidates": None})
+        if number % 500 == 0:
+            print(f"  {number}/{len(questions)} questions", file=sys.stderr, flush=True)
+    return rows
+
+
+def fit_ranker(rows: list[dict]) -> np.ndarray:
+    """Fit conditional-logit weights over UNIT_FEATURES (maximum likelihood, ridge penalty)."""
+    groups = [
+        (r["features"][r["candidates"].quotable], r["labels"][r["candidates"].quotable])
+        for r in rows
+        if r["candidates"] is not None and r["labels"][r["candidates"].quotable].any()
+    ]
+    stacked = np.concatenate([x for x, _ in groups])
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = L2 * w @ w, 2 * L2 * w
+        for x, y in groups:
+            z = (x - mean) / scale
+            s = z @ w
+            e = np.exp(s - s.max())
+            p, q = e / e.sum(), e * y / e[y].sum()
+            total -= np.log(e[y].sum() / e.sum())
+            grad -= z.T @ (q - p)
+        return total, grad
+
+    w = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
+    return w / scale  # the mean shifts every score of a question alike: no effect on ranking
+
+
+def fit_answer_model(rows: list[dict], ranker: np.ndarray) -> tuple[np.ndarray, float, list]:
+    """Fit the logistic answer model; return weights, bias and (confidence, answerable) pairs."""
+    x, y = [], []
+    for r in rows:
+        if r["candidates"] is None:
+            continue
+        quotable = r["candidates"].quotable
+        scores = np.where(quotable, r["features"] @ ranker, -np.inf)
+        shares = np.exp(scores - scores.max())
+        shares /= shares.sum()
+        x.append(answer_features(r["candidates"], r["features"], scores, shares))
+        y.append(r["answerable"])
+    x, y = np.array(x), np.array(y, dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        eps = 1e-12
+        total = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + L2 * w @ w
+        g = p - y
+        return total, np.append(z.T @ g + 2 * L2 * w, g.sum())
+
+    params = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    weights = params[:-1] / scale
+    bias = params[-1] - (mean / scale) @ params[:-1]
+    confidences = 1 / (1 + np.exp(-(x @ weights + bias)))
+    return weights, float(bias), list(zip(confidences, y.astype(bool), strict=True))
+
+
+def choose_threshold(rows: list[dict], pairs: list, max_false_refusals: float) -> float:
+    """Return the highest confidence that refuses at most the allowed share of answerable ones."""
+    answerable = sum(r["answerable"] for r in rows)
+    never = sum(r["answerable"] and r["candidates"] is None for r in rows)  # refused anyway
+    budget = max_false_refusals * answerable - never
+    confident = np.sort([c for c, a in pairs if a])
+    return float(confident[max(int(budget), 0)]) if len(confident) else 0.5
+
+
+def main() -> int:
+    """Build (or reuse) the SQuAD index, collect the tuning candidates, fit, write the scorer."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-bench"))
+    parser.add_argument("--out", type=Path, default=SCORER_FILE)
+    parser.add_argument("--max-false-refusals", type=float, default=0.02)
+    args = parser.parse_args()
+    corpus = corpora.squad(args.shared)
+    docs, index_dir = args.work / "squad" / "docs", args.work / "squad" / "index"
+    corpora.write_docs(docs, corpus.files)
+    settings = Settings.from_env()
+    print(build_index(docs, index_dir, settings).summary(), file=sys.stderr)
+    index = load_index(index_dir, settings)
+    questions = splits.part("squad", corpus.questions, "tune")
+    rows = collect(index, questions)
+    ranker = fit_ranker(rows)
+    weights, bias, pairs = fit_answer_model(rows, ranker)
+    threshold = choose_threshold(rows, pairs, args.max_false_refusals)
+    scorer = LinearScorer(ranker, weights, bias, threshold)
+    answerable = sum(r["answerable"] for r in rows)
+    args.out.write_text(
+        scorer.to_json(
+            fitted_on=f"SQuAD v2.0 dev, tuning part (bench/splits.json): {len(rows)} questions "
+            f"({answerable} answerable) over the whole dev set's 35 articles",
+            threshold_rule=f"highest confidence refusing at most {args.max_false_refusals:.0%} "
+            "of the answerable tuning questions",
+            command="python -m scripts.fit_scorer",
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(dict(zip(UNIT_FEATURES, np.round(ranker, 3), strict=True)))
+    print(dict(zip(ANSWER_FEATURES, np.round(weights, 3), strict=True)), round(bias, 3))
+    print(f"threshold {threshold:.3f}; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
