@@ -1,9 +1,6 @@
 """The chat page: ask about the documents, read verbatim quotes, see their sources, rebuild."""
 
-# No `from __future__ import annotations`: gr.api reads the real type hints of `ask`.
-
 import argparse
-import html
 import sys
 from pathlib import Path
 
@@ -11,18 +8,8 @@ import gradio as gr
 
 from indexer import IndexerError, Settings
 from indexer.documents import SUPPORTED_LABEL
-from indexer.followups import resolved_previous, user_questions
-from indexer.live import LiveIndex
-from indexer.panels import (
-    follow_up_note,
-    manifest_markdown,
-    no_index_markdown,
-    report_markdown,
-    uploads_markdown,
-)
-from indexer.render import answer_markdown, answer_text, sources_html, sources_records, toast_text
+from indexer.handlers import Verbatim
 from indexer.settings import add_flags, flag_values
-from indexer.uploads import save_uploads
 
 SEED_EXAMPLES = [
     "How much money does Anthropic make a year?",
@@ -34,93 +21,6 @@ SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
-
-
-class Verbatim:
-    """The page's handlers: plain functions of values over the live index."""
-
-    def __init__(self, docs_dir, index_dir, settings=None, embedder=None):
-        self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
-        self.docs_dir = self.live.docs_dir
-
-    def respond(self, question: str, history: list | None):
-        """Chat handler: append the question and its quoted answer; fill the sources panel."""
-        history = list(history or [])
-        try:
-            answer, read_as = self.live.answer(question, resolved_previous(user_questions(history)))
-        except IndexerError as error:
-            gr.Warning(toast_text(error))
-            return history, question, gr.skip()
-        reply = answer_markdown(answer)
-        if read_as != question.strip():
-            reply += "\n\n" + follow_up_note(read_as)
-        history += [
-            {"role": "user", "content": question.strip()},
-            {"role": "assistant", "content": reply},
-        ]
-        return history, "", sources_html(answer)
-
-    def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
-        """Answer a question with verbatim quotes; pass the previous question for follow-ups.
-
-        Returns the answer as plain text (quotes with [n] markers, then the citations) and
-        the sources: a list of dicts, kind "quote" for cited passages, "related" on a refusal.
-        """
-        try:
-            answer, _ = self.live.answer(question, previous)
-        except IndexerError as error:
-            raise gr.Error(toast_text(error), print_exception=False) from None
-        return answer_text(answer), sources_records(answer)
-
-    def index_summary(self) -> str:
-        """Describe the index in service: files, passages, model, when it was built."""
-        try:
-            return manifest_markdown(self.live.index.manifest)
-        except IndexerError as error:
-            return no_index_markdown(error)
-
-    def indexed_files(self) -> gr.Dropdown:
-        """Offer the indexed files in the document-text viewer."""
-        try:
-            files = self.live.files()
-        except IndexerError:
-            files = []
-        return gr.Dropdown(choices=files, value=None)
-
-    def document_text(self, source: str | None) -> str:
-        """Return a file's indexed text, exactly as quotes and their offsets refer to it."""
-        if not source:
-            return ""
-        try:
-            return self.live.index.document_text(source)
-        except IndexerError as error:
-            raise gr.Error(toast_text(error), print_exception=False) from None
-
-    def upload(self, files: list | None) -> str:
-        """Copy uploaded files into the documents folder under clean, non-colliding names."""
-        if not files:
-            gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
-            return "No file was uploaded."
-        saved, refused = save_uploads(self.docs_dir, files)
-        for sentence in refused:
-            gr.Warning(html.escape(sentence))
-        for outcome in saved:
-            if outcome.renamed:
-                gr.Info(html.escape(outcome.message))
-        return uploads_markdown([outcome.message for outcome in saved], refused, len(files))
-
-    def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
-        """Rebuild the index incrementally with a progress bar; report what changed."""
-
-        def report_progress(stage: str, done: int, total: int) -> None:
-            progress((done, total) if total else None, desc=stage)
-
-        progress(0, desc="Starting")
-        try:
-            report = self.live.build(progress=report_progress)
-        except IndexerError as error:
-            raise gr.Error(toast_text(error), print_exception=False) from None
-        return report_markdown(report), self.index_summary()
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -160,7 +60,10 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                         label="Try a question about the bundled documents",
                         elem_id="examples",
                     )
-                new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
+                readings = gr.State([])  # how each question was read, for follow-ups
+                with gr.Row():
+                    on_its_own = gr.Button(visible=False, elem_id="ask_on_its_own", size="sm")
+                    new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources")
@@ -195,8 +98,8 @@ def build_ui(app: Verbatim) -> gr.Blocks:
 
         question.submit(
             app.respond,
-            [question, chat],
-            [chat, question, sources],
+            [question, chat, readings],
+            [chat, question, sources, readings, on_its_own],
             api_name="chat",
             api_visibility="undocumented",
             concurrency_limit=8,
@@ -204,10 +107,17 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         )
         chat.clear(lambda: SOURCES_PLACEHOLDER, None, [sources], api_visibility="private")
         gr.api(app.ask, api_name="ask", concurrency_limit=8, concurrency_id="answer")
+        on_its_own.click(
+            app.ask_on_its_own,
+            [chat, readings],
+            [chat, sources, readings, on_its_own],
+            api_visibility="private",
+            concurrency_id="answer",
+        )
         new_chat.click(
-            lambda: ([], "", SOURCES_PLACEHOLDER),
+            lambda: ([], "", SOURCES_PLACEHOLDER, [], gr.Button(visible=False)),
             None,
-            [chat, question, sources],
+            [chat, question, sources, readings, on_its_own],
             api_visibility="private",
         )
         upload.upload(

@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(name: str, args, parts: list[str], settings, embedder):
     """Prepare a benchmark's documents and index, then yield (part, result) for each part."""
-    folder = args.work / name
+    folder = runs.work_folder(args.work, name, settings)
     if name == "seeds":
         started = time.perf_counter()
         bench, info = runs.prepare(name, REPO / "seeds", folder / "index", settings, embedder)

@@ -24,7 +24,7 @@ from .questions import (
     new_names,
 )
 from .records import MAX_QUOTE_CHARS, Answer, Hit, Quote
-from .scoring import Scored, load_scorer
+from .scoring import Scored, load_scorer, scorer_file
 
 RELATED_SHOWN = 3
 CANDIDATE_SENTENCES = 10  # best sentences of the whole index whose passages are also read
@@ -87,7 +87,7 @@ class Scorer(Protocol):
 
 def answer_question(index: Evidence, question: str, scorer: Scorer | None = None) -> Answer:
     """Quote the best-supported sentences for question, or refuse when support is weak."""
-    scorer = scorer or load_scorer()
+    scorer = scorer or load_scorer(scorer_file(index.settings.model))
     question = check_question(question, index.settings.max_query_chars)
     candidates = gather(index, question)
     scored = scorer.score(index, candidates)

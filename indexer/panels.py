@@ -63,6 +63,12 @@ def follow_up_note(read_as: str) -> str:
     return f"*Read as a follow-up: {escape_markdown(read_as)}*"
 
 
+def on_its_own_label(question: str) -> str:
+    """Label the button that asks a question read as a follow-up as typed instead."""
+    shown = question if len(question) <= 60 else question[:59] + "…"
+    return f"Ask “{shown}” on its own"
+
+
 def _skipped_list(skipped) -> str:
     return "; ".join(f"{escape_markdown(s.path)} ({escape_markdown(s.reason)})" for s in skipped)
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from .keywords import tokenize
 
-SCORER_FILE = Path(__file__).with_name("scorer.json")
+SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
+SCORER_FILES = {"multilingual-e5-small": Path(__file__).with_name("scorer-e5.json")}
 RRF_K = 60
 UNIT_FEATURES = (
     "cos",  # cosine of question and unit
@@ -96,6 +97,11 @@ class LinearScorer:
             **facts,
         }
         return json.dumps(record, indent=1)
+
+
+def scorer_file(model: str) -> Path:
+    """Return the scorer fitted with a model's scores (the default model's for any other)."""
+    return SCORER_FILES.get(model, SCORER_FILE)
 
 
 @lru_cache(maxsize=4)

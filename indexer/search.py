@@ -8,7 +8,7 @@ import numpy as np
 
 from . import store
 from .answers import answer_question
-from .embedding import Embedder, embedder_for
+from .embedding import Embedder, embedder_for, encode_queries
 from .errors import DocumentNotIndexedError
 from .keywords import KeywordIndex, tokenize
 from .manifest import Manifest
@@ -86,7 +86,7 @@ class Index:
 
     def encode_query(self, query: str) -> np.ndarray:
         """Embed one (checked) query into a unit vector."""
-        return self.embedder.encode([query])[0]
+        return encode_queries(self.embedder, [query])[0]
 
     def retrieve(self, query: str, query_vector: np.ndarray, k: int) -> list[Hit]:
         """Return the top-k passages of a checked query, by reciprocal rank fusion."""

@@ -25,17 +25,17 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
-from bench.common import corpora, splits
+from bench.common import corpora, runs, splits
 from bench.common.metrics import quote_holds_gold
 from indexer import Settings, build_index, load_index
 from indexer.answers import gather
 from indexer.questions import check_question
 from indexer.scoring import (
     ANSWER_FEATURES,
-    SCORER_FILE,
     UNIT_FEATURES,
     LinearScorer,
     answer_features,
+    scorer_file,
     unit_features,
 )
 
@@ -135,13 +135,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-bench"))
-    parser.add_argument("--out", type=Path, default=SCORER_FILE)
+    parser.add_argument("--out", type=Path, help="default: the configured model's scorer file")
     parser.add_argument("--max-false-refusals", type=float, default=0.02)
     args = parser.parse_args()
     corpus = corpora.squad(args.shared)
-    docs, index_dir = args.work / "squad" / "docs", args.work / "squad" / "index"
-    corpora.write_docs(docs, corpus.files)
     settings = Settings.from_env()
+    out = args.out or scorer_file(settings.model)
+    # The same folders as bench/quality.py, so an index built by one serves the other.
+    folder = runs.work_folder(args.work, "squad", settings)
+    docs, index_dir = folder / "docs", folder / "index"
+    corpora.write_docs(docs, corpus.files)
     print(build_index(docs, index_dir, settings).summary(), file=sys.stderr)
     index = load_index(index_dir, settings)
     questions = splits.part("squad", corpus.questions, "tune")
@@ -151,20 +154,21 @@ def main() -> int:
     threshold = choose_threshold(rows, pairs, args.max_false_refusals)
     scorer = LinearScorer(ranker, weights, bias, threshold)
     answerable = sum(r["answerable"] for r in rows)
-    args.out.write_text(
+    out.write_text(
         scorer.to_json(
             fitted_on=f"SQuAD v2.0 dev, tuning part (bench/splits.json): {len(rows)} questions "
             f"({answerable} answerable) over the whole dev set's 35 articles",
             threshold_rule=f"highest confidence refusing at most {args.max_false_refusals:.0%} "
             "of the answerable tuning questions",
             command="python -m scripts.fit_scorer",
+            model=settings.model,
         )
         + "\n",
         encoding="utf-8",
     )
     print(dict(zip(UNIT_FEATURES, np.round(ranker, 3), strict=True)))
     print(dict(zip(ANSWER_FEATURES, np.round(weights, 3), strict=True)), round(bias, 3))
-    print(f"threshold {threshold:.3f}; wrote {args.out}")
+    print(f"threshold {threshold:.3f}; wrote {out}")
     return 0
 
 

@@ -39,7 +39,7 @@ def _text(message) -> str:
 
 
 def test_chat_answer_has_markers_and_citations(verbatim):
-    history, box, sources = verbatim.respond("Anthropic annualized revenue estimated", [])
+    history, box, sources, *_ = verbatim.respond("Anthropic annualized revenue estimated", [])
     assert box == ""  # the question box is cleared for the next question
     assert [m["role"] for m in history] == ["user", "assistant"]
     reply = _text(history[-1])
@@ -77,7 +77,7 @@ def test_refusal_is_plain_statement_with_related_passages():
 def test_empty_question_warns_and_changes_nothing(verbatim):
     history = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
     with pytest.warns(UserWarning, match="empty"):
-        new_history, box, _ = verbatim.respond("   ", history)
+        new_history, box, *_ = verbatim.respond("   ", history)
     assert new_history == history and box == "   "
     with pytest.raises(gr.Error, match="empty"):
         verbatim.ask("")
@@ -87,7 +87,7 @@ def test_missing_index_is_a_sentence_not_a_traceback(seeds_copy, tmp_path, fake_
     state = app.Verbatim(seeds_copy, tmp_path / "nothing", Settings(), fake_embedder)
     assert "No index yet" in state.index_summary()
     with pytest.warns(UserWarning, match="No index"):
-        history, _, _ = state.respond("Anthropic revenue", [])
+        history, *_ = state.respond("Anthropic revenue", [])
     assert history == []
     with pytest.raises(gr.Error, match="No index"):
         state.ask("Anthropic revenue")
@@ -145,7 +145,7 @@ def test_escaped_document_round_trip_through_the_index(verbatim):
     verbatim.live.build()
     text, sources = verbatim.ask("harbour clock Veldmark repaired Ilse Brandt")
     assert sources[0]["source"] == "probe.txt" and "<script>" in sources[0]["text"]
-    _, _, rendered = verbatim.respond("harbour clock Veldmark repaired Ilse Brandt", [])
+    _, _, rendered, *_ = verbatim.respond("harbour clock Veldmark repaired Ilse Brandt", [])
     assert "<script" not in rendered and "<img" not in rendered
     assert "<mark>" in rendered and "&lt;script&gt;" in rendered
 
@@ -341,11 +341,19 @@ def test_follow_ups_chain_through_the_history():
 
 
 def test_chat_follow_up_says_how_it_was_read(verbatim):
-    history, _, _ = verbatim.respond("What is Anthropic's annualized revenue?", [])
-    history, _, _ = verbatim.respond("and OpenAI?", history)
+    history, _, _, readings, undo = verbatim.respond("What is Anthropic's annualized revenue?", [])
+    assert undo.visible is False  # a complete question: nothing to undo
+    history, _, _, readings, undo = verbatim.respond("and OpenAI?", history, readings)
     assert len(history) == 4
     assert "Read as a follow-up: What is OpenAI's annualized revenue?" in _text(history[-1])
     assert _text(history[-2]) == "and OpenAI?"  # the chat shows what the user typed
+    assert readings[-1] == "What is OpenAI's annualized revenue?"
+    assert undo.visible is True and "and OpenAI?" in undo.value
+    # Undo: the same question answered as typed, the follow-up note gone, later follow-ups
+    # build on the question as typed.
+    history, _, readings, undo = verbatim.ask_on_its_own(history, readings)
+    assert len(history) == 4 and "Read as a follow-up" not in _text(history[-1])
+    assert readings[-1] == "and OpenAI?" and undo.visible is False
 
 
 # -- starting it ------------------------------------------------------------------------------

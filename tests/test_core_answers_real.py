@@ -119,3 +119,36 @@ def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys
     printed = capsys.readouterr().out
     assert "3 added" in printed and "report.pdf is not in the index" in printed
     assert "'refused': False" in printed  # the founders' question is answered
+
+
+DISTRACTORS = {
+    "sourdough.txt": (
+        "# Sourdough at home\n\nA starter is flour and water left to ferment for a week. Feed it "
+        "daily and keep it warm. The founders of the village bakery kept theirs for forty years, "
+        "and their bread made money every market day.\n\nBake at 240 degrees for 45 minutes."
+    ),
+    "glaciers.md": (
+        "# Glaciers\n\nGlacier caves form when meltwater runs under the ice. Several research "
+        "agencies monitor how much ice is lost a year, and their reports are released in May."
+        "\n\n| Glacier | Loss per year |\n|---|---|\n| Aletsch | 50 m |\n| Rhone | 30 m |\n"
+    ),
+}
+
+
+def test_unrelated_files_do_not_change_a_first_quote(tmp_path, real_embedder):
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    questions = [q for q, _, _ in ANSWERABLE] + ["Who founded Anthropic?"]
+    settings = Settings()
+
+    def first_quotes() -> list:
+        build_index(docs, tmp_path / "index", settings, real_embedder)
+        index = load_index(tmp_path / "index", settings, real_embedder)
+        answers = [index.answer(q) for q in questions]
+        return [None if a.refused else (a.quotes[0].source, a.quotes[0].start) for a in answers]
+
+    alone = first_quotes()
+    for name, text in DISTRACTORS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    assert first_quotes() == alone
+    assert sum(q is not None for q in alone) >= len(questions) - 1  # there is something to keep

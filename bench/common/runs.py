@@ -45,10 +45,19 @@ class Bench:
     @property
     def threshold(self) -> float:
         """Return the refusal threshold the product answers with."""
-        from indexer.scoring import load_scorer
+        from indexer.scoring import load_scorer, scorer_file
 
         configured = self.settings.min_answer_score
-        return load_scorer().threshold if configured is None else configured
+        fitted = load_scorer(scorer_file(self.settings.model)).threshold
+        return fitted if configured is None else configured
+
+
+def work_folder(work: Path, name: str, settings) -> Path:
+    """Return where a benchmark's documents and index live for the configured model."""
+    from indexer.settings import DEFAULT_MODEL
+
+    model = settings.model
+    return work / name if model == DEFAULT_MODEL else work / f"{name}-{Path(model).name}"
 
 
 def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=None) -> tuple:

@@ -1,0 +1,129 @@
+"""The chat page's handlers: plain functions of values over the live index (see app.py)."""
+
+# No `from __future__ import annotations`: gr.api reads the real type hints of `ask`.
+
+import html
+
+import gradio as gr
+
+from .documents import SUPPORTED_LABEL
+from .errors import IndexerError
+from .followups import resolved_previous, user_questions
+from .live import LiveIndex
+from .panels import (
+    follow_up_note,
+    manifest_markdown,
+    no_index_markdown,
+    on_its_own_label,
+    report_markdown,
+    uploads_markdown,
+)
+from .render import answer_markdown, answer_text, sources_html, sources_records, toast_text
+from .uploads import save_uploads
+
+
+class Verbatim:
+    """The page's handlers: plain functions of values over the live index."""
+
+    def __init__(self, docs_dir, index_dir, settings=None, embedder=None):
+        self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
+        self.docs_dir = self.live.docs_dir
+
+    def respond(self, question: str, history: list | None, readings: list | None = None):
+        """Chat handler: append the question and its quoted answer; fill the sources panel.
+
+        readings holds how each earlier question was read; the last one is what a follow-up
+        builds on. Returns the chat, the question box, the sources, the readings, and the
+        button that asks a question read as a follow-up on its own instead.
+        """
+        history = list(history or [])
+        readings = list(readings or []) or [resolved_previous(user_questions(history))]
+        try:
+            answer, read_as = self.live.answer(question, readings[-1])
+        except IndexerError as error:
+            gr.Warning(toast_text(error))
+            return history, question, gr.skip(), readings, gr.skip()
+        reply = answer_markdown(answer)
+        followed = read_as != question.strip()
+        if followed:
+            reply += "\n\n" + follow_up_note(read_as)
+        history += [
+            {"role": "user", "content": question.strip()},
+            {"role": "assistant", "content": reply},
+        ]
+        undo = gr.Button(value=on_its_own_label(question.strip()), visible=followed)
+        return history, "", sources_html(answer), [*readings, read_as], undo
+
+    def ask_on_its_own(self, history: list | None, readings: list | None):
+        """Answer the last question again as typed, not as a follow-up; replace its answer."""
+        history, readings = list(history or []), list(readings or [])
+        typed = user_questions(history)[-1] if user_questions(history) else ""
+        try:
+            answer, _ = self.live.answer(typed)
+        except IndexerError as error:
+            gr.Warning(toast_text(error))
+            return history, gr.skip(), readings, gr.skip()
+        history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
+        return history, sources_html(answer), [*readings[:-1], typed], gr.Button(visible=False)
+
+    def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
+        """Answer a question with verbatim quotes; pass the previous question for follow-ups.
+
+        Returns the answer as plain text (quotes with [n] markers, then the citations) and
+        the sources: a list of dicts, kind "quote" for cited passages, "related" on a refusal.
+        """
+        try:
+            answer, _ = self.live.answer(question, previous)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+        return answer_text(answer), sources_records(answer)
+
+    def index_summary(self) -> str:
+        """Describe the index in service: files, passages, model, when it was built."""
+        try:
+            return manifest_markdown(self.live.index.manifest)
+        except IndexerError as error:
+            return no_index_markdown(error)
+
+    def indexed_files(self) -> gr.Dropdown:
+        """Offer the indexed files in the document-text viewer."""
+        try:
+            files = self.live.files()
+        except IndexerError:
+            files = []
+        return gr.Dropdown(choices=files, value=None)
+
+    def document_text(self, source: str | None) -> str:
+        """Return a file's indexed text, exactly as quotes and their offsets refer to it."""
+        if not source:
+            return ""
+        try:
+            return self.live.index.document_text(source)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+
+    def upload(self, files: list | None) -> str:
+        """Copy uploaded files into the documents folder under clean, non-colliding names."""
+        if not files:
+            gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
+            return "No file was uploaded."
+        saved, refused = save_uploads(self.docs_dir, files)
+        for sentence in refused:
+            gr.Warning(html.escape(sentence))
+        for outcome in saved:
+            if outcome.renamed:
+                gr.Info(html.escape(outcome.message))
+        return uploads_markdown([outcome.message for outcome in saved], refused, len(files))
+
+    def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
+        """Rebuild the index incrementally with a progress bar; report what changed."""
+
+        def report_progress(stage: str, done: int, total: int) -> None:
+            progress((done, total) if total else None, desc=stage)
+
+        progress(0, desc="Starting")
+        try:
+            report = self.live.build(progress=report_progress)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+        return report_markdown(report), self.index_summary()
