@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
+from . import store, versions
 from .blocks import Block, Progress, embed_blocks, merge, split_block
 from .documents import Document, Skipped, find_files, read_document
 from .embedding import Embedder, embedder_for
-from .errors import DocumentsFolderError, IndexerError
+from .errors import DocumentsFolderError, IndexerError, NoIndexError
 from .keywords import KeywordIndex
 from .manifest import FileEntry, Manifest
 from .settings import Settings
@@ -44,6 +44,7 @@ class BuildReport:
     embedded: int = 0
     seconds: float = 0.0
     full_rebuild_reason: str | None = None
+    repaired: str | None = None  # the damage found in the version that was in service
 
     def summary(self) -> str:
         """Return the one-line summary people read after a build."""
@@ -63,6 +64,7 @@ class _Previous:
     manifest: Manifest | None = None
     by_hash: dict[str, Block] = field(default_factory=dict)  # reusable blocks by file hash
     unusable: str | None = None  # why its vectors cannot be reused, if there is one
+    notice: str | None = None  # what was damaged in the current version, passed over
 
 
 def build_index(
@@ -80,7 +82,7 @@ def build_index(
         raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
     embedder = embedder or embedder_for(settings)
     with store.build_lock(index_dir):
-        store.remove_stale(index_dir)
+        versions.remove_stale(index_dir)
         previous = _reusable(index_dir, embedder.name, settings)
         documents, skipped = _read_all(docs_dir, settings, progress)
         if not documents:
@@ -101,9 +103,12 @@ def build_index(
         def report() -> BuildReport:
             seconds = time.perf_counter() - began
             passages = len(stored.passages)
-            return BuildReport(changes, skipped, passages, embedded, seconds, previous.unusable)
+            return BuildReport(
+                changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice
+            )
 
-        if previous.manifest and not _changed(previous.manifest, changes, skipped):
+        unchanged = previous.manifest and not _changed(previous.manifest, changes, skipped)
+        if unchanged and not previous.notice:
             return report()  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
         keywords = KeywordIndex.build([p.embedding_text() for p in stored.passages])
@@ -121,30 +126,33 @@ def build_index(
                     len(block.passages),
                     len(block.units),
                     originals.get(doc.path),
+                    doc.text_sha256,
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },
             skipped=skipped,
             build_seconds=round(time.perf_counter() - began, 3),
         )
-        texts = {doc.sha256: doc.text for doc in documents if doc.path not in originals}
+        texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
         if len(stored.vectors) >= settings.ann_min_rows:
             _report(progress, "Building the approximate search graph", 0, 1)
         store.write_version(index_dir, manifest, stored, keywords, texts, settings.ann_min_rows)
-        store.remove_stale(index_dir)
+        versions.remove_stale(index_dir)
     return report()
 
 
 def _reusable(index_dir: Path, model: str, settings: Settings) -> _Previous:
     """Return the previous version's blocks by file hash, if their vectors may be reused."""
     try:
-        manifest = store.read_manifest(index_dir)
-        store.check_compatible(manifest, model, settings.splitter(), index_dir)
-        stored = store.read_version(store.current_version(index_dir))
+        version = versions.open_version(index_dir)  # damaged versions are passed over
+        store.check_compatible(version.manifest, model, settings.splitter(), index_dir)
+        stored = store.read_version(version.folder)
+    except NoIndexError:
+        return _Previous()
     except IndexerError as error:
-        served = store.current_version(index_dir) is not None
-        return _Previous(unusable=str(error) if served else None)
-    return _Previous(manifest, store.files_of(manifest, stored))
+        return _Previous(unusable=str(error))
+    shares = store.files_of(version.manifest, stored)
+    return _Previous(version.manifest, shares, notice=version.damage)
 
 
 def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bool:
@@ -177,10 +185,11 @@ def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Cha
         gone_by_hash.setdefault(digest, []).append(path)
     first_with: dict[str, str] = {}
     for doc in documents:
-        if doc.sha256 in first_with:
-            changes.duplicates.append((doc.path, first_with[doc.sha256]))
+        # Copies hold the same indexed text: the same bytes read as HTML and as text are not.
+        if doc.text_sha256 in first_with:
+            changes.duplicates.append((doc.path, first_with[doc.text_sha256]))
         else:
-            first_with[doc.sha256] = doc.path
+            first_with[doc.text_sha256] = doc.path
         old = old_files.get(doc.path)
         if old is not None:
             kind = changes.unchanged if old.sha256 == doc.sha256 else changes.changed
@@ -204,8 +213,8 @@ def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[
     for doc in documents:
         if doc.path in copies:  # cited through its original, embedded once
             blocks.append(Block([], None, np.zeros((0, 3), dtype=np.int64), None))
-        elif doc.sha256 in by_hash:
-            old = by_hash[doc.sha256]
+        elif doc.text_sha256 in by_hash:
+            old = by_hash[doc.text_sha256]
             # Same content, maybe another name: keep the vectors, cite the current path.
             passages = [replace(p, source=doc.path) for p in old.passages]
             blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))

@@ -87,13 +87,12 @@ def _eval(args, settings: Settings) -> int:
     from .build import build_index
     from .evaluate import evaluate, format_table, read_questions
     from .render import shorten
-    from .search import load_index
 
     questions = read_questions(args.questions)
     if args.docs:
         with _TerminalProgress() as progress:
             build_index(args.docs, settings.index_dir, settings, progress=progress)
-    result = evaluate(load_index(settings.index_dir, settings), questions)
+    result = evaluate(_load(settings), questions)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return 0
@@ -142,6 +141,8 @@ def _watch(docs: str, args, settings: Settings) -> int:
 
 
 def _print_report(report) -> None:
+    if report.repaired:
+        print(f"Repaired the index ({report.repaired}): a whole new version was written.")
     if report.full_rebuild_reason:
         print(f"Rebuilt everything: {report.full_rebuild_reason}")
     for old, new in report.changes.renamed:
@@ -155,9 +156,8 @@ def _print_report(report) -> None:
 
 def _ask(args, settings: Settings) -> int:
     from .render import answer_text
-    from .search import load_index
 
-    answer = load_index(settings.index_dir, settings).answer(args.question)
+    answer = _load(settings).answer(args.question)
     if args.json:
         print(json.dumps(answer.to_record(), indent=1, ensure_ascii=False))
     else:
@@ -165,14 +165,23 @@ def _ask(args, settings: Settings) -> int:
     return 0
 
 
+def _load(settings: Settings):
+    """Load the index to answer from; say so on stderr if a damaged version was passed over."""
+    from .search import load_index
+
+    index = load_index(settings.index_dir, settings)
+    if index.notice:
+        print(f"warning: {index.notice}", file=sys.stderr)
+    return index
+
+
 def _search(args, settings: Settings) -> int:
     from .render import hits_text
-    from .search import load_index
 
     if args.k < 1:
         print("error: --k must be at least 1.", file=sys.stderr)
         return 2
-    hits = load_index(settings.index_dir, settings).search(args.query, k=args.k)
+    hits = _load(settings).search(args.query, k=args.k)
     if args.json:
         print(json.dumps([hit.to_record() for hit in hits], indent=1, ensure_ascii=False))
     else:

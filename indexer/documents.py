@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .formats import (
@@ -48,6 +49,11 @@ class Document:
     encoding: str
     format: str = "text"  # "text", "markdown", "pdf", "docx" or "html"
     pages: tuple[int, ...] = ()  # start offset of each PDF page in text
+
+    @cached_property
+    def text_sha256(self) -> str:
+        """Return the hash of the indexed text: files are copies when theirs are equal."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

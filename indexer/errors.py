@@ -35,3 +35,7 @@ class SettingsError(IndexerError):
 
 class DocumentNotIndexedError(IndexerError):
     """A file was asked for by name but is not in the index."""
+
+
+class IndexDamagedError(IndexerError):
+    """Every version of the index failed its checks; a build repairs it."""

@@ -81,7 +81,8 @@ class Verbatim:
     def index_summary(self) -> str:
         """Describe the index in service: files, passages, model, when it was built."""
         try:
-            return manifest_markdown(self.live.index.manifest)
+            index = self.live.index
+            return manifest_markdown(index.manifest, index.notice)
         except IndexerError as error:
             return no_index_markdown(error)
 

@@ -14,13 +14,14 @@ FORMAT_VERSION = 6  # 6: the manifest no longer records a refusal threshold
 class FileEntry:
     """One indexed file: its content hash, how it was read, and how much of the index is its."""
 
-    sha256: str
+    sha256: str  # of the file's bytes: whether the file changed
     encoding: str
     format: str
     pages: int | None  # PDF pages, else None
     passages: int  # its rows in the index, in file order; 0 for an identical copy
     units: int
     same_as: str | None = None  # the file it is an identical copy of, cited through it
+    text_sha256: str = ""  # of the indexed text: what passages, vectors and texts/ are keyed by
 
 
 @dataclass(frozen=True)

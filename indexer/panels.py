@@ -7,8 +7,8 @@ from .render import escape_markdown
 _LISTED_FILES = 20
 
 
-def manifest_markdown(manifest) -> str:
-    """Describe the index in service in a few lines."""
+def manifest_markdown(manifest, notice: str | None = None) -> str:
+    """Describe the index in service in a few lines (and why it is an older one, if it is)."""
     files = sorted(manifest.files)
     built = (manifest.built_at or "unknown").replace("T", " ").replace("+00:00", " UTC")
     lines = [
@@ -19,6 +19,8 @@ def manifest_markdown(manifest) -> str:
     ]
     if manifest.skipped:
         lines += ["", "Skipped: " + _skipped_list(manifest.skipped)]
+    if notice:
+        lines += ["", f"**Warning:** {escape_markdown(notice)}"]
     return "\n".join(lines)
 
 
@@ -45,6 +47,8 @@ def report_markdown(report) -> str:
     for label, paths in rows:
         lines.append(f"- {label} ({len(paths)}): {_name_list(paths) if paths else '—'}")
     lines.append(f"- Skipped ({len(report.skipped)}): {_skipped_list(report.skipped) or '—'}")
+    if report.repaired:
+        lines.append(f"\nRepaired the index ({escape_markdown(report.repaired)}).")
     if report.full_rebuild_reason:
         lines.append(f"\nEverything was re-embedded: {escape_markdown(report.full_rebuild_reason)}")
     return "\n".join(lines)

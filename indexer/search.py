@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
+from . import store, versions
 from .answers import answer_question
 from .embedding import Embedder, embedder_for, encode_queries
 from .errors import DocumentNotIndexedError
@@ -30,14 +30,14 @@ def load_index(
     """Open the index in index_dir; refuse one built with another model or splitter."""
     index_dir = Path(index_dir)
     settings = settings or Settings.from_env()
-    manifest = store.read_manifest(index_dir)
+    version = versions.open_version(index_dir)
     embedder = embedder or embedder_for(settings)
-    store.check_compatible(manifest, embedder.name, settings.splitter(), index_dir)
-    folder = store.current_version(index_dir)
-    stored = store.read_version(folder)
-    keywords = KeywordIndex.load(folder / store.KEYWORDS)
+    store.check_compatible(version.manifest, embedder.name, settings.splitter(), index_dir)
+    stored, keywords = store.read_version(version.folder), store.read_keywords(version.folder)
     serve_one_query_at_a_time()
-    return Index(folder, manifest, stored, keywords, embedder, settings)
+    index = Index(version.folder, version.manifest, stored, keywords, embedder, settings)
+    index.notice = version.notice
+    return index
 
 
 class Index:
@@ -53,6 +53,7 @@ class Index:
         self.embedder = embedder
         self.settings = settings
         self.copies = manifest.copies_by_source()
+        self.notice: str | None = None  # set when a damaged version was passed over
         # Each passage's units are contiguous: unit rows _units_from[p] .. _units_from[p + 1].
         self._units_from = np.searchsorted(stored.units[:, 0], np.arange(len(stored.passages) + 1))
         ef = settings.ann_ef_search
@@ -80,7 +81,7 @@ class Index:
             raise DocumentNotIndexedError(
                 f"{source} is not in the index; the indexed files are listed in its manifest."
             )
-        return store.read_text(self.folder, entry.sha256)
+        return store.read_text(self.folder, entry.text_sha256)
 
     # -- the pipeline's interface -------------------------------------------------------
 

@@ -7,7 +7,6 @@ import fcntl
 import json
 import mmap
 import os
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import BuildInProgressError, IndexMismatchError, NoIndexError
-from .manifest import FORMAT_VERSION, Manifest
+from .errors import BuildInProgressError, IndexDamagedError, IndexMismatchError
+from .integrity import write_checksums
+from .manifest import Manifest
 from .passages import Passage
 from .vectors import build_ann, save_ann
 
@@ -32,7 +32,7 @@ UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
 PASSAGES_ANN = "passages.hnsw"  # approximate search graphs, only for large indexes
 UNITS_ANN = "units.hnsw"
-TEXTS = "texts"  # each file's indexed text, named by the sha256 of the file's bytes
+TEXTS = "texts"  # each file's indexed text, named by its sha256
 
 
 @contextlib.contextmanager
@@ -47,30 +47,6 @@ def build_lock(index_dir: Path):
                 f"Another build is updating {index_dir}/; wait for it to finish."
             ) from None
         yield
-
-
-def current_version(index_dir: Path) -> Path | None:
-    """Return the folder of the version in service, or None if there is none."""
-    try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    folder = index_dir / name
-    return folder if name and (folder / MANIFEST).is_file() else None
-
-
-def read_manifest(index_dir: Path) -> Manifest:
-    """Read the manifest of the version in service; fail with a sentence if there is none."""
-    folder = current_version(index_dir)
-    if folder is None:
-        raise NoIndexError(f"No index in {index_dir}/; run `python -m indexer build` first.")
-    record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    if record.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"The index in {index_dir}/ has format {record.get('format_version')}, "
-            f"this version reads {FORMAT_VERSION}; rebuild it with `python -m indexer build`."
-        )
-    return Manifest.from_record(record)
 
 
 def check_compatible(manifest: Manifest, model: str, splitter: dict, index_dir: Path) -> None:
@@ -135,7 +111,7 @@ def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:
         units[:, 0] -= p_start
         p_end, u_end = p_start + entry.passages, u_start + entry.units
         shares.setdefault(
-            entry.sha256,
+            entry.text_sha256,
             Stored(
                 stored.passages[p_start:p_end],
                 stored.vectors[p_start:p_end],
@@ -148,13 +124,34 @@ def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:
 
 
 def read_version(folder: Path) -> Stored:
-    """Load the records and vectors of one version folder."""
-    return Stored(
-        PassageTable(folder),
-        _map_rows(folder / VECTORS),
-        np.load(folder / UNITS),
-        _map_rows(folder / UNIT_VECTORS),
-    )
+    """Load the records and vectors of one (verified) version folder."""
+    with _as_damage(folder):
+        return Stored(
+            PassageTable(folder),
+            _map_rows(folder / VECTORS),
+            np.load(folder / UNITS),
+            _map_rows(folder / UNIT_VECTORS),
+        )
+
+
+def read_keywords(folder: Path):
+    """Load the keyword index of one (verified) version folder."""
+    from .keywords import KeywordIndex
+
+    with _as_damage(folder):
+        return KeywordIndex.load(folder / KEYWORDS)
+
+
+@contextlib.contextmanager
+def _as_damage(folder: Path):
+    """Turn a failure to read a version that passed its checks into one sentence."""
+    try:
+        yield
+    except (OSError, ValueError, EOFError, KeyError, TypeError) as error:
+        raise IndexDamagedError(
+            f"The index version {folder.name} cannot be read ({type(error).__name__}); "
+            "run `python -m indexer build` to rebuild it."
+        ) from error
 
 
 def _map_rows(path: Path) -> np.ndarray:
@@ -207,6 +204,7 @@ def write_version(
             save_ann(build_ann(vectors), staging / name)
     built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     (staging / MANIFEST).write_text(replace(manifest, built_at=built_at).to_json(), "utf-8")
+    write_checksums(staging)
     _sync_tree(staging)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     final = index_dir / f"v-{stamp}-{uuid.uuid4().hex[:6]}"
@@ -224,19 +222,6 @@ def _point_to(index_dir: Path, name: str) -> None:
         os.fsync(handle.fileno())
     os.replace(temporary, index_dir / POINTER)
     _fsync_dir(index_dir)
-
-
-def remove_stale(index_dir: Path, keep: int = 2) -> None:
-    """Delete interrupted builds and all but the newest `keep` versions (the lock must be held)."""
-    for leftover in index_dir.glob(".tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in index_dir.glob(f".{POINTER}.*"):
-        leftover.unlink(missing_ok=True)
-    current = current_version(index_dir)
-    versions = sorted(index_dir.glob("v-*"), key=lambda p: p.name, reverse=True)
-    kept = [v for v in versions if v == current] + [v for v in versions if v != current]
-    for old in kept[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _sync_tree(folder: Path) -> None:

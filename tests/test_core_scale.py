@@ -8,7 +8,8 @@ import numpy as np
 
 from indexer import build_index, load_index
 from indexer.settings import Settings
-from indexer.store import PassageTable, current_version
+from indexer.store import PassageTable
+from indexer.versions import current_version
 from tests.fakes import FakeEmbedder
 
 WORDS = [
