@@ -169,7 +169,7 @@ def _read_all(docs_dir: Path, settings: Settings, progress) -> tuple[list[Docume
     documents, skipped = [], []
     max_bytes = int(settings.max_file_mb * 1_000_000)
     for number, path in enumerate(files, 1):
-        result = read_document(docs_dir, path, max_bytes)
+        result = read_document(docs_dir, path, max_bytes, settings.max_file_chars)
         (skipped if isinstance(result, Skipped) else documents).append(result)
         _report(progress, "Reading files", number, len(files))
     return documents, skipped

@@ -16,6 +16,7 @@ from .formats import (
     extract_pdf,
     looks_like_html,
     sniff,
+    too_long,
 )
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
@@ -85,8 +86,13 @@ def relative_name(docs_dir: Path, path: Path) -> str:
     return path.relative_to(docs_dir).as_posix()
 
 
-def read_document(docs_dir: Path, path: Path, max_bytes: int) -> Document | Skipped:
-    """Read and decode one file, or explain why it cannot be indexed."""
+DEFAULT_MAX_CHARS = 10_000_000
+
+
+def read_document(
+    docs_dir: Path, path: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_CHARS
+) -> Document | Skipped:
+    """Read and decode one file, or explain why it cannot be indexed (too large included)."""
     name = relative_name(docs_dir, path)
     try:
         if not path.is_file():
@@ -100,7 +106,9 @@ def read_document(docs_dir: Path, path: Path, max_bytes: int) -> Document | Skip
         return Skipped(name, f"cannot be read: {error.strerror or error}")
     digest = hashlib.sha256(data).hexdigest()
     try:
-        document = _decode_document(name, path.suffix.lower(), data, digest)
+        document = _decode_document(name, path.suffix.lower(), data, digest, max_chars)
+        if isinstance(document, Document) and len(document.text) > max_chars:
+            raise too_long(len(document.text), max_chars)
     except ExtractionError as error:
         return Skipped(name, str(error))
     if isinstance(document, Document) and not document.text.strip():
@@ -108,14 +116,14 @@ def read_document(docs_dir: Path, path: Path, max_bytes: int) -> Document | Skip
     return document
 
 
-def _decode_document(name: str, suffix: str, data: bytes, digest: str) -> Document | Skipped:
+def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int):
     """Choose the format by content first, then by name, and extract the text."""
     content = sniff(data)
     if content == "pdf":
-        extracted = extract_pdf(data)
+        extracted = extract_pdf(data, max_chars)
         return Document(name, extracted.text, digest, "binary", "pdf", extracted.pages)
     if content == "docx":
-        return Document(name, extract_docx(data).text, digest, "binary", "docx")
+        return Document(name, extract_docx(data, max_chars).text, digest, "binary", "docx")
     if content == "zip":
         return Skipped(name, "a zip archive, not a document")
     decoded = decode_bytes(data)

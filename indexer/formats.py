@@ -54,7 +54,15 @@ def looks_like_html(text: str) -> bool:
     )
 
 
-def extract_pdf(data: bytes) -> Extracted:
+def too_long(length: int, max_chars: int) -> ExtractionError:
+    """Return the error that skips a file whose text is longer than allowed."""
+    return ExtractionError(
+        f"its text is longer than the {max_chars:,}-character limit "
+        f"({length:,}+ characters)"
+    )
+
+
+def extract_pdf(data: bytes, max_chars: int) -> Extracted:
     """Return the text of each page, pages joined by a blank line."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -65,7 +73,12 @@ def extract_pdf(data: bytes) -> Extracted:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionError("encrypted PDF: it needs a password to open")
-        page_texts = [_clean_pdf_page(page.extract_text() or "") for page in reader.pages]
+        page_texts, length = [], 0
+        for page in reader.pages:  # counted page by page: a huge file stops early
+            page_texts.append(_clean_pdf_page(page.extract_text() or ""))
+            length += len(page_texts[-1])
+            if length > max_chars:
+                raise too_long(length, max_chars)
     except ExtractionError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
@@ -94,11 +107,12 @@ def _clean_pdf_page(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\x00", "").splitlines()).strip("\n")
 
 
-def extract_docx(data: bytes) -> Extracted:
+def extract_docx(data: bytes, max_chars: int) -> Extracted:
     """Return paragraphs separated by blank lines: headings as '#' lines, tables as '|' rows."""
     from docx import Document as open_docx
     from docx.table import Table
 
+    _check_docx_length(data, max_chars)
     try:
         document = open_docx(io.BytesIO(data))
         blocks = []
@@ -111,6 +125,38 @@ def extract_docx(data: bytes) -> Extracted:
     except Exception as error:  # python-docx raises many kinds on damaged files
         raise ExtractionError(f"corrupt Word document: {type(error).__name__}: {error}") from None
     return Extracted("\n\n".join(b for b in blocks if b.strip()), "docx")
+
+
+def _check_docx_length(data: bytes, max_chars: int) -> None:
+    """Count the document's characters while decompressing it; stop once it is too long.
+
+    python-docx parses the whole document at once: a few hundred compressed kilobytes can
+    hold a hundred million characters, so they are counted first, streaming (expat hands
+    text over in pieces, so even one enormous run is never held whole).
+    """
+    import xml.sax
+
+    class Counter(xml.sax.ContentHandler):
+        length = 0
+
+        def characters(self, content: str) -> None:
+            self.length += len(content)
+            if self.length > max_chars:
+                raise too_long(self.length, max_chars)
+
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, False)
+    parser.setContentHandler(Counter())
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            archive.open("word/document.xml") as xml_file,
+        ):
+            while chunk := xml_file.read(1 << 20):
+                parser.feed(chunk)
+            parser.close()
+    except (zipfile.BadZipFile, KeyError, xml.sax.SAXException, OSError) as error:
+        raise ExtractionError(f"corrupt Word document: {type(error).__name__}: {error}") from None
 
 
 def _docx_paragraph(paragraph) -> str:

@@ -57,6 +57,14 @@ class Settings:
     max_file_mb: float = _setting(
         50.0, "Files larger than this many megabytes are skipped.", float, 0.001, 100_000
     )
+    max_file_chars: int = _setting(
+        10_000_000,
+        "Files whose text is longer than this many characters are skipped (counted while "
+        "extracting: a small compressed file cannot expand without bound).",
+        int,
+        1000,
+        1_000_000_000,
+    )
     top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.", int, 1, 1000)
     max_quotes: int = _setting(3, "Most quotes an answer shows.", int, 1, 100)
     min_answer_score: float | None = _setting(

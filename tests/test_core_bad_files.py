@@ -29,6 +29,7 @@ EXPECTED_REASONS = {
     "huge.txt": "limit",
     "secret.txt": "permission denied",
     "dangling.txt": "broken link",
+    "bomb.docx": "character limit",
 }
 
 
@@ -58,12 +59,35 @@ def make_bad_folder(docs: Path) -> None:
     (docs / "empty.txt").write_bytes(b"")
     (docs / "photo.txt").write_bytes(PNG)
     (docs / "notes.md").write_bytes(bytes(range(32)) * 64)
-    (docs / "huge.txt").write_text("Too long to index. " * 6000, encoding="utf-8")  # 114 kB
+    (docs / "huge.txt").write_text("Too long to index. " * 12000, encoding="utf-8")  # 228 kB
+    write_bomb(docs / "bomb.docx")
     (docs / "secret.txt").write_text("Locked away.\n", encoding="utf-8")
     (docs / "secret.txt").chmod(0)
     (docs / "dangling.txt").symlink_to(docs / "gone.txt")
     (docs / "sub").mkdir()
     (docs / "sub" / "loop").symlink_to(docs, target_is_directory=True)
+
+
+def write_bomb(path: Path, chars: int = 97_000_000) -> None:
+    """Write a .docx of about 130 kB whose text is chars characters long (one enormous run)."""
+    from docx import Document
+
+    template = io.BytesIO()
+    Document().save(template)
+    source = zipfile.ZipFile(io.BytesIO(template.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                out.writestr(item, source.read(item.filename))
+                continue
+            with out.open("word/document.xml", "w") as xml:
+                xml.write(
+                    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+                    b'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+                )
+                for _ in range(chars // 1_000_000):
+                    xml.write(b"a" * 1_000_000)
+                xml.write(b"</w:t></w:r></w:p></w:body></w:document>")
 
 
 @pytest.fixture
@@ -83,7 +107,7 @@ def bad_folder(tmp_path: Path, monkeypatch) -> Path:
 
 
 def test_build_over_every_bad_kind_finishes_and_answers_from_the_good_files(bad_folder, tmp_path):
-    settings = Settings(max_file_mb=0.1)
+    settings = Settings(max_file_mb=0.2)
     report = build_index(bad_folder, tmp_path / "index", settings, FakeEmbedder())
 
     reasons = {s.path: s.reason.lower() for s in report.skipped}
@@ -91,6 +115,7 @@ def test_build_over_every_bad_kind_finishes_and_answers_from_the_good_files(bad_
     for name, words in EXPECTED_REASONS.items():
         assert words in reasons[name], (name, reasons[name])
     assert sorted(report.changes.added) == ["good.pdf", "good.txt", "minutes.docx"]
+    assert (bad_folder / "bomb.docx").stat().st_size < 200_000  # small on disk, huge inside
     shown = report_markdown(report)  # what the app shows after a rebuild
     for name, reason in reasons.items():
         assert name in shown and reason.split(":")[0] in shown.lower()
@@ -111,7 +136,7 @@ def test_cli_build_lists_each_bad_file_with_its_reason(tmp_path):
     (docs / "secret.txt").unlink()  # root's subprocess could read it; covered above
     result = run(
         "build", str(docs), "--index", str(tmp_path / "index"), cwd=tmp_path,
-        env={"VERBATIM_MAX_FILE_MB": "0.1"},
+        env={"VERBATIM_MAX_FILE_MB": "0.2"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -119,4 +144,4 @@ def test_cli_build_lists_each_bad_file_with_its_reason(tmp_path):
         if name != "secret.txt":
             line = next(ln for ln in result.stdout.splitlines() if f"skipped {name}:" in ln)
             assert words in line.lower(), line
-    assert "3 added" in result.stdout and "10 skipped" in result.stdout
+    assert "3 added" in result.stdout and "11 skipped" in result.stdout
