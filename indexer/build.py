@@ -11,7 +11,7 @@ import numpy as np
 from . import store, versions
 from .blocks import Block, Progress, embed_blocks, merge, split_block
 from .documents import Document, Skipped, find_files, read_document
-from .embedding import Embedder, embedder_for
+from .embedding import Embedder, embedder_for, fingerprint
 from .errors import DocumentsFolderError, IndexerError, NoIndexError
 from .keywords import KeywordIndex
 from .manifest import FileEntry, Manifest
@@ -83,7 +83,8 @@ def build_index(
     embedder = embedder or embedder_for(settings)
     with store.build_lock(index_dir):
         versions.remove_stale(index_dir)
-        previous = _reusable(index_dir, embedder.name, settings)
+        weights = fingerprint(embedder)
+        previous = _reusable(index_dir, embedder.name, weights, settings)
         documents, skipped = _read_all(docs_dir, settings, progress)
         if not documents:
             raise DocumentsFolderError(
@@ -132,6 +133,7 @@ def build_index(
             },
             skipped=skipped,
             build_seconds=round(time.perf_counter() - began, 3),
+            model_sha256=weights,
         )
         texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
         if len(stored.vectors) >= settings.ann_min_rows:
@@ -141,11 +143,11 @@ def build_index(
     return report()
 
 
-def _reusable(index_dir: Path, model: str, settings: Settings) -> _Previous:
+def _reusable(index_dir: Path, model: str, weights: str, settings: Settings) -> _Previous:
     """Return the previous version's blocks by file hash, if their vectors may be reused."""
     try:
         version = versions.open_version(index_dir)  # damaged versions are passed over
-        store.check_compatible(version.manifest, model, settings.splitter(), index_dir)
+        store.check_compatible(version.manifest, model, settings.splitter(), index_dir, weights)
         stored = store.read_version(version.folder)
     except NoIndexError:
         return _Previous()

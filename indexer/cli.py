@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
     search.add_argument("--json", action="store_true", help="print the passages as JSON")
     search.set_defaults(run=_search)
+    check = commands.add_parser(
+        "check", parents=[common], help="verify every byte of every index version"
+    )
+    check.set_defaults(run=_check)
+
     evaluate = commands.add_parser(
         "eval", parents=[common], help="score answers on a question set (JSONL with gold spans)"
     )
@@ -104,6 +109,24 @@ def _eval(args, settings: Settings) -> int:
             shown = "(refused)" if row["refused"] else shorten(row["first_quote"] or "", 90)
             print(f"{mark} {row['id']:>6} rank={row['passage_rank']} {shown}")
     print(format_table(result["metrics"]))
+    return 0
+
+
+def _check(args, settings: Settings) -> int:
+    from .integrity import damage
+    from .versions import current_version, open_version
+
+    index_dir = Path(settings.index_dir)
+    current = current_version(index_dir)
+    for folder in sorted(index_dir.glob("v-*"), reverse=True):
+        problem = damage(folder, full=True)
+        role = "current" if folder == current else "earlier"
+        print(f"{folder.name} ({role}): {'intact' if problem is None else 'damaged: ' + problem}")
+    version = open_version(index_dir)  # the one sentence if nothing is left to serve
+    if version.notice:
+        print(f"warning: {version.notice}", file=sys.stderr)
+        return 1
+    print(f"The index in {index_dir}/ is intact.")
     return 0
 
 

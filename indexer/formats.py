@@ -57,8 +57,7 @@ def looks_like_html(text: str) -> bool:
 def too_long(length: int, max_chars: int) -> ExtractionError:
     """Return the error that skips a file whose text is longer than allowed."""
     return ExtractionError(
-        f"its text is longer than the {max_chars:,}-character limit "
-        f"({length:,}+ characters)"
+        f"its text is longer than the {max_chars:,}-character limit ({length:,}+ characters)"
     )
 
 

@@ -18,7 +18,14 @@ from .panels import (
     report_markdown,
     uploads_markdown,
 )
-from .render import answer_markdown, answer_text, sources_html, sources_records, toast_text
+from .render import (
+    answer_markdown,
+    answer_text,
+    escape_markdown,
+    sources_html,
+    sources_records,
+    toast_text,
+)
 from .uploads import save_uploads
 
 
@@ -32,39 +39,48 @@ class Verbatim:
     def respond(self, question: str, history: list | None, readings: list | None = None):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
 
-        readings holds how each earlier question was read; the last one is what a follow-up
-        builds on. Returns the chat, the question box, the sources, the readings, and the
-        button that asks a question read as a follow-up on its own instead.
+        readings holds (typed, read as) for each earlier question; the last one read is
+        what a follow-up builds on. Returns the chat, the question box, the sources, the
+        readings, and the button that asks a question read as a follow-up on its own.
         """
         history = list(history or [])
-        readings = list(readings or []) or [resolved_previous(user_questions(history))]
+        readings = list(readings or [])
+        previous = readings[-1][1] if readings else resolved_previous(user_questions(history))
         try:
-            answer, read_as = self.live.answer(question, readings[-1])
+            answer, read_as = self.live.answer(question, previous)
         except IndexerError as error:
             gr.Warning(toast_text(error))
             return history, question, gr.skip(), readings, gr.skip()
+        typed = question.strip()
         reply = answer_markdown(answer)
-        followed = read_as != question.strip()
-        if followed:
+        if read_as != typed:
             reply += "\n\n" + follow_up_note(read_as)
         history += [
-            {"role": "user", "content": question.strip()},
+            # The question is shown as the user typed it: as text, never as Markdown or HTML.
+            {"role": "user", "content": escape_markdown(typed)},
             {"role": "assistant", "content": reply},
         ]
-        undo = gr.Button(value=on_its_own_label(question.strip()), visible=followed)
-        return history, "", sources_html(answer), [*readings, read_as], undo
+        undo = gr.Button(value=on_its_own_label(typed), visible=read_as != typed)
+        return history, "", sources_html(answer), [*readings, [typed, read_as]], undo
 
     def ask_on_its_own(self, history: list | None, readings: list | None):
         """Answer the last question again as typed, not as a follow-up; replace its answer."""
         history, readings = list(history or []), list(readings or [])
-        typed = user_questions(history)[-1] if user_questions(history) else ""
+        if not readings or len(history) < 2:
+            return history, gr.skip(), readings, gr.Button(visible=False)
+        typed = readings[-1][0]
         try:
             answer, _ = self.live.answer(typed)
         except IndexerError as error:
             gr.Warning(toast_text(error))
             return history, gr.skip(), readings, gr.skip()
         history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
-        return history, sources_html(answer), [*readings[:-1], typed], gr.Button(visible=False)
+        return (
+            history,
+            sources_html(answer),
+            [*readings[:-1], [typed, typed]],
+            gr.Button(visible=False),
+        )
 
     def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
         """Answer a question with verbatim quotes; pass the previous question for follow-ups.

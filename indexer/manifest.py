@@ -36,6 +36,7 @@ class Manifest:
     build_seconds: float = 0.0
     built_at: str = ""
     format_version: int = FORMAT_VERSION
+    model_sha256: str = ""  # of the weights that made the vectors
 
     @property
     def passages(self) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import store, versions
 from .answers import answer_question
-from .embedding import Embedder, embedder_for, encode_queries
+from .embedding import Embedder, embedder_for, encode_queries, fingerprint
 from .errors import DocumentNotIndexedError
 from .keywords import KeywordIndex, tokenize
 from .manifest import Manifest
@@ -32,7 +32,8 @@ def load_index(
     settings = settings or Settings.from_env()
     version = versions.open_version(index_dir)
     embedder = embedder or embedder_for(settings)
-    store.check_compatible(version.manifest, embedder.name, settings.splitter(), index_dir)
+    splitter, weights = settings.splitter(), fingerprint(embedder)
+    store.check_compatible(version.manifest, embedder.name, splitter, index_dir, weights)
     stored, keywords = store.read_version(version.folder), store.read_keywords(version.folder)
     serve_one_query_at_a_time()
     index = Index(version.folder, version.manifest, stored, keywords, embedder, settings)

@@ -49,12 +49,19 @@ def build_lock(index_dir: Path):
         yield
 
 
-def check_compatible(manifest: Manifest, model: str, splitter: dict, index_dir: Path) -> None:
-    """Refuse an index whose vectors or passages were made with other settings."""
+def check_compatible(
+    manifest: Manifest, model: str, splitter: dict, index_dir: Path, weights: str = ""
+) -> None:
+    """Refuse an index whose vectors or passages were made with other settings or weights."""
     if manifest.model != model:
         raise IndexMismatchError(
             f"The index in {index_dir}/ was built with model '{manifest.model}', "
             f"not the configured '{model}'; rebuild it with `python -m indexer build`."
+        )
+    if weights and manifest.model_sha256 and manifest.model_sha256 != weights:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built with other weights of '{model}' (they changed "
+            "since); rebuild it with `python -m indexer build`."
         )
     if manifest.splitter != splitter:
         raise IndexMismatchError(

@@ -347,13 +347,13 @@ def test_chat_follow_up_says_how_it_was_read(verbatim):
     assert len(history) == 4
     assert "Read as a follow-up: What is OpenAI's annualized revenue?" in _text(history[-1])
     assert _text(history[-2]) == "and OpenAI?"  # the chat shows what the user typed
-    assert readings[-1] == "What is OpenAI's annualized revenue?"
+    assert readings[-1] == ["and OpenAI?", "What is OpenAI's annualized revenue?"]
     assert undo.visible is True and "and OpenAI?" in undo.value
     # Undo: the same question answered as typed, the follow-up note gone, later follow-ups
     # build on the question as typed.
     history, _, readings, undo = verbatim.ask_on_its_own(history, readings)
     assert len(history) == 4 and "Read as a follow-up" not in _text(history[-1])
-    assert readings[-1] == "and OpenAI?" and undo.visible is False
+    assert readings[-1] == ["and OpenAI?", "and OpenAI?"] and undo.visible is False
 
 
 # -- starting it ------------------------------------------------------------------------------

@@ -310,3 +310,23 @@ def test_a_second_build_while_one_holds_the_lock_is_refused(built, settings):
     assert fake.texts == []
     report = build_index(docs, index_dir, settings, FakeEmbedder())  # the lock is free again
     assert report.changes.added == ["new.txt"]
+
+
+def test_new_weights_at_the_same_model_path_are_never_mixed_in(seeds_copy, tmp_path, settings):
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"first weights")
+
+    class Weighted(FakeEmbedder):
+        def weight_files(self):
+            return [weights]
+
+    build_index(seeds_copy, tmp_path / "index", settings, Weighted())
+    assert load_index(tmp_path / "index", settings, Weighted()).manifest.model_sha256
+    weights.write_bytes(b"other weights!")  # same name and path, other bytes
+    with pytest.raises(IndexMismatchError, match="other weights"):
+        load_index(tmp_path / "index", settings, Weighted())
+    fresh = Weighted()
+    report = build_index(seeds_copy, tmp_path / "index", settings, fresh)
+    assert "other weights" in report.full_rebuild_reason
+    assert report.embedded == len(fresh.texts) > 0  # every vector made again, none reused
+    load_index(tmp_path / "index", settings, Weighted())

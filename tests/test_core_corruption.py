@@ -121,3 +121,19 @@ def test_a_damaged_file_is_passed_over_or_refused_and_the_next_build_repairs(
     repaired = load_index(work, SETTINGS, FakeEmbedder())
     assert repaired.notice is None
     assert answers(repaired) == after
+
+
+def test_check_command_reports_each_version_and_fails_on_damage(template, tmp_path):
+    from .test_core_cli import run
+
+    _, index_dir, _, _ = template
+    work = tmp_path / "index"
+    shutil.copytree(index_dir, work)
+    result = run("check", "--index", str(work), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": intact") == 2 and "is intact." in result.stdout
+    damage(locate(work, "texts/*"), "garbled")  # same size: only the checksum sees it
+    result = run("check", "--index", str(work), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout
+    assert "(current): damaged: texts/" in result.stdout and "does not match" in result.stdout
+    assert "serving the previous version" in result.stderr
