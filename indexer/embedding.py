@@ -172,10 +172,14 @@ class SentenceTransformerEmbedder:
         """Embed texts into unit-length float32 rows, in batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        # int8 ONNX quantises each call's activations with one scale over the whole batch: a
+        # text embedded beside others would get another vector than alone. One text per call
+        # makes every vector independent of its batch, so any build gives the same index.
+        batch_size = 1 if self.backend == "onnx-int8" else self.batch_size
         with self._lock:
             vectors = self.model.encode(
                 texts,
-                batch_size=self.batch_size,
+                batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,

@@ -13,6 +13,8 @@ import pytest  # noqa: E402
 from gradio_client import handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
+from .conftest import ROOT  # noqa: E402
+
 pytestmark = pytest.mark.model
 
 REVENUE = "How much money does Anthropic make a year?"
@@ -153,3 +155,103 @@ def test_uploaded_pdf_and_word_files_are_answered_with_page_and_opened_as_text(
     assert "quarter past six" in quote["text"]
     minutes = client.predict("minutes.docx", api_name="/document")
     assert "| Pumpkins | 75 euros |" in minutes.splitlines()
+
+
+HOSTILE = ["\ud800", "a\udcffb", "\x00\x01", "<script>alert(1)</script>", "x" * 100_000, "?"]
+
+
+def raw_ask(url: str, question: str) -> tuple[str, str]:
+    """Call /ask over Gradio's REST API with JSON escapes (as a client in any language can).
+
+    Returns the event ("complete" or "error") and its data.
+    """
+    import json
+
+    body = json.dumps({"data": [question, ""]}, ensure_ascii=True)  # "\ud800" stays an escape
+    with httpx.Client(base_url=url, timeout=60) as http:
+        posted = http.post(
+            "/gradio_api/call/ask", content=body, headers={"Content-Type": "application/json"}
+        )
+        event_id = posted.json()["event_id"]
+        stream = http.get(f"/gradio_api/call/ask/{event_id}").text
+    event = next(line[7:] for line in stream.splitlines() if line.startswith("event: "))
+    data = next(line[6:] for line in stream.splitlines() if line.startswith("data: "))
+    return event.strip(), data
+
+
+@pytest.mark.parametrize("question", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_questions_get_an_answer_or_a_sentence_and_no_traceback(app_server, question):
+    event, data = raw_ask(app_server.url, question)
+    if event == "error":  # one sentence, never null
+        assert data not in ("null", "None", "") and "\n" not in data, data
+    else:
+        assert event == "complete" and "[" in data, (event, data)
+    assert "Traceback" not in app_server.log.read_text()
+
+
+def test_thirty_two_callers_during_an_upload_and_two_rebuilds(app_server, tmp_path):
+    """32 concurrent callers while a file is uploaded and two rebuilds are asked at once."""
+    note = tmp_path / "ferry-timetable.txt"
+    note.write_text(
+        "\n\n".join(
+            f"Ferry {i} leaves the north quay at {i % 12 + 1} o'clock." for i in range(300)
+        ),
+        encoding="utf-8",
+    )
+    expected = {
+        REVENUE: "$850",
+        "What is a jailbreak in the context of AI models?": "safety filters",
+    }
+    uploader = app_server.client()
+    uploader.predict([handle_file(note)], api_name="/upload")
+    first = app_server.client().submit(api_name="/rebuild")
+    second = app_server.client().submit(api_name="/rebuild")
+    latencies, errors, wrong = [], [], []
+
+    def caller(number: int) -> None:
+        client = app_server.client()
+        question = list(expected)[number % 2]
+        for _ in range(3):
+            began = time.monotonic()
+            try:
+                _, sources = client.predict(question, api_name="/ask")
+            except Exception as error:  # counted, then failed on below
+                errors.append(repr(error))
+                continue
+            latencies.append(time.monotonic() - began)
+            if not any(expected[question] in s["text"] for s in sources):
+                wrong.append(question)
+
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(caller, range(32)))
+    outcomes = []
+    for job in (first, second):
+        try:
+            outcomes.append(job.result(timeout=600)[0])
+        except AppError as error:  # a second rebuild may be refused, in one sentence
+            assert "build" in str(error) and "\n" not in str(error)
+            outcomes.append(str(error))
+    latencies.sort()
+    print(
+        f"\n{len(latencies)} answers, {len(errors)} errors, {len(wrong)} wrong; latency p50 "
+        f"{latencies[len(latencies) // 2]:.2f} s, p95 {latencies[int(len(latencies) * 0.95)]:.2f}"
+        f" s, max {latencies[-1]:.2f} s"
+    )
+    assert errors == [] and wrong == [] and len(latencies) == 96
+    assert any("ferry-timetable.txt" in outcome for outcome in outcomes)
+    assert "Traceback" not in app_server.log.read_text()
+
+
+def test_no_route_serves_a_file_outside_the_documents_and_index(app_server):
+    secret = app_server.docs.parent / "secret-outside.txt"
+    secret.write_text("SECRET-OUTSIDE-CONTENT", encoding="utf-8")
+    targets = ["/etc/passwd", str(secret), str(app_server.log), str(ROOT / "app.py")]
+    routes = ["/gradio_api/file={}", "/file={}", "/gradio_api/file/{}", "/static/{}"]
+    with httpx.Client(base_url=app_server.url, timeout=10) as http:
+        for target in targets:
+            for route in routes:
+                for path in (target, "../" * 8 + target.lstrip("/")):
+                    response = http.get(route.format(path))
+                    body = response.text
+                    assert "root:x:0:0" not in body and "SECRET-OUTSIDE-CONTENT" not in body
+                    assert "def build_ui" not in body, (route, path, response.status_code)

@@ -152,3 +152,30 @@ def test_unrelated_files_do_not_change_a_first_quote(tmp_path, real_embedder):
         (docs / name).write_text(text, encoding="utf-8")
     assert first_quotes() == alone
     assert sum(q is not None for q in alone) >= len(questions) - 1  # there is something to keep
+
+
+def test_a_full_and_an_incremental_build_give_the_same_vectors_and_answers(tmp_path, real_embedder):
+    import json
+
+    questions = [q for q, _, _ in ANSWERABLE] + UNANSWERABLE
+    dev = SEEDS.parent.parent / "shared" / "qa" / "seeds-dev.jsonl"
+    questions += [json.loads(line)["question"] for line in dev.read_text().splitlines() if line]
+    settings = Settings()
+    build_index(SEEDS, tmp_path / "full", settings, real_embedder)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))
+    for name in names[:2]:  # two files, then the third
+        shutil.copy(SEEDS / name, docs / name)
+    build_index(docs, tmp_path / "step", settings, real_embedder)
+    shutil.copy(SEEDS / names[2], docs / names[2])
+    report = build_index(docs, tmp_path / "step", settings, real_embedder)
+    assert report.changes.added == [names[2]] and report.changes.unchanged == names[:2]
+
+    full = load_index(tmp_path / "full", settings, real_embedder)
+    step = load_index(tmp_path / "step", settings, real_embedder)
+    for array in ("vectors", "unit_vectors", "units"):
+        a, b = np.asarray(getattr(full.stored, array)), np.asarray(getattr(step.stored, array))
+        assert a.tobytes() == b.tobytes(), array  # byte-identical, not merely close
+    for question in questions:
+        assert full.answer(question).to_record() == step.answer(question).to_record(), question
