@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -10,6 +11,7 @@ from indexer import IndexerError, Settings
 from indexer.documents import SUPPORTED_LABEL
 from indexer.handlers import Verbatim
 from indexer.settings import add_flags, flag_values
+from indexer.uploads import sweep_forever
 
 SEED_EXAMPLES = [
     "How much money does Anthropic make a year?",
@@ -197,6 +199,11 @@ def _serve(app: Verbatim) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 1
         print(f"warning: {error} Serving the existing index.", file=sys.stderr)
+    # Upload bodies are written to a temporary folder of this app's own, swept every minute,
+    # so the bodies Gradio rejects (a bad name, say) do not stay in /tmp for good.
+    incoming = Path(tempfile.mkdtemp(prefix="verbatim-incoming-"))
+    tempfile.tempdir = str(incoming)
+    sweep_forever(incoming, max_age=600, every=60)
     # The model loads while the page is built and the server starts: both take seconds.
     warming = live.warm_up()
     page = build_ui(app)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -108,6 +111,34 @@ def save_uploads(docs_dir: Path, items: list) -> tuple[list[SavedUpload], list[s
         except UploadRejected as error:
             refused.append(str(error))
     return saved, refused
+
+
+def sweep_forever(folder: Path, max_age: float, every: float) -> threading.Thread:
+    """Delete files older than max_age seconds under folder, every few seconds, in a thread.
+
+    Gradio writes each upload's body to a temporary file before checking its name; a rejected
+    upload's body is never moved, so without this it would stay on disk for good.
+    """
+
+    def run() -> None:
+        while True:
+            sweep(folder, max_age)
+            time.sleep(every)
+
+    thread = threading.Thread(target=run, name="upload-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+def sweep(folder: Path, max_age: float) -> int:
+    """Delete the files under folder older than max_age seconds; return how many went."""
+    removed, now = 0, time.time()
+    for path in Path(folder).glob("*"):
+        with contextlib.suppress(OSError):  # gone already, or being written
+            if path.is_file() and now - path.stat().st_mtime > max_age:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def uploaded_path(item) -> str:

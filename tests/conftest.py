@@ -142,11 +142,13 @@ def app_server(tmp_path_factory) -> AppServer:
     base = tmp_path_factory.mktemp("app")
     docs, index, log = base / "docs", base / "index", base / "app.log"
     shutil.copytree(SEEDS, docs)
+    (base / "tmp").mkdir()
     port = free_port()
     env = {
         **os.environ,
         "GRADIO_ANALYTICS_ENABLED": "False",
         "GRADIO_TEMP_DIR": str(base / "gradio"),
+        "TMPDIR": str(base / "tmp"),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("VERBATIM_AUTH", None)

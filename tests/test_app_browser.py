@@ -9,6 +9,8 @@ os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradi
 
 import pytest  # noqa: E402
 
+from indexer.uploads import clean_upload_name  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,7 +82,7 @@ def upload_and_rebuild(page, files: list[Path]) -> str:
     """Upload files through the page, click Rebuild index and return the report's text."""
     page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
     for f in files:
-        page.locator("#upload_status").get_by_text(f.name.replace(" ", "-")).wait_for()
+        page.locator("#upload_status").get_by_text(clean_upload_name(f.name)).wait_for()
     page.locator("#rebuild").click()
     page.locator("#report").get_by_text("Index updated").wait_for()
     return page.locator("#report").inner_text()
@@ -135,3 +137,38 @@ def test_script_in_a_document_never_runs(page, tmp_path):
     assert page.locator("#chat img").count() == 0
     page.wait_for_timeout(1000)  # give any injected handler time to fire
     assert page.dialogs == []
+
+
+PAYLOADS = [
+    "<script>alert('s')</script>",
+    "<img src=x onerror=alert('i')>",
+    "<svg onload=alert('v')></svg>",
+    "[click me](javascript:alert('l'))",
+    "<a href=\"javascript:alert('a')\">link</a>",
+]
+
+
+def test_no_payload_in_a_file_name_a_document_or_a_question_runs(page, tmp_path):
+    # A file name the upload keeps (cleaned), text that holds every payload, and questions.
+    probe = tmp_path / "quay <img src=x onerror=alert(9)> notes.md"
+    probe.write_text(
+        "# Quay notes\n\nThe Tallowmere quay crane lifts 40 tonnes. "
+        + " ".join(PAYLOADS)
+        + "\n\n| Crane | Load |\n|---|---|\n| "
+        + PAYLOADS[1]
+        + " | 40 t |\n",
+        encoding="utf-8",
+    )
+    upload_and_rebuild(page, [probe])
+    for payload in PAYLOADS:
+        ask(page, f"How much does the Tallowmere quay crane lift? {payload}")
+    ask(page, "How much does the Tallowmere quay crane lift?")
+    page.wait_for_timeout(1000)  # give any injected handler time to fire
+    assert page.dialogs == []
+    for area in ("#chat", "#sources", "#report", "#upload_status", "#index_info"):
+        region = page.locator(area)
+        assert region.locator("script, svg[onload], img[onerror]").count() == 0, area
+        links = region.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert not any(href.lower().startswith("javascript:") for href in links), area
+    shown = page.locator("#chat").inner_text()
+    assert "<svg onload=alert('v')></svg>" in shown  # the question is shown, as text

@@ -255,3 +255,19 @@ def test_no_route_serves_a_file_outside_the_documents_and_index(app_server):
                     body = response.text
                     assert "root:x:0:0" not in body and "SECRET-OUTSIDE-CONTENT" not in body
                     assert "def build_ui" not in body, (route, path, response.status_code)
+
+
+def test_a_rejected_upload_body_lands_only_in_the_swept_folder(app_server):
+    temporary = app_server.docs.parent / "tmp"
+    with httpx.Client(base_url=app_server.url, timeout=30) as http:
+        response = http.post(
+            "/gradio_api/upload", files={"files": ("..", b"body of a rejected upload" * 100)}
+        )
+    assert response.status_code == 400
+    bodies = [
+        p
+        for p in temporary.rglob("*")
+        if p.is_file() and p.read_bytes().startswith(b"body of a rejected")
+    ]
+    # Only in the app's own folder, which is swept every minute.
+    assert bodies and all(p.parent.name.startswith("verbatim-incoming-") for p in bodies)

@@ -452,3 +452,12 @@ def test_document_text_is_the_indexed_text_of_each_file(verbatim):
 def test_index_panel_shows_the_model_name_as_it_is():
     text = panels.manifest_markdown(Manifest("all-MiniLM-L6-v2 [onnx-int8]", 384, {}, {}))
     assert "`all-MiniLM-L6-v2 [onnx-int8]`" in text
+
+
+def test_the_sweeper_deletes_only_old_files(tmp_path):
+    old, new = tmp_path / "old-body", tmp_path / "new-body"
+    old.write_bytes(b"rejected upload")
+    new.write_bytes(b"upload in flight")
+    os.utime(old, (0, 0))  # written long ago
+    assert uploads.sweep(tmp_path, max_age=600) == 1
+    assert not old.exists() and new.exists()
