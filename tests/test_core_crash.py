@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -164,3 +165,31 @@ def test_kill_while_writing_the_new_version_keeps_the_previous_index(served, big
     assert versions(index_dir) == served_versions
     assert observe(index_dir) == before
     assert_rebuild_cleans_up(docs, index_dir)
+
+
+@pytest.mark.parametrize("seed", range(18))
+def test_a_kill_at_a_random_moment_never_breaks_the_served_index(
+    served, big_corpus, tmp_path, seed
+):
+    """With the two kills above, twenty SIGKILLs at moments nobody chose."""
+    docs, index_dir, before = served
+    mode = "writing" if seed % 2 else "embedding"
+    child, _ = start_child(tmp_path, big_corpus, index_dir, mode)
+    time.sleep(random.Random(seed).uniform(0.5, 4.0))  # imports, reading, embedding, writing
+    kill(child)
+    assert observe(index_dir) == before or child.returncode == 0  # a finished build may serve
+    if child.returncode == 0:
+        return
+    assert_rebuild_cleans_up(docs, index_dir)
+
+
+def test_a_kill_between_rename_and_swap_keeps_the_served_version(served, tmp_path):
+    """A complete version the pointer never named is not served, and the served one stays."""
+    docs, index_dir, before = served
+    (old,) = [p for p in index_dir.glob("v-*")]
+    never_served = index_dir / ("v-99999999T999999999999-" + old.name[-6:])
+    shutil.copytree(old, never_served)  # what a kill right after the rename leaves
+    assert observe(index_dir) == before
+    assert_rebuild_cleans_up(docs, index_dir)
+    assert not never_served.exists()
+    assert len(list(index_dir.glob("v-*"))) == 2  # the new version and the one served before
