@@ -144,3 +144,20 @@ def test_an_unchanged_folder_with_copies_and_bad_files_keeps_its_version(tmp_pat
     build_index(docs, index_dir, settings, FakeEmbedder())
     skipped = load_index(index_dir, settings, FakeEmbedder()).manifest.skipped
     assert {s.path for s in skipped} == {"empty.txt", "blank.md"}
+
+
+def test_the_same_bytes_read_as_html_and_as_text_are_not_copies(tmp_path):
+    # A fragment: read as HTML when named .html, as text when named .txt.
+    page = "<h1>Census</h1>\n<p>The island census counted 4,210 people.</p>\n"
+    docs = tmp_path / "docs"
+    write_all(docs, {"census.html": page, "census.txt": page})
+    report = build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    assert report.changes.duplicates == []  # same bytes, other indexed text: not copies
+    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    for name in ("census.html", "census.txt"):
+        text = index.document_text(name)
+        hits = [h for h in index.search("island census counted", 5) if h.source == name]
+        assert hits and all(text[h.start : h.end] == h.text for h in hits), name
+    assert "<p>" in index.document_text("census.txt") and "<p>" not in index.document_text(
+        "census.html"
+    )
