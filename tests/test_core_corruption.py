@@ -137,3 +137,20 @@ def test_check_command_reports_each_version_and_fails_on_damage(template, tmp_pa
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout
     assert "(current): damaged: texts/" in result.stdout and "does not match" in result.stdout
     assert "serving the previous version" in result.stderr
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+@pytest.mark.parametrize("name", LAYOUT)
+def test_with_no_earlier_version_a_damaged_index_is_refused_then_rebuilt(tmp_path, name, how):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    write(docs, FILES)
+    build_index(docs, index_dir, SETTINGS, FakeEmbedder())
+    damage(locate(index_dir, name), how)
+    try:
+        index = load_index(index_dir, SETTINGS, FakeEmbedder())
+    except IndexerError as error:
+        assert "\n" not in str(error) and "python -m indexer build" in str(error)
+    else:  # only a lost pointer leaves the one version intact: served, and said so
+        assert name == "CURRENT" and index.notice and "damaged" in index.notice
+    build_index(docs, index_dir, SETTINGS, FakeEmbedder())
+    assert load_index(index_dir, SETTINGS, FakeEmbedder()).notice is None
