@@ -36,6 +36,7 @@ class Passage:
     page: int | None = None  # the PDF page (1-based) the passage stands on
     # A table row's header row: (start, end, line) in the same text, shown above the row.
     header: tuple[int, int, int] | None = None
+    page_line: int | None = None  # the line its PDF page starts on: citations count from it
 
     def embedding_text(self) -> str:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
@@ -94,6 +95,7 @@ def split_document(
                     line_start=lines_index.line_of(p.start + start),
                     line_end=lines_index.line_of(p.end + start - 1),
                     page=number,
+                    page_line=lines_index.line_of(start),
                 )
             )
     return passages

@@ -38,6 +38,11 @@ class Hit:
     kind = _through("passage", "kind")
 
     @property
+    def hit(self) -> Hit:
+        """Return itself: a hit is where its own passage is cited from."""
+        return self
+
+    @property
     def table_header(self) -> dict | None:
         """Return a table row's header row (text, start, end, line), else None."""
         passage = self.passage
@@ -124,9 +129,15 @@ class Answer:
         }
 
 
+def cited_lines(place: Hit | Quote) -> tuple[int, int]:
+    """Return the lines a citation gives: counted within the page for a PDF, else the file."""
+    shift = place.hit.passage.page_line - 1 if place.page and place.hit.passage.page_line else 0
+    return place.line_start - shift, place.line_end - shift
+
+
 def format_citation(place: Hit | Quote) -> str:
-    """Return a citation a reader can follow: file, page, lines, heading."""
-    first, last = place.line_start, place.line_end
+    """Return a citation a reader can follow: file, page, lines (within the page), heading."""
+    first, last = cited_lines(place)
     lines = f"line {first}" if first == last else f"lines {first}-{last}"
     page = f"p. {place.page}, " if place.page else ""
     under = f' — "{place.heading}"' if place.heading else ""
@@ -146,6 +157,7 @@ def place_record(place: Hit | Quote) -> dict:
         "heading": place.heading,
         "page": place.page,
         "copies": list(place.copies),
+        "page_lines": list(cited_lines(place)) if place.page else None,
         "citation": format_citation(place),
         "table_header": place.table_header,
     }

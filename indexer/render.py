@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from .records import format_citation
+from .records import cited_lines, format_citation
 
 REFUSAL = "The documents do not answer this question."
 
@@ -111,11 +111,8 @@ def sources_html(answer) -> str:
 
 
 def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, str]) -> str:
-    lines = (
-        f"line {hit.line_start}"
-        if hit.line_start == hit.line_end
-        else f"lines {hit.line_start}–{hit.line_end}"
-    )
+    first, last = cited_lines(hit)
+    lines = f"line {first}" if first == last else f"lines {first}–{last}"
     heading = f" · “{escape_html(hit.heading)}”" if hit.heading else ""
     page = f"p. {hit.page} · " if hit.page else ""
     copies = f" (also {escape_html(', '.join(hit.copies))})" if hit.copies else ""

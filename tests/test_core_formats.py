@@ -131,6 +131,12 @@ def test_pdf_citations_give_the_page_and_quote_the_page_text(mixed_index, mixed_
         # The quoted text is on that page as pypdf itself extracts it.
         page_text = reader.pages[number - 1].extract_text()
         assert " ".join(hit.text.split()) in " ".join(page_text.split())
+        # Its lines are counted within the page, as a reader of the printed page counts them.
+        first, last = cited_lines(hit)
+        page_lines = mixed_index.document_text("harbour.pdf").split("\n\n")[number - 1].split("\n")
+        assert page_lines[first - 1] == hit.text.split("\n")[0]
+        assert page_lines[last - 1] == hit.text.split("\n")[-1]
+        assert f"p. {number}, line" in _citation(hit) and f" {first}" in _citation(hit)
     ferry = mixed_index.search("first ferry quay", 1)[0]
     assert "p. 2" in _citation(ferry)
     assert all(p.page is None for p in mixed_index.stored.passages if p.source != "harbour.pdf")
@@ -212,6 +218,12 @@ def test_answers_from_each_format_quote_extracted_text(mixed_docs, tmp_path, rea
         assert (quote.source, quote.page) == (source, page), question
         assert words in quote.text, question
         assert_exact(index, quote)
+
+
+def cited_lines(hit) -> tuple[int, int]:
+    from indexer.records import cited_lines as lines
+
+    return lines(hit)
 
 
 def _citation(hit) -> str:
