@@ -108,7 +108,11 @@ def build_index(
                 changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice
             )
 
-        unchanged = previous.manifest and not _changed(previous.manifest, changes, skipped)
+        unchanged = (
+            previous.manifest
+            and previous.manifest.docs_dir == str(docs_dir.resolve())
+            and not _changed(previous.manifest, changes, skipped)
+        )
         if unchanged and not previous.notice:
             return report()  # nothing changed: keep serving the current version as it is
         _report(progress, "Indexing keywords", 0, 1)
@@ -134,6 +138,7 @@ def build_index(
             skipped=skipped,
             build_seconds=round(time.perf_counter() - began, 3),
             model_sha256=weights,
+            docs_dir=str(docs_dir.resolve()),
         )
         texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
         if len(stored.vectors) >= settings.ann_min_rows:

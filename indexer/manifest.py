@@ -37,6 +37,7 @@ class Manifest:
     built_at: str = ""
     format_version: int = FORMAT_VERSION
     model_sha256: str = ""  # of the weights that made the vectors
+    docs_dir: str = ""  # the documents folder it was built from (absolute)
 
     @property
     def passages(self) -> int:

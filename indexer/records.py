@@ -26,6 +26,7 @@ class Hit:
     dense_score: float = 0.0  # the better cosine of the passage and its best sentence
     keyword_score: float = 0.0
     copies: tuple[str, ...] = ()  # other files with identical content, cited alongside
+    stale: bool = False  # the file changed or vanished since it was indexed
 
     source = _through("passage", "source")
     start = _through("passage", "start")
@@ -94,6 +95,7 @@ class Quote:
     heading = _through("hit", "heading")
     page = _through("hit", "page")
     copies = _through("hit", "copies")
+    stale = _through("hit", "stale")
     table_header = _through("hit", "table_header")
 
     def to_record(self) -> dict:
@@ -142,7 +144,8 @@ def format_citation(place: Hit | Quote) -> str:
     page = f"p. {place.page}, " if place.page else ""
     under = f' — "{place.heading}"' if place.heading else ""
     copies = f" (also {', '.join(place.copies)})" if place.copies else ""
-    return f"{place.source}{copies}, {page}{lines}{under}"
+    stale = " [the file changed since it was indexed]" if place.stale else ""
+    return f"{place.source}{copies}, {page}{lines}{under}{stale}"
 
 
 def place_record(place: Hit | Quote) -> dict:
@@ -158,6 +161,7 @@ def place_record(place: Hit | Quote) -> dict:
         "page": place.page,
         "copies": list(place.copies),
         "page_lines": list(cited_lines(place)) if place.page else None,
+        "stale": place.stale,
         "citation": format_citation(place),
         "table_header": place.table_header,
     }

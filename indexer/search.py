@@ -10,6 +10,7 @@ from . import store, versions
 from .answers import answer_question
 from .embedding import Embedder, embedder_for, encode_queries, fingerprint
 from .errors import DocumentNotIndexedError
+from .freshness import Freshness
 from .keywords import KeywordIndex, tokenize
 from .manifest import Manifest
 from .passages import Passage
@@ -54,6 +55,8 @@ class Index:
         self.embedder = embedder
         self.settings = settings
         self.copies = manifest.copies_by_source()
+        recorded = {name: entry.sha256 for name, entry in manifest.files.items()}
+        self.freshness = Freshness(manifest.docs_dir, recorded)
         self.notice: str | None = None  # set when a damaged version was passed over
         # Each passage's units are contiguous: unit rows _units_from[p] .. _units_from[p + 1].
         self._units_from = np.searchsorted(stored.units[:, 0], np.arange(len(stored.passages) + 1))
@@ -165,6 +168,7 @@ class Index:
             dense_score=float(dense_score),
             keyword_score=float(keyword_score),
             copies=self.copies.get(passage.source, ()),
+            stale=self.freshness.is_stale(passage.source),
         )
 
 

@@ -330,3 +330,19 @@ def test_new_weights_at_the_same_model_path_are_never_mixed_in(seeds_copy, tmp_p
     assert "other weights" in report.full_rebuild_reason
     assert report.embedded == len(fresh.texts) > 0  # every vector made again, none reused
     load_index(tmp_path / "index", settings, Weighted())
+
+
+def test_a_quote_from_a_file_changed_since_indexing_is_marked_stale(built, settings):
+    docs, index_dir = built
+    index = load_index(index_dir, settings, FakeEmbedder())
+    hit = index.search("Llama downloads", 1)[0]
+    assert not hit.stale and "changed since" not in hit.to_record()["citation"]
+    with open(docs / hit.source, "a", encoding="utf-8") as handle:
+        handle.write("\nA line added after indexing.\n")
+    again = index.search("Llama downloads", 1)[0]
+    assert again.stale and again.to_record()["stale"] is True
+    assert "[the file changed since it was indexed]" in again.to_record()["citation"]
+    other = next(h for h in index.search("jailbreak recall", 10) if h.source != hit.source)
+    assert not other.stale
+    (docs / other.source).unlink()  # vanished: stale too
+    assert all(h.stale for h in index.search("jailbreak recall", 10) if h.source == other.source)

@@ -1,0 +1,39 @@
+"""Whether an indexed file still holds what was indexed: quotes from a changed file are stale."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+
+class Freshness:
+    """Compare files on disk with the hashes an index recorded, re-reading only changed files."""
+
+    def __init__(self, docs_dir: str, recorded: dict[str, str]):
+        self.docs_dir = Path(docs_dir) if docs_dir else None
+        self.recorded = recorded  # file name -> sha256 of its bytes when indexed
+        self._seen: dict[str, tuple[tuple[int, int], str]] = {}  # name -> (size, mtime), sha256
+        self._lock = threading.Lock()
+
+    def is_stale(self, source: str) -> bool:
+        """Whether a file changed or vanished since it was indexed (unknown folder: no)."""
+        if self.docs_dir is None or source not in self.recorded:
+            return False
+        path = self.docs_dir / source
+        try:
+            status = path.stat()
+        except OSError:
+            return True  # moved away or deleted
+        stamp = (status.st_size, status.st_mtime_ns)
+        with self._lock:
+            seen = self._seen.get(source)
+        if seen is None or seen[0] != stamp:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                return True
+            seen = (stamp, digest)
+            with self._lock:
+                self._seen[source] = seen
+        return seen[1] != self.recorded[source]
