@@ -66,6 +66,14 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 with gr.Row():
                     on_its_own = gr.Button(visible=False, elem_id="ask_on_its_own", size="sm")
                     new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
+                    export = gr.Button("Export conversation", elem_id="export", size="sm")
+                exports = gr.File(
+                    label="Conversation (Markdown, and JSON for python -m indexer verify)",
+                    file_count="multiple",
+                    interactive=False,
+                    elem_id="exports",
+                    height=80,
+                )
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources")
@@ -115,6 +123,9 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             [chat, sources, readings, on_its_own],
             api_visibility="private",
             concurrency_id="answer",
+        )
+        export.click(app.export, [readings], [exports], api_visibility="private").then(
+            lambda: gr.File(visible=True), None, [exports], api_visibility="private"
         )
         new_chat.click(
             lambda: ([], "", SOURCES_PLACEHOLDER, [], gr.Button(visible=False)),

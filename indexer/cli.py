@@ -72,6 +72,22 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
     search.add_argument("--json", action="store_true", help="print the passages as JSON")
     search.set_defaults(run=_search)
+    chat = commands.add_parser(
+        "chat",
+        parents=[common],
+        help="ask questions one after another (follow-ups read in context)",
+    )
+    chat.set_defaults(run=_chat)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check the quotes of an exported conversation against files",
+    )
+    verify.add_argument("export", help="the JSON file exported from the chat page")
+    verify.add_argument("--docs", help="documents folder (default: seeds, or VERBATIM_DOCS_DIR)")
+    verify.set_defaults(run=_verify)
+
     check = commands.add_parser(
         "check", parents=[common], help="verify every byte of every index version"
     )
@@ -110,6 +126,46 @@ def _eval(args, settings: Settings) -> int:
             print(f"{mark} {row['id']:>6} rank={row['passage_rank']} {shown}")
     print(format_table(result["metrics"]))
     return 0
+
+
+def _chat(args, settings: Settings) -> int:
+    from .followups import contextual_question
+    from .questions import check_question
+    from .render import answer_text
+
+    interactive = sys.stdin.isatty()
+    index = _load(settings)  # the model loads once, for the whole session
+    if interactive:
+        print("Ask about the documents; follow up with “and …?”. An empty line or Ctrl+D ends.")
+    previous = ""
+    while True:
+        if interactive:
+            print("? ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0
+        try:
+            question = check_question(line, settings.max_query_chars)
+            read_as = contextual_question(question, previous)
+            answer = index.answer(read_as)
+        except IndexerError as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            continue
+        if read_as != question:
+            print(f"(read as: {read_as})")
+        print(answer_text(answer) + "\n", flush=True)
+        previous = read_as
+
+
+def _verify(args, settings: Settings) -> int:
+    from .exports import verify
+
+    results = verify(args.export, args.docs or settings.docs_dir)
+    for status, quote in results:
+        print(f"{status}: {quote['citation']} — “{' '.join(quote['text'].split())[:80]}”")
+    standing = sum(status.startswith("stands") for status, _ in results)
+    print(f"{standing} of {len(results)} quotes stand.")
+    return 0 if standing == len(results) else 1
 
 
 def _check(args, settings: Settings) -> int:

@@ -3,11 +3,15 @@
 # No `from __future__ import annotations`: gr.api reads the real type hints of `ask`.
 
 import html
+import tempfile
+from datetime import datetime
+from pathlib import Path
 
 import gradio as gr
 
 from .documents import SUPPORTED_LABEL
 from .errors import IndexerError
+from .exports import to_json, to_markdown, turn_record
 from .followups import resolved_previous, user_questions
 from .live import LiveIndex
 from .panels import (
@@ -39,9 +43,10 @@ class Verbatim:
     def respond(self, question: str, history: list | None, readings: list | None = None):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
 
-        readings holds (typed, read as) for each earlier question; the last one read is
-        what a follow-up builds on. Returns the chat, the question box, the sources, the
-        readings, and the button that asks a question read as a follow-up on its own.
+        readings holds (typed, read as, the answer's export record) for each earlier
+        question; the last one read is what a follow-up builds on. Returns the chat, the
+        question box, the sources, the readings, and the button that asks a question read as
+        a follow-up on its own.
         """
         history = list(history or [])
         readings = list(readings or [])
@@ -61,7 +66,8 @@ class Verbatim:
             {"role": "assistant", "content": reply},
         ]
         undo = gr.Button(value=on_its_own_label(typed), visible=read_as != typed)
-        return history, "", sources_html(answer), [*readings, [typed, read_as]], undo
+        record = turn_record(typed, read_as, answer, self.live.index.manifest)
+        return history, "", sources_html(answer), [*readings, [typed, read_as, record]], undo
 
     def ask_on_its_own(self, history: list | None, readings: list | None):
         """Answer the last question again as typed, not as a follow-up; replace its answer."""
@@ -75,12 +81,21 @@ class Verbatim:
             gr.Warning(toast_text(error))
             return history, gr.skip(), readings, gr.skip()
         history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
-        return (
-            history,
-            sources_html(answer),
-            [*readings[:-1], [typed, typed]],
-            gr.Button(visible=False),
-        )
+        record = turn_record(typed, typed, answer, self.live.index.manifest)
+        readings = [*readings[:-1], [typed, typed, record]]
+        return history, sources_html(answer), readings, gr.Button(visible=False)
+
+    def export(self, readings: list | None) -> list[str]:
+        """Write the conversation as Markdown and as JSON (for `indexer verify`); return both."""
+        turns = [reading[2] for reading in readings or [] if len(reading) > 2]
+        if not turns:
+            raise gr.Error("Nothing to export yet: ask a question first.", print_exception=False)
+        folder = Path(tempfile.mkdtemp(prefix="verbatim-export-"))
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        markdown, data = folder / f"verbatim-{stamp}.md", folder / f"verbatim-{stamp}.json"
+        markdown.write_text(to_markdown(turns), encoding="utf-8")
+        data.write_text(to_json(turns, self.live.index.manifest), encoding="utf-8")
+        return [str(markdown), str(data)]
 
     def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
         """Answer a question with verbatim quotes; pass the previous question for follow-ups.

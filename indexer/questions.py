@@ -18,6 +18,16 @@ _DATE_QUESTION = re.compile(
     r"|\bin what (month|year|decade)\b|\bwhat time\b",
     re.IGNORECASE,
 )
+# "How much money ...", "what did it cost": an amount of money, not any number.
+_MONEY_QUESTION = re.compile(
+    r"\bhow much money\b|\bhow much (does|did|do|is|was|were|are|will|would|has|had)\b.*"
+    r"\b(cost|costs|earn|earns|earned|make|makes|made|pay|pays|paid|charge|charged|worth|spend"
+    r"|spent|raise|raised)\b|\bwhat (is|was|were|are) the (price|cost|revenue|budget|salary|fee)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]|\b(dollars?|euros?|pounds?|yen|usd|eur|gbp|cents?|francs?|rupees?|yuan)\b", re.I
+)
 # "On what date ...", "which year ...": a calendar date, not "after the war".
 _CALENDAR_QUESTION = re.compile(
     r"\b(what|which) (date|day|month|year|decade|century)\b", re.IGNORECASE
@@ -91,6 +101,7 @@ class QuestionNeeds:
     """What a quote must hold to answer the question."""
 
     number: bool
+    money: bool  # an amount of money: "how much money", "what did it cost"
     date: bool
     calendar: bool  # a date on the calendar, asked with "what date/day/month/year"
     name: bool
@@ -104,6 +115,11 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER.search(text))
 
 
+def has_money(text: str) -> bool:
+    """Whether text holds an amount of money (a currency sign or name)."""
+    return bool(_MONEY.search(text))
+
+
 def has_date(text: str, calendar: bool = False) -> bool:
     """Whether text holds a date or a time expression (only a calendar date if calendar)."""
     return bool((_CALENDAR_DATE if calendar else _DATE).search(text))
@@ -113,6 +129,7 @@ def analyse(question: str) -> QuestionNeeds:
     """Find what kind of answer the question wants, and the names it mentions."""
     return QuestionNeeds(
         number=bool(_NUMBER_QUESTION.search(question)),
+        money=bool(_MONEY_QUESTION.search(question)),
         date=bool(_DATE_QUESTION.search(question)),
         calendar=bool(_CALENDAR_QUESTION.search(question)),
         name=bool(_NAME_QUESTION.search(question)),

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradio-"))
@@ -347,13 +348,13 @@ def test_chat_follow_up_says_how_it_was_read(verbatim):
     assert len(history) == 4
     assert "Read as a follow-up: What is OpenAI's annualized revenue?" in _text(history[-1])
     assert _text(history[-2]) == "and OpenAI?"  # the chat shows what the user typed
-    assert readings[-1] == ["and OpenAI?", "What is OpenAI's annualized revenue?"]
+    assert readings[-1][:2] == ["and OpenAI?", "What is OpenAI's annualized revenue?"]
     assert undo.visible is True and "and OpenAI?" in undo.value
     # Undo: the same question answered as typed, the follow-up note gone, later follow-ups
     # build on the question as typed.
     history, _, readings, undo = verbatim.ask_on_its_own(history, readings)
     assert len(history) == 4 and "Read as a follow-up" not in _text(history[-1])
-    assert readings[-1] == ["and OpenAI?", "and OpenAI?"] and undo.visible is False
+    assert readings[-1][:2] == ["and OpenAI?", "and OpenAI?"] and undo.visible is False
 
 
 # -- starting it ------------------------------------------------------------------------------
@@ -461,3 +462,28 @@ def test_the_sweeper_deletes_only_old_files(tmp_path):
     os.utime(old, (0, 0))  # written long ago
     assert uploads.sweep(tmp_path, max_age=600) == 1
     assert not old.exists() and new.exists()
+
+
+def test_export_then_verify_then_edit_the_file(verbatim, tmp_path):
+    from indexer.exports import verify
+
+    history, _, _, readings, _ = verbatim.respond("Anthropic annualized revenue estimated", [])
+    history, _, _, readings, _ = verbatim.respond("Llama downloads", history, readings)
+    markdown, data = verbatim.export(readings)
+    assert markdown.endswith(".md") and "Anthropic annualized revenue" in Path(markdown).read_text()
+    results = verify(data, verbatim.docs_dir)
+    assert results and all(status == "stands" for status, _ in results)
+    status, quote = results[0]
+    source = verbatim.docs_dir / quote["source"]
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace(quote["text"], quote["text"].upper()), encoding="utf-8")
+    again = dict((q["text"], s) for s, q in verify(data, verbatim.docs_dir))
+    assert again[quote["text"]] == "changed"
+    source.unlink()
+    assert all(
+        s == "vanished"
+        for s, q in verify(data, verbatim.docs_dir)
+        if q["source"] == quote["source"]
+    )
+    with pytest.raises(gr.Error, match="Nothing to export"):
+        verbatim.export([])

@@ -161,3 +161,56 @@ def test_app_refuses_a_bad_port_in_one_sentence(tmp_path):
     assert_one_sentence_error(result)
     assert result.returncode == 1
     assert result.stderr == "error: --port must be a whole number from 0 to 65,535, not 'abc'.\n"
+
+
+@pytest.mark.model
+def test_chat_answers_three_questions_and_a_follow_up_with_one_model_load(built_index, tmp_path):
+    questions = [
+        "How much money does Anthropic make a year?",
+        "What is a jailbreak in the context of AI models?",
+        "How many times have Meta's Llama 3 models been downloaded?",
+        "and OpenAI?",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "indexer", "chat", "--index", str(built_index)],
+        input="\n".join(questions) + "\n",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    answers = [block for block in result.stdout.split("\n\n[") if block.strip()]
+    assert "$850" in result.stdout and "safety filters" in result.stdout
+    assert "350 million" in result.stdout
+    assert (
+        "(read as: How many times have OpenAI's Llama 3 models been downloaded?)" in (result.stdout)
+        or "(read as:" in result.stdout
+    )
+    assert len(answers) >= 4 and "Traceback" not in result.stderr
+    # One process, one model: four answers cost one start (the model loads once).
+    assert result.stdout.count("[1] ") == 4 - result.stdout.count("do not answer")
+
+
+def test_verify_says_which_quotes_stand(tmp_path, seeds_copy):
+    from indexer import Settings, build_index, load_index
+    from indexer.exports import to_json, turn_record
+
+    from .fakes import FakeEmbedder
+
+    settings = Settings(min_answer_score=-1.0)
+    build_index(seeds_copy, tmp_path / "index", settings, FakeEmbedder())
+    index = load_index(tmp_path / "index", settings, FakeEmbedder())
+    question = "Anthropic annualized revenue estimated"
+    turn = turn_record(question, question, index.answer(question), index.manifest)
+    export = tmp_path / "export.json"
+    export.write_text(to_json([turn], index.manifest), encoding="utf-8")
+    result = run("verify", str(export), "--docs", str(seeds_copy), cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("stands: "), result.stdout
+    quoted = seeds_copy / turn["quotes"][0]["source"]
+    quoted.write_text(quoted.read_text().replace(turn["quotes"][0]["text"], "Gone."), "utf-8")
+    result = run("verify", str(export), "--docs", str(seeds_copy), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout.startswith("changed: ")
+    result = run("verify", str(tmp_path / "nope.json"), cwd=tmp_path)
+    assert_one_sentence_error(result)
