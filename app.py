@@ -23,6 +23,11 @@ SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
+PAGE_JS = (Path(__file__).parent / "indexer" / "page.js").read_text(encoding="utf-8")
+SCROLL_TO_MARK = (
+    "() => { const mark = document.querySelector('#viewer mark');"
+    " if (mark) mark.scrollIntoView({block: 'center'}); }"
+)
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -77,10 +82,12 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources")
-                with gr.Accordion("Open a document's indexed text", open=False):
+                with gr.Accordion("Document viewer", open=False, elem_id="viewer_panel") as panel:
                     document = gr.Dropdown(
                         label="File", choices=[], elem_id="document", allow_custom_value=False
                     )
+                    # Escaped, numbered lines; a citation opens here with its span marked.
+                    viewer = gr.HTML("", elem_id="viewer")
                     # A Textbox, not HTML: document text is shown as text, never rendered.
                     document_text = gr.Textbox(
                         label="Indexed text (what quotes and line numbers refer to)",
@@ -146,7 +153,14 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         ).then(app.indexed_files, None, [document], api_visibility="private")
         page.load(app.index_summary, None, [index_info], api_visibility="private")
         page.load(app.indexed_files, None, [document], api_visibility="private")
-        document.change(app.document_text, [document], [document_text], api_visibility="private")
+        # A click on a citation link (any "#cite=" link) lands here, through page.js.
+        cite_request = gr.Textbox(visible="hidden", elem_id="cite_request")
+        cite_open = gr.Button(visible="hidden", elem_id="cite_open")
+        viewer_outputs = [viewer, panel, document, document_text]
+        cite_open.click(
+            app.open_citation, [cite_request], viewer_outputs, api_visibility="private"
+        ).then(None, None, None, js=SCROLL_TO_MARK, api_visibility="private")
+        document.input(app.open_citation, [document], viewer_outputs, api_visibility="private")
         gr.api(app.document_text, api_name="document", concurrency_limit=4)
     return page
 
@@ -224,6 +238,7 @@ def _serve(app: Verbatim) -> int:
         auth=tuple(settings.auth.split(":", 1)) if settings.auth else None,
         max_file_size=int(settings.max_file_mb * 1_000_000),
         css=CSS,
+        head=f"<script>{PAGE_JS}</script>",
         theme=gr.themes.Soft(),
         prevent_thread_lock=True,
     )

@@ -132,6 +132,7 @@ def build_index(
                     len(block.units),
                     originals.get(doc.path),
                     doc.text_sha256,
+                    list(doc.pages) or None,
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },

@@ -31,6 +31,7 @@ from .render import (
     toast_text,
 )
 from .uploads import save_uploads
+from .viewer import document_html, parse_link
 
 
 class Verbatim:
@@ -133,6 +134,24 @@ class Verbatim:
             return self.live.index.document_text(source)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
+
+    def open_citation(self, request: str):
+        """Open a citation's file in the viewer with its span marked; also for a plain file name.
+
+        Returns the viewer's HTML, the open viewer, the file chosen, and the file's whole text.
+        """
+        cited = parse_link(request or "")
+        source, span = (cited[0], cited[1:]) if cited else ((request or "").strip(), None)
+        if not source:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            index = self.live.index
+            text = index.document_text(source)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+        entry = index.manifest.files[source]
+        html_view = document_html(source, text, span, entry.page_starts)
+        return html_view, gr.Accordion(open=True), gr.Dropdown(value=source), text
 
     def upload(self, files: list | None) -> str:
         """Copy uploaded files into the documents folder under clean, non-colliding names."""

@@ -22,6 +22,7 @@ class FileEntry:
     units: int
     same_as: str | None = None  # the file it is an identical copy of, cited through it
     text_sha256: str = ""  # of the indexed text: what passages, vectors and texts/ are keyed by
+    page_starts: list[int] | None = None  # a PDF's page offsets in the indexed text
 
 
 @dataclass(frozen=True)

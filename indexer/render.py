@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 from .records import cited_lines, format_citation
 
@@ -72,8 +73,8 @@ def answer_markdown(answer) -> str:
         for n, quote in enumerate(answer.quotes, 1)
     ]
     citations = "  \n".join(
-        f"<sub>\\[{n}\\] {escape_markdown(answer.citation(quote))} · "
-        f"{confidence(quote.score)}</sub>"
+        f"<sub>\\[{n}\\] [{escape_markdown(answer.citation(quote))}]"
+        f"({cite_link(quote.source, quote.start, quote.end)}) · {confidence(quote.score)}</sub>"
         for n, quote in enumerate(answer.quotes, 1)
     )
     return "\n\n".join(quotes) + "\n\n" + citations
@@ -112,6 +113,8 @@ def sources_html(answer) -> str:
 
 def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, str]) -> str:
     first, last = cited_lines(hit)
+    start, end = spans[0] if spans else (hit.start, hit.end)
+    link = escape_html(cite_link(hit.source, start, end))
     lines = f"line {first}" if first == last else f"lines {first}–{last}"
     heading = f" · “{escape_html(hit.heading)}”" if hit.heading else ""
     page = f"p. {hit.page} · " if hit.page else ""
@@ -119,7 +122,8 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
     head = (
         f'<div class="source-head"><b>{escape_html(label)}</b> '
         f'<span class="source-file">{escape_html(hit.source)}</span>{copies} · '
-        f"{page}{lines}{heading} · {score}</div>"
+        f"{page}{lines}{heading} · {score} · "
+        f'<a class="cite" href="{link}">open in the document</a></div>'
     )
     header = headers.get(hit.position)
     context = (
@@ -174,6 +178,11 @@ def escape_markdown(text: str) -> str:
     # A line starting "1." or "- " would become a list item; escaped, it stays a sentence.
     text = re.sub(r"(?m)^(\s*\d+)\.(?=\s|$)", r"\1\\.", text)
     return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", r"\1\\\2", text)
+
+
+def cite_link(source: str, start: int, end: int) -> str:
+    """Return the link a citation carries to open its span in the document viewer."""
+    return "#cite=" + quote(f"{start}:{end}:{source}", safe="")
 
 
 def sources_records(answer) -> list[dict]:

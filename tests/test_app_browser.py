@@ -172,3 +172,37 @@ def test_no_payload_in_a_file_name_a_document_or_a_question_runs(page, tmp_path)
         assert not any(href.lower().startswith("javascript:") for href in links), area
     shown = page.locator("#chat").inner_text()
     assert "<svg onload=alert('v')></svg>" in shown  # the question is shown, as text
+
+
+def in_view(page, selector: str) -> bool:
+    """Whether the element is scrolled into its scrolling box's visible part."""
+    return page.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            const box = el.closest('.doc').getBoundingClientRect();
+            const r = el.getBoundingClientRect();
+            return r.top >= box.top && r.bottom <= box.bottom;
+        }""",
+        selector,
+    )
+
+
+def test_a_citation_opens_the_document_at_the_cited_lines(page):
+    ask(page, "What is a jailbreak in the context of AI models?")
+    link = page.locator(f"{BOT} a[href^='#cite=']").last
+    cited = link.inner_text()  # "004_….txt, lines 24-25 — "FAQ""
+    link.click()
+    mark = page.locator("#viewer mark").first
+    mark.wait_for()
+    assert "safety filters" in page.locator("#viewer mark").all_inner_texts()[-1] or (
+        "safety filters" in " ".join(page.locator("#viewer mark").all_inner_texts())
+    )
+    first_cited = page.locator("#viewer .row.cited .ln").first.inner_text()
+    assert f"line {first_cited}" in cited or f"lines {first_cited}-" in cited, cited
+    page.wait_for_timeout(500)
+    assert in_view(page, "#viewer mark")
+    # The Sources panel's link opens the same place.
+    page.locator("#sources a.cite").first.click()
+    page.locator("#viewer mark").first.wait_for()
+    assert page.locator("#viewer .row.cited").count() >= 1
+    assert page.dialogs == []
