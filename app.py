@@ -9,7 +9,8 @@ import gradio as gr
 
 from indexer import IndexerError, Settings
 from indexer.documents import SUPPORTED_LABEL
-from indexer.handlers import Verbatim
+from indexer.handlers import ALL, Verbatim
+from indexer.library import COLUMNS
 from indexer.settings import add_flags, flag_values
 from indexer.uploads import sweep_forever
 
@@ -59,6 +60,9 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                     lines=1,
                     max_lines=4,
                     submit_btn="Ask",
+                )
+                scope = gr.Dropdown(
+                    choices=[ALL], value=ALL, label="Ask within", elem_id="scope", scale=0
                 )
                 if examples:
                     gr.Examples(
@@ -112,10 +116,19 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 )
                 upload_status = gr.Markdown("", elem_id="upload_status")
                 rebuild = gr.Button("Rebuild index", elem_id="rebuild", variant="primary")
+        with gr.Accordion("Documents: state, trash, restore", open=False, elem_id="library"):
+            needle = gr.Textbox(label="Filter by name", elem_id="documents_filter", max_lines=1)
+            table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="documents")
+            with gr.Row():
+                manage = gr.Dropdown(label="File", choices=[], elem_id="manage_file")
+                trash = gr.Button("Move to trash and re-index", elem_id="trash", size="sm")
+                trashed = gr.Dropdown(label="In the trash", choices=[], elem_id="trashed")
+                restore = gr.Button("Restore and re-index", elem_id="restore", size="sm")
 
+        choices = [manage, trashed, scope]  # refreshed whenever the files or the index change
         question.submit(
             app.respond,
-            [question, chat, readings],
+            [question, chat, readings, scope],
             [chat, question, sources, readings, on_its_own],
             api_name="chat",
             api_visibility="undocumented",
@@ -150,7 +163,26 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             api_name="rebuild",
             concurrency_limit=1,
             concurrency_id="rebuild",
-        ).then(app.indexed_files, None, [document], api_visibility="private")
+        ).then(app.indexed_files, None, [document], api_visibility="private").then(
+            app.documents, [needle], [table], api_visibility="private"
+        ).then(app.choices, None, choices, api_visibility="private")
+        for button, handler, picked in (
+            (trash, app.trash, manage),
+            (restore, app.restore, trashed),
+        ):
+            button.click(
+                handler,
+                [picked],
+                [report, index_info],
+                api_visibility="private",
+                concurrency_limit=1,
+                concurrency_id="rebuild",
+            ).then(app.documents, [needle], [table], api_visibility="private").then(
+                app.choices, None, choices, api_visibility="private"
+            )
+        needle.change(app.documents, [needle], [table], api_visibility="private")
+        page.load(app.documents, [needle], [table], api_visibility="private")
+        page.load(app.choices, None, choices, api_visibility="private")
         page.load(app.index_summary, None, [index_info], api_visibility="private")
         page.load(app.indexed_files, None, [document], api_visibility="private")
         # A click on a citation link (any "#cite=" link) lands here, through page.js.

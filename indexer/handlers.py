@@ -13,6 +13,7 @@ from .documents import SUPPORTED_LABEL
 from .errors import IndexerError
 from .exports import to_json, to_markdown, turn_record
 from .followups import resolved_previous, user_questions
+from .library import documents_table, move_to_trash, restore, scopes, trash_entries
 from .live import LiveIndex
 from .panels import (
     follow_up_note,
@@ -33,6 +34,8 @@ from .render import (
 from .uploads import save_uploads
 from .viewer import document_html, parse_link
 
+ALL = "All documents"  # the scope choice that asks the whole index
+
 
 class Verbatim:
     """The page's handlers: plain functions of values over the live index."""
@@ -41,7 +44,7 @@ class Verbatim:
         self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
         self.docs_dir = self.live.docs_dir
 
-    def respond(self, question: str, history: list | None, readings: list | None = None):
+    def respond(self, question: str, history: list | None, readings: list | None = None, scope=ALL):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
 
         readings holds (typed, read as, the answer's export record) for each earlier
@@ -53,7 +56,7 @@ class Verbatim:
         readings = list(readings or [])
         previous = readings[-1][1] if readings else resolved_previous(user_questions(history))
         try:
-            answer, read_as = self.live.answer(question, previous)
+            answer, read_as = self.live.answer(question, previous, _scope(scope))
         except IndexerError as error:
             gr.Warning(toast_text(error))
             return history, question, gr.skip(), readings, gr.skip()
@@ -98,14 +101,15 @@ class Verbatim:
         data.write_text(to_json(turns, self.live.index.manifest), encoding="utf-8")
         return [str(markdown), str(data)]
 
-    def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
+    def ask(self, question: str, previous: str = "", scope: str = "") -> tuple[str, list[dict]]:
         """Answer a question with verbatim quotes; pass the previous question for follow-ups.
 
-        Returns the answer as plain text (quotes with [n] markers, then the citations) and
-        the sources: a list of dicts, kind "quote" for cited passages, "related" on a refusal.
+        scope limits the answer to one indexed file or folder ("notes/"). Returns the answer
+        as plain text (quotes with [n] markers, then the citations) and the sources: a list
+        of dicts, kind "quote" for cited passages, "related" on a refusal.
         """
         try:
-            answer, _ = self.live.answer(question, previous)
+            answer, _ = self.live.answer(question, previous, _scope(scope))
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         return answer_text(answer), sources_records(answer)
@@ -153,6 +157,50 @@ class Verbatim:
         html_view = document_html(source, text, span, entry.page_starts)
         return html_view, gr.Accordion(open=True), gr.Dropdown(value=source), text
 
+    def documents(self, needle: str = ""):
+        """List every file with its state (indexed, copy, skipped and why, changed), filtered."""
+        try:
+            index = self.live.index
+        except IndexerError:
+            index = None
+        return documents_table(self.docs_dir, index, needle or "")
+
+    def choices(self):
+        """Offer the files to manage, the trash to restore from, and the scopes to ask within."""
+        rows = self.documents()
+        present = [row[0] for row in rows if not row[1].startswith("deleted")]
+        try:
+            within = scopes(self.live.index)
+        except IndexerError:
+            within = []
+        return (
+            gr.Dropdown(choices=present, value=None),
+            gr.Dropdown(choices=trash_entries(self.live.index_dir), value=None),
+            gr.Dropdown(choices=[ALL, *within], value=ALL),
+        )
+
+    def trash(self, name: str | None, progress=gr.Progress()):  # noqa: B008 - Gradio's tracker
+        """Move a document to the trash inside the index folder, then re-index without it."""
+        if not name:
+            raise gr.Error("Choose a file to move to the trash.", print_exception=False)
+        try:
+            where = move_to_trash(self.docs_dir, self.live.index_dir, name)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+        gr.Info(html.escape(f"{name} is in the trash ({where}); Restore brings it back."))
+        return self.rebuild(progress)
+
+    def restore(self, entry: str | None, progress=gr.Progress()):  # noqa: B008
+        """Bring a document back from the trash, then re-index with it."""
+        if not entry:
+            raise gr.Error("Choose a file in the trash to restore.", print_exception=False)
+        try:
+            name = restore(self.docs_dir, self.live.index_dir, entry)
+        except IndexerError as error:
+            raise gr.Error(toast_text(error), print_exception=False) from None
+        gr.Info(html.escape(f"{name} is back in the documents folder."))
+        return self.rebuild(progress)
+
     def upload(self, files: list | None) -> str:
         """Copy uploaded files into the documents folder under clean, non-colliding names."""
         if not files:
@@ -178,3 +226,8 @@ class Verbatim:
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         return report_markdown(report), self.index_summary()
+
+
+def _scope(choice: str | None) -> str | None:
+    """Return the scope a choice names, or None for the whole index."""
+    return None if not choice or choice == ALL else choice

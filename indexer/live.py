@@ -10,7 +10,6 @@ from .embedding import Embedder, embedder_for
 from .errors import IndexerError
 from .followups import contextual_question
 from .questions import check_question
-from .records import Answer
 from .search import Index, load_index
 from .settings import Settings
 
@@ -80,12 +79,15 @@ class LiveIndex:
         thread.start()
         return thread
 
-    def answer(self, question: str, previous: str = "") -> tuple[Answer, str]:
-        """Answer question, read as a follow-up of previous; return (answer, question as read)."""
+    def answer(self, question: str, previous: str = "", scope: str | None = None):
+        """Answer question, read as a follow-up of previous; return (answer, question as read).
+
+        scope, a file or folder of the index, limits the answer to it.
+        """
         # Checked before reading it as a follow-up: an empty box is never the last question.
         question = check_question(question, self.settings.max_query_chars)
         read_as = contextual_question(question, previous)
-        return self.index.answer(read_as), read_as
+        return self.index.answer(read_as, scope or None), read_as
 
     def files(self) -> list[str]:
         """Return the names of the indexed files, or none if there is no index yet."""

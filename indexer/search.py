@@ -74,9 +74,16 @@ class Index:
         query = check_question(query, self.settings.max_query_chars)
         return self.retrieve(query, self.encode_query(query), k)
 
-    def answer(self, question: str) -> Answer:
-        """Quote the sentences that answer question, or refuse if the documents do not."""
-        return answer_question(self, question)
+    def answer(self, question: str, scope: str | None = None) -> Answer:
+        """Quote the sentences that answer question, or refuse if the documents do not.
+
+        scope, a file or folder name, limits the answer to the files it names.
+        """
+        return answer_question(self.within(scope) if scope else self, question)
+
+    def within(self, scope: str) -> Scoped:
+        """Return the index seen through the passages of one file or folder."""
+        return Scoped(self, scope_rows(self.manifest, scope))
 
     def document_text(self, source: str) -> str:
         """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""
@@ -178,3 +185,86 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     if len(rows) > k:  # ties at the k-th score are cut in no particular order
         rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
     return rows[np.lexsort((rows, -scores[rows]))]
+
+
+# -- a question asked within one file or folder --------------------------------------
+
+
+def scope_rows(manifest, scope: str) -> np.ndarray:
+    """Return the passage rows of the files a scope names: one file, or a folder's files."""
+    folder = scope.rstrip("/") + "/"
+    rows, start = [], 0
+    for name, entry in manifest.files.items():
+        if name == scope or name.startswith(folder):
+            rows.append(np.arange(start, start + entry.passages))
+        start += entry.passages
+    found = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    if not len(found):
+        raise DocumentNotIndexedError(
+            f"No indexed file is {scope} or inside it; choose a file or folder of the index."
+        )
+    return found
+
+
+class Scoped:
+    """The answer pipeline's view of an index restricted to some passage rows (exact search)."""
+
+    def __init__(self, index, rows: np.ndarray):
+        self.index = index
+        self.rows = rows
+        self.settings = index.settings
+        units_from = index._units_from
+        self.unit_rows = np.concatenate(
+            [np.arange(units_from[r], units_from[r + 1]) for r in rows]
+        ).astype(np.int64)
+        self.unit_passages = np.asarray(index.stored.units)[self.unit_rows, 0]
+
+    def encode_query(self, query: str) -> np.ndarray:
+        """Embed a question, as the whole index does."""
+        return self.index.encode_query(query)
+
+    def retrieve(self, query: str, query_vector: np.ndarray, k: int) -> list:
+        """Return the top-k passages in scope by the same fusion, scored exactly."""
+        stored = self.index.stored
+        dense = np.asarray(stored.vectors[self.rows]) @ query_vector
+        best_unit = np.asarray(stored.unit_vectors[self.unit_rows]) @ query_vector
+        position = {int(r): i for i, r in enumerate(self.rows)}
+        for passage, score in zip(self.unit_passages, best_unit, strict=True):
+            i = position[int(passage)]
+            dense[i] = max(dense[i], score)
+        keyword = self.index.keywords.scores(tokenize([query])[0])[self.rows]
+        fused = 1.0 / (RRF_K + 1 + _ranks(dense))
+        fused += np.where(keyword > 0, 1.0 / (RRF_K + 1 + _ranks(keyword)), 0.0)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [
+            self.index._hit(int(self.rows[i]), fused[i], dense[i], keyword[i], query_vector)
+            for i in order
+        ]
+
+    def nearest_unit_passages(self, query_vector: np.ndarray, n: int) -> list[int]:
+        """Return the passages in scope holding the n sentences nearest the question."""
+        scores = np.asarray(self.index.stored.unit_vectors[self.unit_rows]) @ query_vector
+        nearest = np.argsort(-scores, kind="stable")[:n]
+        return list(dict.fromkeys(int(self.unit_passages[i]) for i in nearest))
+
+    def hit(self, position: int, query_vector: np.ndarray):
+        return self.index.hit(position, query_vector)
+
+    def units_of(self, position: int):
+        return self.index.units_of(position)
+
+    def unit_vectors(self, rows: list[int]) -> np.ndarray:
+        return self.index.unit_vectors(rows)
+
+    def knows(self, term: str) -> bool:
+        return self.index.knows(term)
+
+    def idf(self, term: str) -> float:
+        return self.index.idf(term)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """Return each score's 0-based rank, best first."""
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(len(scores))
+    return ranks

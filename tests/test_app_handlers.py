@@ -487,3 +487,44 @@ def test_export_then_verify_then_edit_the_file(verbatim, tmp_path):
     )
     with pytest.raises(gr.Error, match="Nothing to export"):
         verbatim.export([])
+
+
+def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path):
+    (verbatim.docs_dir / "scan.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    report, _ = verbatim.rebuild(progress=RecordingProgress())
+    rows = {row[0]: row for row in verbatim.documents()}
+    assert rows[SEED][1] == "indexed" and rows[SEED][2] > 0
+    assert rows["scan.pdf"][1].startswith("skipped: ")
+    assert list(rows) == sorted(rows)
+    assert [r[0] for r in verbatim.documents("scan")] == ["scan.pdf"]  # the filter
+    # A file edited after indexing says so.
+    with open(verbatim.docs_dir / "003_6e8c9ce309fc04e5.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nAn edit.\n")
+    edited = {row[0]: row[1] for row in verbatim.documents()}
+    assert edited["003_6e8c9ce309fc04e5.txt"].startswith("changed since indexed")
+
+    # Delete: into the trash inside the index folder, and out of the index.
+    report, _ = verbatim.trash(SEED, progress=RecordingProgress())
+    assert not (verbatim.docs_dir / SEED).exists()
+    assert f"Removed (1): {SEED.replace('_', chr(92) + '_')}" in report
+    (entry,) = [e for e in uploads_trash(verbatim) if e.endswith(SEED)]
+    assert (verbatim.live.index_dir / "trash" / entry).is_file()
+    with pytest.raises(gr.Error, match="No indexed file"):
+        verbatim.ask("Anthropic revenue", "", SEED)
+    # Restore: back in the folder and in the index.
+    report, _ = verbatim.restore(entry, progress=RecordingProgress())
+    assert (verbatim.docs_dir / SEED).is_file() and "Added (1)" in report
+    # Ask within one file: every quote and related passage comes from it.
+    text, sources = verbatim.ask("What is a jailbreak?", "", "003_6e8c9ce309fc04e5.txt")
+    assert sources and {s["source"] for s in sources} == {"003_6e8c9ce309fc04e5.txt"}
+    manage, trashed, scope = verbatim.choices()
+    assert SEED in [c[0] if isinstance(c, tuple) else c for c in manage.choices]
+    assert "003_6e8c9ce309fc04e5.txt" in [
+        c[0] if isinstance(c, tuple) else c for c in scope.choices
+    ]
+
+
+def uploads_trash(verbatim) -> list[str]:
+    from indexer.library import trash_entries
+
+    return trash_entries(verbatim.live.index_dir)
