@@ -3,6 +3,7 @@
 import argparse
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import gradio as gr
@@ -13,6 +14,9 @@ from indexer.handlers import ALL, Verbatim
 from indexer.library import COLUMNS
 from indexer.settings import add_flags, flag_values
 from indexer.uploads import sweep_forever
+
+# Gradio 6.17 names a status code Starlette has deprecated: one two-line warning per request.
+warnings.filterwarnings("ignore", message="'HTTP_422_UNPROCESSABLE_ENTITY' is deprecated")
 
 SEED_EXAMPLES = [
     "How much money does Anthropic make a year?",
@@ -47,6 +51,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
                     elem_id="chat",
+                    show_label=False,  # a label would cover the top of the scrolled history
                     label="Questions and quoted answers",
                     height=460,
                     latex_delimiters=[],
@@ -64,8 +69,9 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 scope = gr.Dropdown(
                     choices=[ALL], value=ALL, label="Ask within", elem_id="scope", scale=0
                 )
+                examples_list = None
                 if examples:
-                    gr.Examples(
+                    examples_list = gr.Examples(
                         examples=[[q] for q in examples],
                         inputs=[question],
                         label="Try a question about the bundled documents",
@@ -137,6 +143,15 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         )
         chat.clear(lambda: SOURCES_PLACEHOLDER, None, [sources], api_visibility="private")
         gr.api(app.ask, api_name="ask", concurrency_limit=8, concurrency_id="answer")
+        gr.api(app.ask_within, api_name="ask_within", concurrency_limit=8, concurrency_id="answer")
+        if examples_list is not None:  # an example asks at once, as if typed and sent
+            examples_list.load_input_event.then(
+                app.respond,
+                [question, chat, readings, scope],
+                [chat, question, sources, readings, on_its_own],
+                api_visibility="private",
+                concurrency_id="answer",
+            )
         on_its_own.click(
             app.ask_on_its_own,
             [chat, readings],

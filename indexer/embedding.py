@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import threading
+import warnings
 from pathlib import Path
 from typing import Protocol
 
@@ -205,8 +207,9 @@ def _load_onnx_int8(sentence_transformer, name: str):
         staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
-        exported = _local_model(sentence_transformer, str(staging), backend="onnx")
-        export_dynamic_quantized_onnx_model(exported, config, str(staging))
+        with _quiet_export():
+            exported = _local_model(sentence_transformer, str(staging), backend="onnx")
+            export_dynamic_quantized_onnx_model(exported, config, str(staging))
         folder.parent.mkdir(parents=True, exist_ok=True)
         try:  # complete folders appear whole; another process may have won the race
             os.rename(staging, folder)
@@ -215,6 +218,26 @@ def _load_onnx_int8(sentence_transformer, name: str):
     return _local_model(
         sentence_transformer, str(folder), backend="onnx", model_kwargs={"file_name": file_name}
     )
+
+
+@contextlib.contextmanager
+def _quiet_export():
+    """Keep the one-time export's advice out of the log: it is saved, and traced as intended.
+
+    The libraries log "saving is heavily recommended" (it is saved below), a renamed argument,
+    and tracer warnings about constants; none is a fault of this export.
+    """
+    loggers = [logging.getLogger(name) for name in ("sentence_transformers", "transformers")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _alive(pid: str) -> bool:

@@ -35,6 +35,7 @@ from .uploads import save_uploads
 from .viewer import document_html, parse_link
 
 ALL = "All documents"  # the scope choice that asks the whole index
+TOAST_SECONDS = 6  # warnings leave by themselves instead of covering the Sources panel
 
 
 class Verbatim:
@@ -43,6 +44,7 @@ class Verbatim:
     def __init__(self, docs_dir, index_dir, settings=None, embedder=None):
         self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
         self.docs_dir = self.live.docs_dir
+        self._last_report: str | None = None  # the last rebuild that changed something
 
     def respond(self, question: str, history: list | None, readings: list | None = None, scope=ALL):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
@@ -58,7 +60,7 @@ class Verbatim:
         try:
             answer, read_as = self.live.answer(question, previous, _scope(scope))
         except IndexerError as error:
-            gr.Warning(toast_text(error))
+            gr.Warning(toast_text(error), duration=TOAST_SECONDS)
             return history, question, gr.skip(), readings, gr.skip()
         typed = question.strip()
         reply = answer_markdown(answer)
@@ -82,7 +84,7 @@ class Verbatim:
         try:
             answer, _ = self.live.answer(typed)
         except IndexerError as error:
-            gr.Warning(toast_text(error))
+            gr.Warning(toast_text(error), duration=TOAST_SECONDS)
             return history, gr.skip(), readings, gr.skip()
         history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
         record = turn_record(typed, typed, answer, self.live.index.manifest)
@@ -101,13 +103,16 @@ class Verbatim:
         data.write_text(to_json(turns, self.live.index.manifest), encoding="utf-8")
         return [str(markdown), str(data)]
 
-    def ask(self, question: str, previous: str = "", scope: str = "") -> tuple[str, list[dict]]:
+    def ask(self, question: str, previous: str = "") -> tuple[str, list[dict]]:
         """Answer a question with verbatim quotes; pass the previous question for follow-ups.
 
-        scope limits the answer to one indexed file or folder ("notes/"). Returns the answer
-        as plain text (quotes with [n] markers, then the citations) and the sources: a list
-        of dicts, kind "quote" for cited passages, "related" on a refusal.
+        Returns the answer as plain text (quotes with [n] markers, then the citations) and
+        the sources: a list of dicts, kind "quote" for cited passages, "related" on a refusal.
         """
+        return self.ask_within(question, "", previous)
+
+    def ask_within(self, question: str, scope: str, previous: str = "") -> tuple[str, list[dict]]:
+        """Answer a question from one indexed file or folder ("notes/") only; "" for all."""
         try:
             answer, _ = self.live.answer(question, previous, _scope(scope))
         except IndexerError as error:
@@ -187,7 +192,10 @@ class Verbatim:
             where = move_to_trash(self.docs_dir, self.live.index_dir, name)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
-        gr.Info(html.escape(f"{name} is in the trash ({where}); Restore brings it back."))
+        gr.Info(
+            html.escape(f"{name} is in the trash ({where}); Restore brings it back."),
+            duration=TOAST_SECONDS,
+        )
         return self.rebuild(progress)
 
     def restore(self, entry: str | None, progress=gr.Progress()):  # noqa: B008
@@ -198,20 +206,23 @@ class Verbatim:
             name = restore(self.docs_dir, self.live.index_dir, entry)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
-        gr.Info(html.escape(f"{name} is back in the documents folder."))
+        gr.Info(html.escape(f"{name} is back in the documents folder."), duration=TOAST_SECONDS)
         return self.rebuild(progress)
 
     def upload(self, files: list | None) -> str:
         """Copy uploaded files into the documents folder under clean, non-colliding names."""
         if not files:
-            gr.Warning(f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.")
+            gr.Warning(
+                f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.",
+                duration=TOAST_SECONDS,
+            )
             return "No file was uploaded."
         saved, refused = save_uploads(self.docs_dir, files)
         for sentence in refused:
-            gr.Warning(html.escape(sentence))
+            gr.Warning(html.escape(sentence), duration=TOAST_SECONDS)
         for outcome in saved:
             if outcome.renamed:
-                gr.Info(html.escape(outcome.message))
+                gr.Info(html.escape(outcome.message), duration=TOAST_SECONDS)
         return uploads_markdown([outcome.message for outcome in saved], refused, len(files))
 
     def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
@@ -225,7 +236,12 @@ class Verbatim:
             report = self.live.build(progress=report_progress)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
-        return report_markdown(report), self.index_summary()
+        shown = report_markdown(report)
+        if report.changes.any_content() or report.embedded or self._last_report is None:
+            self._last_report = shown
+        else:  # a second click finds nothing new: keep what the first one did in view
+            shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + self._last_report
+        return shown, self.index_summary()
 
 
 def _scope(choice: str | None) -> str | None:

@@ -12,6 +12,17 @@ from .errors import DocumentsFolderError
 
 
 @lru_cache(maxsize=1)
+def _bm25s():
+    """Import bm25s, whose logger is set to DEBUG: one line per index built, in any log."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+@lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
 
@@ -49,8 +60,7 @@ class KeywordIndex:
     @classmethod
     def build(cls, texts: list[str]) -> KeywordIndex:
         """Index texts (one per passage, in passage order)."""
-        import bm25s
-
+        bm25s = _bm25s()
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
         if not any(len(ids) for ids in tokens.ids):
             raise DocumentsFolderError(
@@ -63,9 +73,7 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
         """Load an index saved by `save`."""
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(folder), mmap=True))
+        return cls(_bm25s().BM25.load(str(folder), mmap=True))
 
     def save(self, folder: Path) -> None:
         """Write the index into folder."""

@@ -206,3 +206,16 @@ def test_a_citation_opens_the_document_at_the_cited_lines(page):
     page.locator("#viewer mark").first.wait_for()
     assert page.locator("#viewer .row.cited").count() >= 1
     assert page.dialogs == []
+
+
+def test_an_example_asks_when_clicked(page):
+    before = page.locator(BOT).count()
+    page.locator("#examples button, #examples td, #examples .gallery-item").first.click()
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length > n",
+        arg=[BOT, before],
+        timeout=TIMEOUT_MS,
+    )
+    assert "[1]" in page.locator(BOT).last.inner_text() or "do not answer" in (
+        page.locator(BOT).last.inner_text()
+    )

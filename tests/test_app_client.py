@@ -271,3 +271,16 @@ def test_a_rejected_upload_body_lands_only_in_the_swept_folder(app_server):
     ]
     # Only in the app's own folder, which is swept every minute.
     assert bodies and all(p.parent.name.startswith("verbatim-incoming-") for p in bodies)
+
+
+def test_the_server_log_stays_quiet(app_server):
+    client = app_server.client()
+    before = len(app_server.log.read_text().splitlines())
+    for number in range(20):
+        client.predict([REVENUE, OFF_TOPIC[0]][number % 2], api_name="/ask")
+    lines = app_server.log.read_text().splitlines()
+    assert len(lines) - before <= 20  # at most a line per request (it prints none)
+    noisy = [
+        ln for ln in lines if any(w in ln for w in ("Warning", "DEBUG", "deprecated", "Traceback"))
+    ]
+    assert noisy == []

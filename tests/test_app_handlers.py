@@ -510,12 +510,12 @@ def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path)
     (entry,) = [e for e in uploads_trash(verbatim) if e.endswith(SEED)]
     assert (verbatim.live.index_dir / "trash" / entry).is_file()
     with pytest.raises(gr.Error, match="No indexed file"):
-        verbatim.ask("Anthropic revenue", "", SEED)
+        verbatim.ask_within("Anthropic revenue", SEED)
     # Restore: back in the folder and in the index.
     report, _ = verbatim.restore(entry, progress=RecordingProgress())
     assert (verbatim.docs_dir / SEED).is_file() and "Added (1)" in report
     # Ask within one file: every quote and related passage comes from it.
-    text, sources = verbatim.ask("What is a jailbreak?", "", "003_6e8c9ce309fc04e5.txt")
+    text, sources = verbatim.ask_within("What is a jailbreak?", "003_6e8c9ce309fc04e5.txt")
     assert sources and {s["source"] for s in sources} == {"003_6e8c9ce309fc04e5.txt"}
     manage, trashed, scope = verbatim.choices()
     assert SEED in [c[0] if isinstance(c, tuple) else c for c in manage.choices]
@@ -528,3 +528,12 @@ def uploads_trash(verbatim) -> list[str]:
     from indexer.library import trash_entries
 
     return trash_entries(verbatim.live.index_dir)
+
+
+def test_a_second_rebuild_keeps_the_first_ones_report_in_view(verbatim):
+    (verbatim.docs_dir / "004_0496f1b9ade24f07.txt").unlink()
+    first, _ = verbatim.rebuild(progress=RecordingProgress())
+    second, _ = verbatim.rebuild(progress=RecordingProgress())
+    assert "Removed (1)" in first
+    assert second.startswith("**Nothing new since the last rebuild.**")
+    assert "Removed (1)" in second  # the first click's outcome is never replaced by an empty one
