@@ -25,14 +25,14 @@ SEED_EXAMPLES = [
     "What is the Responsible Scaling Policy?",
 ]
 SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the bundled seeds
+VIEWER_PLACEHOLDER = (
+    '<p class="muted">Click a citation to open its document at the cited lines, or choose a '
+    "file.</p>"
+)
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
 PAGE_JS = (Path(__file__).parent / "indexer" / "page.js").read_text(encoding="utf-8")
-SCROLL_TO_MARK = (
-    "() => { const mark = document.querySelector('#viewer mark');"
-    " if (mark) mark.scrollIntoView({block: 'center'}); }"
-)
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -82,22 +82,15 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                     on_its_own = gr.Button(visible=False, elem_id="ask_on_its_own", size="sm")
                     new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
                     export = gr.Button("Export conversation", elem_id="export", size="sm")
-                exports = gr.File(
-                    label="Conversation (Markdown, and JSON for python -m indexer verify)",
-                    file_count="multiple",
-                    interactive=False,
-                    elem_id="exports",
-                    height=80,
-                )
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources")
-                with gr.Accordion("Document viewer", open=False, elem_id="viewer_panel") as panel:
+                with gr.Accordion("Document viewer", open=True, elem_id="viewer_panel"):
                     document = gr.Dropdown(
                         label="File", choices=[], elem_id="document", allow_custom_value=False
                     )
                     # Escaped, numbered lines; a citation opens here with its span marked.
-                    viewer = gr.HTML("", elem_id="viewer")
+                    viewer = gr.HTML(VIEWER_PLACEHOLDER, elem_id="viewer")
                     # A Textbox, not HTML: document text is shown as text, never rendered.
                     document_text = gr.Textbox(
                         label="Indexed text (what quotes and line numbers refer to)",
@@ -130,6 +123,14 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 trash = gr.Button("Move to trash and re-index", elem_id="trash", size="sm")
                 trashed = gr.Dropdown(label="In the trash", choices=[], elem_id="trashed")
                 restore = gr.Button("Restore and re-index", elem_id="restore", size="sm")
+        exports = gr.File(
+            label="Conversation (Markdown, and JSON for python -m indexer verify)",
+            file_count="multiple",
+            interactive=False,
+            elem_id="exports",
+            height=80,
+            visible=False,  # shown once there is something exported
+        )
 
         choices = [manage, trashed, scope]  # refreshed whenever the files or the index change
         question.submit(
@@ -159,9 +160,12 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             api_visibility="private",
             concurrency_id="answer",
         )
-        export.click(app.export, [readings], [exports], api_visibility="private").then(
-            lambda: gr.File(visible=True), None, [exports], api_visibility="private"
-        )
+        export.click(
+            lambda turns: gr.File(value=app.export(turns), visible=True),
+            [readings],
+            [exports],
+            api_visibility="private",
+        ).then(lambda: gr.File(visible=True), None, [exports], api_visibility="private")
         new_chat.click(
             lambda: ([], "", SOURCES_PLACEHOLDER, [], gr.Button(visible=False)),
             None,
@@ -203,10 +207,8 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         # A click on a citation link (any "#cite=" link) lands here, through page.js.
         cite_request = gr.Textbox(visible="hidden", elem_id="cite_request")
         cite_open = gr.Button(visible="hidden", elem_id="cite_open")
-        viewer_outputs = [viewer, panel, document, document_text]
-        cite_open.click(
-            app.open_citation, [cite_request], viewer_outputs, api_visibility="private"
-        ).then(None, None, None, js=SCROLL_TO_MARK, api_visibility="private")
+        viewer_outputs = [viewer, document, document_text]
+        cite_open.click(app.open_citation, [cite_request], viewer_outputs, api_visibility="private")
         document.input(app.open_citation, [document], viewer_outputs, api_visibility="private")
         gr.api(app.document_text, api_name="document", concurrency_limit=4)
     return page

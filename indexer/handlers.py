@@ -147,20 +147,21 @@ class Verbatim:
     def open_citation(self, request: str):
         """Open a citation's file in the viewer with its span marked; also for a plain file name.
 
-        Returns the viewer's HTML, the open viewer, the file chosen, and the file's whole text.
+        Returns the viewer's HTML, the file chosen, and the file's whole text.
         """
         cited = parse_link(request or "")
         source, span = (cited[0], cited[1:]) if cited else ((request or "").strip(), None)
         if not source:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip()
         try:
             index = self.live.index
             text = index.document_text(source)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         entry = index.manifest.files[source]
-        html_view = document_html(source, text, span, entry.page_starts)
-        return html_view, gr.Accordion(open=True), gr.Dropdown(value=source), text
+        link = request if cited else ""
+        html_view = document_html(source, text, span, entry.page_starts, link)
+        return html_view, gr.Dropdown(value=source), text
 
     def documents(self, needle: str = ""):
         """List every file with its state (indexed, copy, skipped and why, changed), filtered."""

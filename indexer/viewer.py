@@ -26,7 +26,7 @@ def parse_link(request: str) -> tuple[str, int, int] | None:
 
 
 def document_html(
-    source: str, text: str, span: tuple[int, int] | None = None, page_starts=None
+    source: str, text: str, span: tuple[int, int] | None = None, page_starts=None, link: str = ""
 ) -> str:
     """Return the viewer's HTML: numbered lines (counted within each page of a PDF), span marked.
 
@@ -70,7 +70,8 @@ def document_html(
             "in the indexed-text box below.</p>"
         )
     title = f'<div class="doc-title">{escape_html(source)}</div>'
-    return f'<div class="doc">{title}{note}{"".join(rows)}</div>'
+    cite = f' data-cite="{escape_html(link)}"' if link else ""
+    return f'<div class="doc"{cite}>{title}{note}{"".join(rows)}</div>'
 
 
 def _marked(content: str, begin: int, span: tuple[int, int] | None) -> str:

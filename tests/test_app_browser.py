@@ -219,3 +219,24 @@ def test_an_example_asks_when_clicked(page):
     assert "[1]" in page.locator(BOT).last.inner_text() or "do not answer" in (
         page.locator(BOT).last.inner_text()
     )
+
+
+@pytest.mark.parametrize(("width", "name"), [(1360, "screenshot.png"), (390, "screenshot-390.png")])
+def test_the_page_at_a_desk_and_on_a_phone(browser, app_server, tmp_path, width, name):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    page.wait_for_selector("#question textarea")
+    ask(page, "How much money does OpenAI make a year?")
+    page.locator(f"{BOT} a[href^='#cite=']").last.click()
+    page.locator("#viewer mark").first.wait_for()
+    answer = page.locator(BOT).last.bounding_box()
+    sources = page.locator("#sources").bounding_box()
+    # The sources of an answer follow it closely, also on a narrow screen.
+    assert sources["y"] - (answer["y"] + answer["height"]) < 600, (answer, sources)
+    page.wait_for_timeout(3000)  # let the viewer's text settle before the picture
+    folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
+    page.screenshot(path=str(folder / name), full_page=True)
+    assert (folder / name).stat().st_size > 10_000
+    context.close()
