@@ -43,13 +43,16 @@ def split_block(doc: Document, settings: Settings) -> Block:
 def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
     """Embed the passages of new blocks and those sentences that are not a whole passage.
 
-    Returns how many texts were embedded.
+    An embedder that can (`encode_with_spans`) gives a passage's sentences from the passage's
+    own pass: each passage is encoded once. Returns how many texts were encoded.
     """
     texts = embedding_texts(blocks)
     if not texts:  # nothing new to embed: do not even load the model
         for block in blocks:
             block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
         return 0
+    if hasattr(embedder, "encode_with_spans"):
+        return _embed_once(blocks, embedder, progress)
     vectors = _embed(texts, embedder, progress)
     used = 0
     for block in blocks:
@@ -65,6 +68,40 @@ def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
                 used += 1
         block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, vectors.shape[1])
     return len(texts)
+
+
+def _embed_once(blocks: list[Block], embedder, progress) -> int:
+    """Encode each passage once; pool its sentences' vectors from that pass."""
+    total = sum(len(block.passages) for block in blocks)
+    done = 0
+    for block in blocks:
+        vectors, unit_vectors = [], [None] * len(block.units)
+        by_passage: dict[int, list[int]] = {}
+        for row, (i, _, _) in enumerate(block.units):
+            by_passage.setdefault(int(i), []).append(row)
+        for i, passage in enumerate(block.passages):
+            text = passage.embedding_text()
+            shift = len(text) - len(passage.text) - passage.start  # source offset -> text
+            rows = [r for r in by_passage.get(i, []) if _partial(block.units[r], passage)]
+            spans = [(int(block.units[r][1]) + shift, int(block.units[r][2]) + shift) for r in rows]
+            vector, pooled = embedder.encode_with_spans(text, spans)
+            vectors.append(vector)
+            for row in by_passage.get(i, []):  # a unit that is the whole passage is the passage
+                unit_vectors[row] = vector
+            for row, pooled_vector in zip(rows, pooled, strict=True):
+                unit_vectors[row] = pooled_vector
+            done += 1
+            if progress is not None and (done % EMBED_CHUNK == 0 or done == total):
+                progress("Embedding passages", done, total)
+        width = len(vectors[0]) if vectors else 0
+        block.vectors = np.array(vectors, dtype=np.float32).reshape(-1, width)
+        block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, width)
+    return total
+
+
+def _partial(unit, passage) -> bool:
+    """Whether a unit is a part of its passage (not the whole of it)."""
+    return (int(unit[1]), int(unit[2])) != (passage.start, passage.end)
 
 
 def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:

@@ -1,21 +1,18 @@
-"""Turn texts into unit vectors with a sentence-transformers model: the seam tests fake."""
+"""Turn texts into unit vectors: the int8 ONNX model, PyTorch or e5; the seam tests fake."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
-import os
-import shutil
 import threading
-import warnings
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from .errors import ModelLoadError
-from .settings import BACKENDS, DEFAULT_MODEL
+from .export import cache_root
+from .settings import DEFAULT_MODEL
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
 
@@ -58,7 +55,69 @@ def embedder_for(settings) -> Embedder:
     """Return the embedder the settings ask for (model, batch size, backend)."""
     if settings.model == E5_MODEL:
         return E5Embedder(settings.batch_size)
+    if settings.backend == "onnx-int8":
+        return OnnxEmbedder(settings.model)
     return SentenceTransformerEmbedder(settings.model, settings.batch_size, settings.backend)
+
+
+class OnnxEmbedder:
+    """The model's int8 ONNX copy, run by onnxruntime alone: answering never imports torch.
+
+    One text per pass (int8 quantises a pass's activations with one scale, so a text beside
+    others would get another vector than alone); a passage's sentences come from its own pass.
+    """
+
+    backend = "onnx-int8"
+
+    def __init__(self, name: str = DEFAULT_MODEL):
+        # Vectors of another backend differ slightly: an index records which one made them.
+        self.name = f"{name} [{self.backend}]"
+        self.model_name = name
+        self._encoder = None
+        self._lock = threading.Lock()  # one pass at a time through the session and tokenizer
+
+    def _engine(self):
+        with self._lock:
+            if self._encoder is None:
+                from .encoder import OnnxEncoder
+                from .export import exported_model
+
+                try:
+                    folder, file_name = exported_model(resolve_model(self.model_name))
+                    self._encoder = OnnxEncoder(folder, file_name)
+                except ImportError as error:
+                    raise ModelLoadError(
+                        f"The onnx-int8 backend needs packages that are missing ({error.name}); "
+                        "reinstall with pip install -e . or set VERBATIM_BACKEND=torch."
+                    ) from error
+                except Exception as error:  # the exporter raises many kinds: none is loadable
+                    raise ModelLoadError(
+                        f"Cannot load the embedding model '{self.name}' ({type(error).__name__}); "
+                        "give a local sentence-transformers folder with --model or VERBATIM_MODEL."
+                    ) from error
+            return self._encoder
+
+    @property
+    def dimension(self) -> int:
+        """Return the length of the vectors this model makes."""
+        return self._engine().dimension
+
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        folder = Path(resolve_model(self.model_name))
+        return sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed each text alone into a unit-length row."""
+        engine = self._engine()
+        with self._lock:
+            return engine.encode(list(texts))
+
+    def encode_with_spans(self, text: str, spans: list[tuple[int, int]]):
+        """Embed a passage once; return its vector and its sentences' vectors (late chunking)."""
+        engine = self._engine()
+        with self._lock:
+            return engine.encode_with_spans(text, spans)
 
 
 class E5Embedder:
@@ -116,13 +175,10 @@ class E5Embedder:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded on first use, run offline on the CPU."""
+    """A sentence-transformers model in PyTorch, loaded on first use, offline, on the CPU."""
 
     def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64, backend: str = "torch"):
-        if backend not in BACKENDS:
-            raise ModelLoadError(f"Unknown backend '{backend}'; use one of {', '.join(BACKENDS)}.")
-        # Vectors of another backend differ slightly: an index records which one made them.
-        self.name = name if backend == "torch" else f"{name} [{backend}]"
+        self.name = name
         self.model_name = name
         self.backend = backend
         self.batch_size = batch_size
@@ -144,10 +200,7 @@ class SentenceTransformerEmbedder:
             transformers_logging.disable_progress_bar()  # its per-load bar is noise in a CLI
 
             try:
-                if self.backend == "onnx-int8":
-                    self._model = _load_onnx_int8(SentenceTransformer, self.model_name)
-                else:
-                    self._model = _local_model(SentenceTransformer, resolve_model(self.model_name))
+                self._model = _local_model(SentenceTransformer, resolve_model(self.model_name))
             except ImportError as error:
                 raise ModelLoadError(
                     f"The {self.backend} backend needs packages that are missing ({error.name}); "
@@ -174,14 +227,10 @@ class SentenceTransformerEmbedder:
         """Embed texts into unit-length float32 rows, in batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # int8 ONNX quantises each call's activations with one scale over the whole batch: a
-        # text embedded beside others would get another vector than alone. One text per call
-        # makes every vector independent of its batch, so any build gives the same index.
-        batch_size = 1 if self.backend == "onnx-int8" else self.batch_size
         with self._lock:
             vectors = self.model.encode(
                 texts,
-                batch_size=batch_size,
+                batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
@@ -189,78 +238,9 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def _load_onnx_int8(sentence_transformer, name: str):
-    """Load an int8-quantised ONNX copy of the model, exporting it into a cache on first use."""
-    from sentence_transformers import export_dynamic_quantized_onnx_model
-
-    config = "avx512_vnni" if _cpu_has("avx512_vnni") else "avx2"
-    source = Path(resolve_model(name))
-    if not source.is_dir():
-        raise FileNotFoundError(f"the onnx-int8 backend needs a model folder, not '{name}'")
-    # A copy of the model folder, never the installed package, receives the exported files.
-    folder = _cache_root() / "verbatim" / "onnx" / f"{source.name}-{_folder_key(source)}"
-    file_name = f"onnx/model_qint8_{config}.onnx"
-    if not (folder / file_name).is_file():
-        for stale in folder.parent.glob(f"{folder.name}.tmp-*"):  # exports killed part-way
-            if not _alive(stale.name.rsplit("-", 1)[-1]):
-                shutil.rmtree(stale, ignore_errors=True)
-        staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
-        with _quiet_export():
-            exported = _local_model(sentence_transformer, str(staging), backend="onnx")
-            export_dynamic_quantized_onnx_model(exported, config, str(staging))
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        try:  # complete folders appear whole; another process may have won the race
-            os.rename(staging, folder)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-    return _local_model(
-        sentence_transformer, str(folder), backend="onnx", model_kwargs={"file_name": file_name}
-    )
-
-
-@contextlib.contextmanager
-def _quiet_export():
-    """Keep the one-time export's advice out of the log: it is saved, and traced as intended.
-
-    The libraries log "saving is heavily recommended" (it is saved below), a renamed argument,
-    and tracer warnings about constants; none is a fault of this export.
-    """
-    loggers = [logging.getLogger(name) for name in ("sentence_transformers", "transformers")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-
-
-def _alive(pid: str) -> bool:
-    """Whether a process id (from a staging folder's name) still runs."""
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _local_model(sentence_transformer, path: str, **options):
     """Load a model on the CPU from local files only: nothing is ever fetched from a hub."""
     return sentence_transformer(path, device="cpu", local_files_only=True, **options)
-
-
-def _folder_key(folder: Path) -> str:
-    """Return a short key that changes when the model's weights change."""
-    weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
-    stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
-    return hashlib.sha256(stamp.encode()).hexdigest()[:12]
 
 
 def fingerprint(embedder) -> str:
@@ -272,7 +252,7 @@ def fingerprint(embedder) -> str:
 def weights_sha256(files: list[Path]) -> str:
     """Hash weight files, remembering the answer by their size and time (no rehash per load)."""
     stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
-    memo = _cache_root() / "verbatim" / "weights" / hashlib.sha256(stamp.encode()).hexdigest()
+    memo = cache_root() / "verbatim" / "weights" / hashlib.sha256(stamp.encode()).hexdigest()
     try:
         return memo.read_text(encoding="utf-8").strip()
     except OSError:
@@ -286,15 +266,3 @@ def weights_sha256(files: list[Path]) -> str:
         memo.parent.mkdir(parents=True, exist_ok=True)
         memo.write_text(digest.hexdigest(), encoding="utf-8")
     return digest.hexdigest()
-
-
-def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-
-
-def _cpu_has(flag: str) -> bool:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            return any(flag in line.split() for line in handle if line.startswith("flags"))
-    except OSError:
-        return False

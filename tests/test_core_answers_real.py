@@ -179,3 +179,60 @@ def test_a_full_and_an_incremental_build_give_the_same_vectors_and_answers(tmp_p
         assert a.tobytes() == b.tobytes(), array  # byte-identical, not merely close
     for question in questions:
         assert full.answer(question).to_record() == step.answer(question).to_record(), question
+
+
+def test_the_light_onnx_path_embeds_as_sentence_transformers_does(real_embedder):
+    from sentence_transformers import SentenceTransformer
+
+    from indexer.embedding import resolve_model
+    from indexer.export import exported_model
+
+    folder, file_name = exported_model(resolve_model("all-MiniLM-L6-v2"))
+    reference = SentenceTransformer(
+        str(folder), backend="onnx", model_kwargs={"file_name": file_name}, local_files_only=True
+    )
+    texts = [
+        "Who founded Anthropic?",
+        "A jailbreak circumvents safety filters.",
+        "x",
+        "word " * 200,
+    ]
+    ours = real_embedder.encode(texts)
+    theirs = np.concatenate([reference.encode([t], normalize_embeddings=True) for t in texts])
+    assert np.abs(ours - theirs).max() < 1e-5
+
+
+def test_a_long_passage_is_encoded_whole_and_each_sentence_from_its_pass(real_embedder):
+    sentences = [f"Sentence {i} says the lighthouse keeper counted {i} ships." for i in range(80)]
+    text = " ".join(sentences)
+    engine = real_embedder._engine()
+    assert len(engine.tokenizer.encode(text).ids) > engine.window  # longer than one pass
+    spans, cursor = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, cursor)
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    vector, pooled = real_embedder.encode_with_spans(text, spans)
+    assert pooled.shape == (80, vector.shape[0])
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-5)
+    # The last sentence is not cut off: its vector is its own, not a copy of the passage's.
+    assert float(pooled[-1] @ vector) < 0.999 and float(pooled[-1] @ pooled[0]) < 0.999
+    alone = real_embedder.encode([sentences[-1], sentences[0]])
+    assert float(pooled[-1] @ alone[0]) > float(pooled[-1] @ alone[1])  # it is about itself
+
+
+def test_answering_from_the_command_line_never_imports_torch(tmp_path):
+    import subprocess
+    import sys
+
+    settings = Settings()
+    build_index(SEEDS, tmp_path / "index", settings)
+    probe = (
+        "import sys; from indexer.cli import main; "
+        f"code = main(['ask', 'Who founded Anthropic?', '--index', {str(tmp_path / 'index')!r}]); "
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') "
+        "if m in sys.modules]; print('HEAVY', heavy); sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stdout and "Dario Amodei" in result.stdout

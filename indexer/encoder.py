@@ -1,0 +1,96 @@
+"""Run the exported int8 model with tokenizers and onnxruntime alone: no torch, no transformers.
+
+Mean pooling and normalising as sentence-transformers does, one text per call (so a vector never
+depends on its batch). A passage's sentences are pooled from the passage's own pass ("late
+chunking"): every character is encoded once. Texts longer than the model's window are encoded
+in overlapping windows, never cut off.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+OVERLAP = 64  # tokens two windows share, so no token is seen without context
+
+
+class OnnxEncoder:
+    """A mean-pooling sentence encoder from an exported ONNX file and its tokenizer.json."""
+
+    def __init__(self, folder: Path, file_name: str):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self.window = int(config["max_seq_length"])  # tokens per pass, [CLS] and [SEP] included
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.session = onnxruntime.InferenceSession(
+            str(folder / file_name), providers=["CPUExecutionProvider"]
+        )
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed each text alone into a unit-length row."""
+        rows = [self.pool(self.tokens(text)[0]) for text in texts]
+        return np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def encode_with_spans(self, text: str, spans: list[tuple[int, int]]):
+        """Embed text once; return its vector and one vector per (start, end) span of it.
+
+        A span's vector pools the token states whose characters lie inside it, as computed in
+        the whole text's pass.
+        """
+        states, offsets = self.tokens(text)
+        vectors = []
+        for start, end in spans:
+            inside = (
+                (offsets[:, 1] > start) & (offsets[:, 0] < end) & (offsets[:, 1] > offsets[:, 0])
+            )
+            vectors.append(self.pool(states[inside] if inside.any() else states))
+        return self.pool(states), np.array(vectors, dtype=np.float32).reshape(-1, self.dimension)
+
+    def tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the token states of text (special tokens included) and each one's offsets.
+
+        Within one window, exactly what sentence-transformers computes. Longer texts are run in
+        windows of the model's length that overlap by OVERLAP tokens; a token seen twice keeps
+        the average of its two states.
+        """
+        encoding = self.tokenizer.encode(text)
+        ids = np.array(encoding.ids, dtype=np.int64)
+        offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+        if len(ids) <= self.window:
+            return self._run(ids), offsets
+        first, body, last = ids[:1], ids[1:-1], ids[-1:]  # [CLS] … [SEP]
+        size, step = self.window - 2, self.window - 2 - OVERLAP
+        states = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        seen = np.zeros(len(ids), dtype=np.float32)
+        for begin in range(0, max(len(body) - OVERLAP, 1), step):
+            window = np.concatenate([first, body[begin : begin + size], last])
+            out = self._run(window)
+            rows = np.arange(begin + 1, begin + 1 + len(window) - 2)
+            states[rows] += out[1:-1]
+            seen[rows] += 1
+            states[0] += out[0]
+            states[-1] += out[-1]
+            seen[0] += 1
+            seen[-1] += 1
+        return states / seen[:, None], offsets
+
+    def _run(self, ids: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": ids[None, :], "attention_mask": np.ones((1, len(ids)), np.int64)}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros((1, len(ids)), np.int64)
+        return self.session.run(None, feed)[0][0]
+
+    @staticmethod
+    def pool(states: np.ndarray) -> np.ndarray:
+        """Mean of token states, normalised to unit length."""
+        mean = states.mean(axis=0)
+        return mean / max(float(np.linalg.norm(mean)), 1e-12)
