@@ -54,10 +54,11 @@ def test_api_lists_stable_endpoints(app_server):
 
 
 def test_questions_are_answered_while_a_rebuild_runs(app_server):
-    # Enough new text that the rebuild takes seconds, so questions land while it runs.
+    # Enough new text that the rebuild takes seconds even though each passage is encoded
+    # once (about 300 passages), so questions land while it runs.
     lines = [
         f"Survey note {i}: the {w} committee met on day {i} to review item {i * 7 % 97}."
-        for i, w in enumerate(["budget", "audit", "harbour", "library", "transit"] * 30)
+        for i, w in enumerate(["budget", "audit", "harbour", "library", "transit"] * 600)
     ]
     (app_server.docs / "survey-notes.txt").write_text("\n\n".join(lines), encoding="utf-8")
     client = app_server.client()
