@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -62,48 +61,37 @@ def too_long(length: int, max_chars: int) -> ExtractionError:
 
 
 def extract_pdf(data: bytes, max_chars: int) -> Extracted:
-    """Return the text of each page, pages joined by a blank line."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Return the text of each page (as pdfium reads it), pages joined by a blank line."""
+    from .pdf import PdfError, open_pdf, page_texts
 
-    # pypdf logs every repair it attempts; the skip reason already says what was wrong.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    page_texts_read, length = [], 0
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ExtractionError("encrypted PDF: it needs a password to open")
-        page_texts, length = [], 0
-        for page in reader.pages:  # counted page by page: a huge file stops early
-            page_texts.append(_clean_pdf_page(page.extract_text() or ""))
-            length += len(page_texts[-1])
-            if length > max_chars:
-                raise too_long(length, max_chars)
+        document = open_pdf(data)
+        try:
+            for page in page_texts(document):  # counted page by page: a huge file stops early
+                page_texts_read.append(page.text)
+                length += len(page.text)
+                if length > max_chars:
+                    raise too_long(length, max_chars)
+        finally:
+            document.close()
+    except PdfError as error:
+        raise ExtractionError(str(error)) from None
     except ExtractionError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise ExtractionError(f"corrupt PDF: {error}") from None
-    except Exception as error:  # pypdf raises many kinds on damaged files; none may stop a build
-        if "crypt" in type(error).__name__.lower() or "crypt" in str(error).lower():
-            raise ExtractionError(f"encrypted PDF that cannot be opened: {error}") from None
+    except Exception as error:  # pdfium raises on damaged pages; none may stop a build
         raise ExtractionError(f"corrupt PDF: {type(error).__name__}: {error}") from None
-    if not page_texts:
+    if not page_texts_read:
         raise ExtractionError("PDF with no pages")
-    if not any(text.strip() for text in page_texts):
+    if not any(text.strip() for text in page_texts_read):
         raise ExtractionError(
-            f"PDF with no text layer ({len(page_texts)} pages of images?): it needs OCR first"
+            f"PDF with no text layer ({len(page_texts_read)} pages of images?): it needs OCR first"
         )
-    starts, parts, offset = [], [], 0
-    for text in page_texts:
+    starts, offset = [], 0
+    for text in page_texts_read:
         starts.append(offset)
-        parts.append(text)
         offset += len(text) + len(PDF_PAGE_BREAK)
-    return Extracted(PDF_PAGE_BREAK.join(parts), "pdf", tuple(starts))
-
-
-def _clean_pdf_page(text: str) -> str:
-    # Blank lines inside a page would be read as paragraph breaks; page breaks must stay the
-    # only place where two pages meet, so trailing and leading blank space goes.
-    return "\n".join(line.rstrip() for line in text.replace("\x00", "").splitlines()).strip("\n")
+    return Extracted(PDF_PAGE_BREAK.join(page_texts_read), "pdf", tuple(starts))
 
 
 def extract_docx(data: bytes, max_chars: int) -> Extracted:

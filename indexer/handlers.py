@@ -32,7 +32,7 @@ from .render import (
     toast_text,
 )
 from .uploads import save_uploads
-from .viewer import document_html, parse_link
+from .viewer import document_html, page_figure, parse_link
 
 ALL = "All documents"  # the scope choice that asks the whole index
 TOAST_SECONDS = 6  # warnings leave by themselves instead of covering the Sources panel
@@ -161,7 +161,16 @@ class Verbatim:
         entry = index.manifest.files[source]
         link = request if cited else ""
         html_view = document_html(source, text, span, entry.page_starts, link)
+        if entry.format == "pdf" and span:
+            html_view += page_figure(source, self._file_bytes(source), entry, text, span)
         return html_view, gr.Dropdown(value=source), text
+
+    def _file_bytes(self, source: str) -> bytes | None:
+        """Return an indexed file's bytes as they are now, or None if it cannot be read."""
+        try:
+            return (Path(self.docs_dir) / source).read_bytes()
+        except OSError:
+            return None
 
     def documents(self, needle: str = ""):
         """List every file with its state (indexed, copy, skipped and why, changed), filtered."""

@@ -6,8 +6,11 @@ a request to this module. Document text is always escaped: it never runs as HTML
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 from urllib.parse import unquote
 
+from .formats import PDF_PAGE_BREAK
 from .passages import LineIndex
 from .render import escape_html
 
@@ -83,4 +86,41 @@ def _marked(content: str, begin: int, span: tuple[int, int] | None) -> str:
         escape_html(content[:start])
         + f"<mark>{escape_html(content[start:end])}</mark>"
         + escape_html(content[end:])
+    )
+
+
+def page_figure(source: str, data: bytes | None, entry, text: str, span) -> str:
+    """Return the cited PDF page drawn as an image with the quote's lines boxed, or a note.
+
+    data is the file's bytes now; they must be the bytes that were indexed (entry.sha256),
+    else the stored offsets would box other letters and no page is drawn.
+    """
+    from .pdf import PdfError, page_view
+
+    if entry.format != "pdf" or not span or not entry.page_starts:
+        return ""
+    if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
+        return '<p class="muted">The file changed since it was indexed: its page is not drawn.</p>'
+    starts = list(entry.page_starts)
+    number = bisect.bisect_right(starts, span[0]) - 1
+    page_start = starts[number]
+    page_end = starts[number + 1] - len(PDF_PAGE_BREAK) if number + 1 < len(starts) else len(text)
+    try:
+        view = page_view(
+            data, number, span[0] - page_start, span[1] - page_start, text[page_start:page_end]
+        )
+    except PdfError:
+        view = None
+    if view is None:
+        return '<p class="muted">This page reads differently now: it is not drawn.</p>'
+    boxes = "".join(
+        f'<span class="hl" style="left:{left:.3%};top:{top:.3%};width:{width:.3%};'
+        f'height:{height:.3%}"></span>'
+        for left, top, width, height in view.boxes
+    )
+    label = escape_html(f"{source}, page {number + 1}")
+    return (
+        f'<figure class="page-image" data-page="{number + 1}"><div class="page-frame">'
+        f'<img src="{view.data_uri()}" alt="{label}">{boxes}</div>'
+        f"<figcaption>{label}, the quote boxed</figcaption></figure>"
     )

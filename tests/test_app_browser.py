@@ -208,6 +208,56 @@ def test_a_citation_opens_the_document_at_the_cited_lines(page):
     assert page.dialogs == []
 
 
+NIGHTJAR_PAGES = [
+    ["Heathland survey", "The survey covered twelve hectares of lowland heath.",
+     "Volunteers counted stonechats along the northern fence.", "Rain stopped work at noon."],
+    ["Nightjar field notes", "The team walked the heath transect at sunset.",
+     "The nightjar feeds on moths caught in flight over the heather.",
+     "Its churring song carries far on still nights."],
+    ["Woodlark census", "Two woodlark territories were mapped near the old quarry."],
+]  # fmt: skip
+
+
+def write_lines_pdf(path: Path, pages: list[list[str]]) -> None:
+    """Write a PDF with one text line per entry, page by page (fpdf2)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_a_pdf_citation_opens_its_page_drawn_with_the_quote_boxed(page, tmp_path):
+    pdf = tmp_path / "nightjar.pdf"
+    write_lines_pdf(pdf, NIGHTJAR_PAGES)
+    upload_and_rebuild(page, [pdf])
+    ask(page, "What does the nightjar feed on?")
+    link = page.locator(f"{BOT} a[href^='#cite=']", has_text="nightjar.pdf").first
+    # Line 3 of page 2 (line 7 of the whole text): lines count within the page.
+    assert "nightjar.pdf, p. 2, line 3" in link.inner_text()
+    link.click()
+    figure = page.locator("#viewer .page-image")
+    figure.locator("img").wait_for()
+    assert figure.get_attribute("data-page") == "2"
+    assert page.locator("#viewer .row.cited .ln").first.inner_text() == "3"
+    assert "moths caught in flight" in " ".join(page.locator("#viewer mark").all_inner_texts())
+    page.wait_for_function(
+        "() => document.querySelector('#viewer .page-image img').naturalWidth > 0"
+    )
+    image = figure.locator("img").bounding_box()
+    boxes = [b.bounding_box() for b in figure.locator(".hl").all()]
+    assert len(boxes) == 1  # one quoted line, one box
+    for box in boxes:  # on the drawn page, in its upper part where the third line stands
+        assert image["x"] <= box["x"] and box["x"] + box["width"] <= image["x"] + image["width"]
+        assert image["y"] < box["y"] < image["y"] + image["height"] / 3
+        assert box["width"] > image["width"] / 4 and box["height"] > 4
+    assert page.dialogs == []
+
+
 def test_an_example_asks_when_clicked(page):
     before = page.locator(BOT).count()
     page.locator("#examples button, #examples td, #examples .gallery-item").first.click()

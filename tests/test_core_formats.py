@@ -244,3 +244,52 @@ def test_extractors_read_generated_bytes_directly():
     assert extract_docx(buffer.getvalue(), 1000).text == "Only paragraph."
     with pytest.raises(Exception, match="corrupt PDF"):
         extract_pdf(b"%PDF-1.7\n" + b"garbage" * 50, 1000)
+
+
+def test_a_pdf_quote_is_boxed_on_its_drawn_page_where_pdfium_finds_its_letters(
+    mixed_index, mixed_docs
+):
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from indexer.pdf import page_view
+    from indexer.viewer import page_figure
+
+    data = (mixed_docs / "harbour.pdf").read_bytes()
+    entry = mixed_index.manifest.files["harbour.pdf"]
+    text = mixed_index.document_text("harbour.pdf")
+    document = pdfium.PdfDocument(data)
+    for number, (_, body) in enumerate(PDF_PAGES, 1):
+        hit = mixed_index.search(body, 1)[0]
+        assert hit.page == number
+        figure = page_figure("harbour.pdf", data, entry, text, (hit.start, hit.end))
+        assert f'data-page="{number}"' in figure and 'src="data:image/png;base64,' in figure
+        page_start = entry.page_starts[number - 1]
+        page_end = (
+            entry.page_starts[number] - 2 if number < len(entry.page_starts) else len(text)
+        )
+        view = page_view(
+            data, number - 1, hit.start - page_start, hit.end - page_start,
+            text[page_start:page_end],
+        )  # fmt: skip
+        image = Image.open(io.BytesIO(view.png))
+        page = document[number - 1]
+        width, height = page.get_size()
+        assert image.size == (round(width * 1.5), round(height * 1.5))
+        assert len(view.boxes) == len(hit.text.split("\n"))  # one box per quoted line
+        textpage = page.get_textpage()
+        for box, line in zip(view.boxes, hit.text.split("\n"), strict=True):
+            left, top, box_width, box_height = box
+            assert 0 <= left < left + box_width <= 1 and 0 <= top < top + box_height <= 1
+            # The letters pdfium itself finds inside the box are the quoted line.
+            found = textpage.get_text_bounded(
+                left=left * width,
+                right=(left + box_width) * width,
+                top=(1 - top) * height,
+                bottom=(1 - top - box_height) * height,
+            )
+            assert " ".join(found.split()) == " ".join(line.split()), (found, line)
+    # A file changed since it was indexed gets no drawing (its offsets would box other letters).
+    changed = page_figure("harbour.pdf", data + b"\n%", entry, text, (hit.start, hit.end))
+    assert "changed since it was indexed" in changed and "<img" not in changed
+    assert page_figure("harbour.pdf", data, entry, text, None) == ""
