@@ -16,6 +16,12 @@ Progress = Callable[[str, int, int], None]
 EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
 
 
+def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    """Tell a progress callback, if there is one, how far a stage has come."""
+    if progress is not None:
+        progress(stage, done, total)
+
+
 # A file's share of the index has the parts of a whole version; vectors are None until embedded.
 Block = store.Stored
 
@@ -43,15 +49,16 @@ def split_block(doc: Document, settings: Settings) -> Block:
 def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
     """Embed the passages of new blocks and those sentences that are not a whole passage.
 
-    An embedder that can (`encode_with_spans`) gives a passage's sentences from the passage's
-    own pass: each passage is encoded once. Returns how many texts were encoded.
+    An embedder that can (`encode_parts`) encodes each sentence once, alone, and pools the
+    passage's vector from its sentences' passes: every character is encoded once. Others
+    encode passages and sentences separately. Returns how many texts were encoded.
     """
     texts = embedding_texts(blocks)
     if not texts:  # nothing new to embed: do not even load the model
         for block in blocks:
             block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
         return 0
-    if hasattr(embedder, "encode_with_spans"):
+    if hasattr(embedder, "encode_parts"):
         return _embed_once(blocks, embedder, progress)
     vectors = _embed(texts, embedder, progress)
     used = 0
@@ -71,32 +78,37 @@ def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
 
 
 def _embed_once(blocks: list[Block], embedder, progress) -> int:
-    """Encode each passage once; pool its sentences' vectors from that pass."""
+    """Encode each sentence alone, once; pool each passage's vector from its sentences' passes.
+
+    A passage that is one unit (a table row, a one-sentence paragraph) is encoded whole, with
+    its context prefix. Returns how many texts were encoded.
+    """
     total = sum(len(block.passages) for block in blocks)
-    done = 0
+    done = encoded = 0
     for block in blocks:
         vectors, unit_vectors = [], [None] * len(block.units)
         by_passage: dict[int, list[int]] = {}
         for row, (i, _, _) in enumerate(block.units):
             by_passage.setdefault(int(i), []).append(row)
         for i, passage in enumerate(block.passages):
-            text = passage.embedding_text()
-            shift = len(text) - len(passage.text) - passage.start  # source offset -> text
             rows = [r for r in by_passage.get(i, []) if _partial(block.units[r], passage)]
-            spans = [(int(block.units[r][1]) + shift, int(block.units[r][2]) + shift) for r in rows]
-            vector, pooled = embedder.encode_with_spans(text, spans)
+            parts = [passage.prefix] if passage.prefix and rows else []
+            parts += [passage.text[s - passage.start : e - passage.start] for _, s, e in
+                      (block.units[r] for r in rows)] or [passage.embedding_text()]  # fmt: skip
+            vector, part_vectors = embedder.encode_parts(parts)
+            encoded += len(parts)
             vectors.append(vector)
             for row in by_passage.get(i, []):  # a unit that is the whole passage is the passage
                 unit_vectors[row] = vector
-            for row, pooled_vector in zip(rows, pooled, strict=True):
-                unit_vectors[row] = pooled_vector
+            for row, part_vector in zip(rows, part_vectors[len(parts) - len(rows) :], strict=True):
+                unit_vectors[row] = part_vector
             done += 1
-            if progress is not None and (done % EMBED_CHUNK == 0 or done == total):
-                progress("Embedding passages", done, total)
+            if done % EMBED_CHUNK == 0 or done == total:
+                report_progress(progress, "Embedding passages", done, total)
         width = len(vectors[0]) if vectors else 0
         block.vectors = np.array(vectors, dtype=np.float32).reshape(-1, width)
         block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, width)
-    return total
+    return encoded
 
 
 def _partial(unit, passage) -> bool:

@@ -64,14 +64,15 @@ class OnnxEmbedder:
     """The model's int8 ONNX copy, run by onnxruntime alone: answering never imports torch.
 
     One text per pass (int8 quantises a pass's activations with one scale, so a text beside
-    others would get another vector than alone); a passage's sentences come from its own pass.
+    others would get another vector than alone); a passage is pooled from its sentences' passes.
     """
 
     backend = "onnx-int8"
 
     def __init__(self, name: str = DEFAULT_MODEL):
-        # Vectors of another backend differ slightly: an index records which one made them.
-        self.name = f"{name} [{self.backend}]"
+        # An index records what made its vectors: another backend's differ slightly, and a
+        # passage pooled from its sentences' passes differs from the passage encoded whole.
+        self.name = f"{name} [{self.backend}, passages pooled]"
         self.model_name = name
         self._encoder = None
         self._lock = threading.Lock()  # one pass at a time through the session and tokenizer
@@ -113,11 +114,11 @@ class OnnxEmbedder:
         with self._lock:
             return engine.encode(list(texts))
 
-    def encode_with_spans(self, text: str, spans: list[tuple[int, int]]):
-        """Embed a passage once; return its vector and its sentences' vectors (late chunking)."""
+    def encode_parts(self, parts: list[str]):
+        """Embed each part alone; return the vector of them all together and each part's."""
         engine = self._engine()
         with self._lock:
-            return engine.encode_with_spans(text, spans)
+            return engine.encode_parts(parts)
 
 
 class E5Embedder:

@@ -1,9 +1,9 @@
 """Run the exported int8 model with tokenizers and onnxruntime alone: no torch, no transformers.
 
 Mean pooling and normalising as sentence-transformers does, one text per call (so a vector never
-depends on its batch). A passage's sentences are pooled from the passage's own pass ("late
-chunking"): every character is encoded once. Texts longer than the model's window are encoded
-in overlapping windows, never cut off.
+depends on its batch). A passage's vector is pooled from its sentences' own passes, so every
+character is encoded once. Texts longer than the model's window are encoded in overlapping
+windows, never cut off.
 """
 
 from __future__ import annotations
@@ -40,20 +40,15 @@ class OnnxEncoder:
         rows = [self.pool(self.tokens(text)[0]) for text in texts]
         return np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
 
-    def encode_with_spans(self, text: str, spans: list[tuple[int, int]]):
-        """Embed text once; return its vector and one vector per (start, end) span of it.
+    def encode_parts(self, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Embed each part alone; return the vector of all of them together and each part's.
 
-        A span's vector pools the token states whose characters lie inside it, as computed in
-        the whole text's pass.
+        The whole's vector pools every token state of every part's own pass, so each character
+        is encoded once and each part's vector is exactly its vector alone.
         """
-        states, offsets = self.tokens(text)
-        vectors = []
-        for start, end in spans:
-            inside = (
-                (offsets[:, 1] > start) & (offsets[:, 0] < end) & (offsets[:, 1] > offsets[:, 0])
-            )
-            vectors.append(self.pool(states[inside] if inside.any() else states))
-        return self.pool(states), np.array(vectors, dtype=np.float32).reshape(-1, self.dimension)
+        states = [self.tokens(part)[0] for part in parts]
+        vectors = np.array([self.pool(s) for s in states], dtype=np.float32)
+        return self.pool(np.concatenate(states)), vectors.reshape(-1, self.dimension)
 
     def tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the token states of text (special tokens included) and each one's offsets.

@@ -103,7 +103,7 @@ def test_both_backends_embed_alike(real_embedder):
     torch_embedder = SentenceTransformerEmbedder(backend="torch")
     texts = ["Anthropic's annualized revenue is estimated at $850 million.", "Who founded it?"]
     default, reference = real_embedder.encode(texts), torch_embedder.encode(texts)
-    assert real_embedder.name == "all-MiniLM-L6-v2 [onnx-int8]"
+    assert real_embedder.name == "all-MiniLM-L6-v2 [onnx-int8, passages pooled]"
     assert torch_embedder.name == "all-MiniLM-L6-v2"
     assert np.allclose(np.linalg.norm(default, axis=1), 1.0, atol=1e-5)
     assert (default * reference).sum(axis=1).min() > 0.97  # int8 keeps the meaning
@@ -202,23 +202,29 @@ def test_the_light_onnx_path_embeds_as_sentence_transformers_does(real_embedder)
     assert np.abs(ours - theirs).max() < 1e-5
 
 
-def test_a_long_passage_is_encoded_whole_and_each_sentence_from_its_pass(real_embedder):
+def test_each_sentence_is_encoded_once_and_its_passage_pooled_from_them(real_embedder):
     sentences = [f"Sentence {i} says the lighthouse keeper counted {i} ships." for i in range(80)]
-    text = " ".join(sentences)
     engine = real_embedder._engine()
-    assert len(engine.tokenizer.encode(text).ids) > engine.window  # longer than one pass
-    spans, cursor = [], 0
-    for sentence in sentences:
-        start = text.index(sentence, cursor)
-        spans.append((start, start + len(sentence)))
-        cursor = start + len(sentence)
-    vector, pooled = real_embedder.encode_with_spans(text, spans)
-    assert pooled.shape == (80, vector.shape[0])
-    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-5)
-    # The last sentence is not cut off: its vector is its own, not a copy of the passage's.
-    assert float(pooled[-1] @ vector) < 0.999 and float(pooled[-1] @ pooled[0]) < 0.999
-    alone = real_embedder.encode([sentences[-1], sentences[0]])
-    assert float(pooled[-1] @ alone[0]) > float(pooled[-1] @ alone[1])  # it is about itself
+    assert len(engine.tokenizer.encode(" ".join(sentences)).ids) > engine.window  # > one pass
+    vector, parts = real_embedder.encode_parts(sentences)
+    # Each sentence's vector is exactly its vector alone: encoded once, in no one's context.
+    assert np.abs(parts - real_embedder.encode(sentences)).max() < 1e-6
+    assert np.isclose(np.linalg.norm(vector), 1.0, atol=1e-5)
+    # The passage is pooled from all of them: the last sentences count, nothing is cut off.
+    first_half, _ = real_embedder.encode_parts(sentences[:40])
+    assert float(vector @ first_half) < 0.9999
+    assert float(vector @ parts.mean(axis=0)) > float(vector @ parts[0])
+
+
+def test_a_text_longer_than_the_window_is_read_to_its_end(real_embedder):
+    engine = real_embedder._engine()
+    body = "The harbour crane lifts forty tonnes. " * 60 + "Zebras graze on the quay at dawn."
+    assert len(engine.tokenizer.encode(body).ids) > engine.window
+    whole = real_embedder.encode([body])[0]
+    head = engine.tokenizer.decode(engine.tokenizer.encode(body).ids[1 : engine.window - 1])
+    truncated = real_embedder.encode([head])[0]
+    zebras = real_embedder.encode(["Zebras graze on the quay at dawn."])[0]
+    assert float(whole @ zebras) > float(truncated @ zebras)  # its last sentence is in it
 
 
 def test_answering_from_the_command_line_never_imports_torch(tmp_path):
