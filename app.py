@@ -30,7 +30,7 @@ VIEWER_PLACEHOLDER = (
     "file.</p>"
 )
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
-FLAGS = ["docs_dir", "index_dir", "model", "host", "port", "auth"]
+FLAGS = ["docs_dir", "index_dir", "model", "milvus_uri", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
 PAGE_JS = (Path(__file__).parent / "indexer" / "page.js").read_text(encoding="utf-8")
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store, versions
-from .blocks import Block, Progress, embed_blocks, merge, split_block
+from .blocks import Block, Progress, embed_blocks, merge, report_progress, split_block
 from .documents import Document, Skipped, find_files, read_document
 from .embedding import Embedder, embedder_for, fingerprint
-from .errors import DocumentsFolderError, IndexerError, NoIndexError
-from .keywords import KeywordIndex
+from .errors import DocumentsFolderError
 from .manifest import FileEntry, Manifest
 from .settings import Settings
+from .stores import store_for
 
 
 @dataclass(frozen=True)
@@ -57,16 +56,6 @@ class BuildReport:
         )
 
 
-@dataclass(frozen=True)
-class _Previous:
-    """The version in service, as far as a build may reuse it."""
-
-    manifest: Manifest | None = None
-    by_hash: dict[str, Block] = field(default_factory=dict)  # reusable blocks by file hash
-    unusable: str | None = None  # why its vectors cannot be reused, if there is one
-    notice: str | None = None  # what was damaged in the current version, passed over
-
-
 def build_index(
     docs_dir: str | Path,
     index_dir: str | Path,
@@ -81,10 +70,11 @@ def build_index(
     if not docs_dir.is_dir():
         raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
     embedder = embedder or embedder_for(settings)
-    with store.build_lock(index_dir):
-        versions.remove_stale(index_dir)
+    target = store_for(index_dir, settings)
+    with target.lock():
+        target.remove_stale()
         weights = fingerprint(embedder)
-        previous = _reusable(index_dir, embedder.name, weights, settings)
+        previous = target.previous(embedder.name, weights, settings.splitter())
         documents, skipped = _read_all(docs_dir, settings, progress)
         if not documents:
             raise DocumentsFolderError(
@@ -115,8 +105,6 @@ def build_index(
         )
         if unchanged and not previous.notice:
             return report()  # nothing changed: keep serving the current version as it is
-        _report(progress, "Indexing keywords", 0, 1)
-        keywords = KeywordIndex.build([p.embedding_text() for p in stored.passages])
         originals = dict(changes.duplicates)
         manifest = Manifest(
             model=embedder.name,
@@ -142,25 +130,9 @@ def build_index(
             docs_dir=str(docs_dir.resolve()),
         )
         texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
-        if len(stored.vectors) >= settings.ann_min_rows:
-            _report(progress, "Building the approximate search graph", 0, 1)
-        store.write_version(index_dir, manifest, stored, keywords, texts, settings.ann_min_rows)
-        versions.remove_stale(index_dir)
+        target.write(manifest, stored, texts, progress)
+        target.remove_stale()
     return report()
-
-
-def _reusable(index_dir: Path, model: str, weights: str, settings: Settings) -> _Previous:
-    """Return the previous version's blocks by file hash, if their vectors may be reused."""
-    try:
-        version = versions.open_version(index_dir)  # damaged versions are passed over
-        store.check_compatible(version.manifest, model, settings.splitter(), index_dir, weights)
-        stored = store.read_version(version.folder)
-    except NoIndexError:
-        return _Previous()
-    except IndexerError as error:
-        return _Previous(unusable=str(error))
-    shares = store.files_of(version.manifest, stored)
-    return _Previous(version.manifest, shares, notice=version.damage)
 
 
 def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bool:
@@ -179,7 +151,7 @@ def _read_all(docs_dir: Path, settings: Settings, progress) -> tuple[list[Docume
     for number, path in enumerate(files, 1):
         result = read_document(docs_dir, path, max_bytes, settings.max_file_chars)
         (skipped if isinstance(result, Skipped) else documents).append(result)
-        _report(progress, "Reading files", number, len(files))
+        report_progress(progress, "Reading files", number, len(files))
     return documents, skipped
 
 
@@ -231,8 +203,3 @@ def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[
             blocks.append(block)
             fresh.append(block)
     return blocks, embed_blocks(fresh, embedder, progress)
-
-
-def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
-    if progress is not None:
-        progress(stage, done, total)

@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import IndexerError
 from .settings import Settings, add_flags, describe, flag_values
 
-FLAGS = ["index_dir", "model"]  # settings every command takes as flags
+FLAGS = ["index_dir", "model", "milvus_uri"]  # settings every command takes as flags
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,6 +172,8 @@ def _check(args, settings: Settings) -> int:
     from .integrity import damage
     from .versions import current_version, open_version
 
+    if settings.milvus_uri:
+        return _check_milvus(settings)
     index_dir = Path(settings.index_dir)
     current = current_version(index_dir)
     for folder in sorted(index_dir.glob("v-*"), reverse=True):
@@ -183,6 +185,24 @@ def _check(args, settings: Settings) -> int:
         print(f"warning: {version.notice}", file=sys.stderr)
         return 1
     print(f"The index in {index_dir}/ is intact.")
+    return 0
+
+
+def _check_milvus(settings: Settings) -> int:
+    """Say which versions on Milvus are whole; the engine keeps its own bytes safe."""
+    from .milvus import MilvusStore, calls
+
+    versions = MilvusStore(settings, Path(settings.index_dir)).versions
+    with calls(settings.milvus_uri):
+        current = versions.current()
+        for stamp in versions.stamps():
+            role = "current" if stamp == current else "earlier"
+            print(f"{stamp} ({role}): {'whole' if versions.is_whole(stamp) else 'incomplete'}")
+        _, notice = versions.serving()  # the one sentence if nothing is left to serve
+    if notice:
+        print(f"warning: {notice}", file=sys.stderr)
+        return 1
+    print(f"The index in {versions.where} is whole.")
     return 0
 
 

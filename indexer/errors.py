@@ -39,3 +39,7 @@ class DocumentNotIndexedError(IndexerError):
 
 class IndexDamagedError(IndexerError):
     """Every version of the index failed its checks; a build repairs it."""
+
+
+class StoreUnavailableError(IndexerError):
+    """The configured store (a Milvus server or Milvus Lite file) cannot be used right now."""

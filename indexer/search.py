@@ -9,8 +9,8 @@ import numpy as np
 from . import store, versions
 from .answers import answer_question
 from .embedding import Embedder, embedder_for, encode_queries, fingerprint
-from .errors import DocumentNotIndexedError
 from .freshness import Freshness
+from .fusion import CANDIDATES, RRF_K, fuse, in_scope, not_indexed, out_of_scope
 from .keywords import KeywordIndex, tokenize
 from .manifest import Manifest
 from .passages import Passage
@@ -19,22 +19,26 @@ from .records import Answer, Hit
 from .settings import Settings
 from .vectors import VectorSearch, serve_one_query_at_a_time
 
-RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
-CANDIDATES = 100  # how deep each ranking is read before fusing
-
 
 def load_index(
     index_dir: str | Path = "index",
     settings: Settings | None = None,
     embedder: Embedder | None = None,
-) -> Index:
-    """Open the index in index_dir; refuse one built with another model or splitter."""
+):
+    """Open the index in service (index_dir, or Milvus if configured); refuse a mismatched one.
+
+    Refuses, in one sentence, an index built with another model, splitter or format.
+    """
     index_dir = Path(index_dir)
     settings = settings or Settings.from_env()
-    version = versions.open_version(index_dir)
     embedder = embedder or embedder_for(settings)
+    if settings.milvus_uri:
+        from .milvus_index import load_milvus_index
+
+        return load_milvus_index(settings, embedder)
+    version = versions.open_version(index_dir)
     splitter, weights = settings.splitter(), fingerprint(embedder)
-    store.check_compatible(version.manifest, embedder.name, splitter, index_dir, weights)
+    store.check_compatible(version.manifest, embedder.name, splitter, f"{index_dir}/", weights)
     stored, keywords = store.read_version(version.folder), store.read_keywords(version.folder)
     serve_one_query_at_a_time()
     index = Index(version.folder, version.manifest, stored, keywords, embedder, settings)
@@ -89,9 +93,7 @@ class Index:
         """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""
         entry = self.manifest.files.get(source)
         if entry is None:
-            raise DocumentNotIndexedError(
-                f"{source} is not in the index; the indexed files are listed in its manifest."
-            )
+            raise not_indexed(source)
         return store.read_text(self.folder, entry.text_sha256)
 
     # -- the pipeline's interface -------------------------------------------------------
@@ -105,12 +107,7 @@ class Index:
         depth = min(len(self), max(CANDIDATES, k))
         dense = self._dense(query_vector, depth)
         keyword_all = self.keywords.scores(tokenize([query])[0])
-        fused: dict[int, float] = {}
-        dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
-        for ranking in (dense_order, _top(keyword_all, depth)):
-            for rank, i in enumerate(ranking):
-                fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        best = fuse(dense, _top(keyword_all, depth), depth, k)
         return [
             self._hit(i, score, dense.get(i), keyword_all[i], query_vector) for i, score in best
         ]
@@ -192,17 +189,14 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 
 def scope_rows(manifest, scope: str) -> np.ndarray:
     """Return the passage rows of the files a scope names: one file, or a folder's files."""
-    folder = scope.rstrip("/") + "/"
     rows, start = [], 0
     for name, entry in manifest.files.items():
-        if name == scope or name.startswith(folder):
+        if in_scope(name, scope):
             rows.append(np.arange(start, start + entry.passages))
         start += entry.passages
     found = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     if not len(found):
-        raise DocumentNotIndexedError(
-            f"No indexed file is {scope} or inside it; choose a file or folder of the index."
-        )
+        raise out_of_scope(scope)
     return found
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import ipaddress
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
@@ -89,6 +90,21 @@ class Settings:
         int,
         1,
         100_000,
+    )
+    milvus_uri: str = _setting(
+        "",
+        "Keep the index on Milvus instead of the index folder: a path ending in .db is Milvus "
+        "Lite (the engine in one file), http(s)://host:19530 a Milvus server or cluster; "
+        'empty: the local index folder. Needs pip install -e ".[milvus]".',
+        flag="--milvus",
+    )
+    milvus_token: str = _setting(
+        "", "Token (or user:password) for a Milvus server that asks for one."
+    )
+    milvus_collection: str = _setting(
+        "verbatim",
+        "Name of the index on Milvus: its versions are collections named after it, and the "
+        "alias of this name points at the one in service.",
     )
     host: str = _setting(
         "127.0.0.1",
@@ -174,9 +190,20 @@ def _check(spec, value, label: str) -> None:
         or (high is not None and value > high)
         or (choices and value not in choices)
         or (spec.name == "auth" and value and not _is_user_password(value))
+        or (spec.name == "milvus_uri" and value and not _is_milvus_uri(value))
+        or (spec.name == "milvus_collection" and not _is_collection_name(value))
     )
     if bad:
         raise SettingsError(f"{label} must be {accepts(spec)}, not {value!r}.")
+
+
+def _is_milvus_uri(value: str) -> bool:
+    return value.endswith(".db") or value.startswith(("http://", "https://"))
+
+
+def _is_collection_name(value: str) -> bool:
+    # Milvus names: a letter or underscore, then letters, digits, underscores; versions add 30.
+    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,180}", value))
 
 
 def _is_user_password(value: str) -> bool:
@@ -191,6 +218,10 @@ def accepts(spec) -> str:
         return "one of " + ", ".join(meta["choices"])
     if spec.name == "auth":
         return "user:password (or empty)"
+    if spec.name == "milvus_uri":
+        return "a path ending in .db, an http(s):// address, or empty"
+    if spec.name == "milvus_collection":
+        return "letters, digits and underscores, not starting with a digit"
     if meta["kind"] is str:
         return "any text"
     whole = meta["kind"] is int

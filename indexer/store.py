@@ -9,7 +9,7 @@ import mmap
 import os
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -50,22 +50,25 @@ def build_lock(index_dir: Path):
 
 
 def check_compatible(
-    manifest: Manifest, model: str, splitter: dict, index_dir: Path, weights: str = ""
+    manifest: Manifest, model: str, splitter: dict, where: str, weights: str = ""
 ) -> None:
-    """Refuse an index whose vectors or passages were made with other settings or weights."""
+    """Refuse an index whose vectors or passages were made with other settings or weights.
+
+    where names the index in the sentence: "index/" or the Milvus collection.
+    """
     if manifest.model != model:
         raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with model '{manifest.model}', "
+            f"The index in {where} was built with model '{manifest.model}', "
             f"not the configured '{model}'; rebuild it with `python -m indexer build`."
         )
     if weights and manifest.model_sha256 and manifest.model_sha256 != weights:
         raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with other weights of '{model}' (they changed "
+            f"The index in {where} was built with other weights of '{model}' (they changed "
             "since); rebuild it with `python -m indexer build`."
         )
     if manifest.splitter != splitter:
         raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with other passage settings; "
+            f"The index in {where} was built with other passage settings; "
             "rebuild it with `python -m indexer build`."
         )
 
@@ -105,6 +108,16 @@ class Stored:
     vectors: np.ndarray | None  # one unit-length row per passage (None: not embedded yet)
     units: np.ndarray  # (passage row, start, end) per sentence or table row
     unit_vectors: np.ndarray | None  # one row per unit
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The version in service, as far as a build may reuse it."""
+
+    manifest: Manifest | None = None
+    by_hash: dict[str, Stored] = field(default_factory=dict)  # rows by file text hash
+    unusable: str | None = None  # why its vectors cannot be reused, if there is one
+    notice: str | None = None  # what was damaged in the current version, passed over
 
 
 def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:

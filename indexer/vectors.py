@@ -91,7 +91,9 @@ class VectorSearch:
         query = np.ascontiguousarray(query[None, :], dtype=np.float32)
         if self.flat is not None:
             scores, rows = self.flat.search(query, k)
-            return scores[0], rows[0]
+            # Equal scores (repeated sentences) in row order, so every store ranks them alike.
+            order = np.lexsort((rows[0], -scores[0]))
+            return scores[0][order], rows[0][order]
         import faiss
 
         # Take a few more rows than asked from the graph, then score them on the exact vectors.
@@ -100,7 +102,7 @@ class VectorSearch:
         _, rows = self.ann.search(query, fetch, params=params)
         rows = np.unique(rows[0][rows[0] >= 0])
         exact = self._rows.read(rows) @ query[0]
-        best = np.argsort(-exact, kind="stable")[:k]
+        best = np.lexsort((rows, -exact))[:k]
         return exact[best], rows[best]
 
 

@@ -53,6 +53,14 @@ def settings() -> Settings:
     return Settings()
 
 
+@pytest.fixture(params=["local", "milvus"])
+def any_store(request, tmp_path: Path) -> Settings:
+    """Settings for each store: the index folder, and Milvus Lite (the real engine) in a file."""
+    if request.param == "local":
+        return Settings()
+    return Settings(milvus_uri=str(tmp_path / "milvus" / "verbatim.db"))
+
+
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "docs"

@@ -33,3 +33,9 @@ class FakeEmbedder:
                 vectors[row, int.from_bytes(digest, "little") % self._dimension] += 1.0
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def all_passages(index) -> list:
+    """Every passage of an index, read through the pipeline's interface (any store)."""
+    zero = np.zeros(index.manifest.dimension, dtype=np.float32)
+    return [index.hit(i, zero).passage for i in range(len(index))]

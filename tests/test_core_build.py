@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from indexer.errors import (
 from indexer.manifest import Manifest
 from indexer.store import build_lock
 
-from .fakes import FakeEmbedder
+from .fakes import FakeEmbedder, all_passages
 
 SEED_NAMES = ["002_6d34ce2141a5a6b8.txt", "003_6e8c9ce309fc04e5.txt", "004_0496f1b9ade24f07.txt"]
 
@@ -51,6 +52,12 @@ def snapshot(index_dir: Path, settings: Settings, queries: list[str]):
 
 
 @pytest.fixture
+def settings(any_store) -> Settings:
+    """Every build test runs against the local store and against Milvus Lite."""
+    return any_store
+
+
+@pytest.fixture
 def built(seeds_copy, tmp_path, settings):
     """The seeds copied and built once with the fake embedder; returns (docs, index)."""
     index_dir = tmp_path / "index"
@@ -63,7 +70,7 @@ def built(seeds_copy, tmp_path, settings):
 def test_first_build_embeds_every_passage_and_serves_them(built, settings):
     docs, index_dir = built
     index = load_index(index_dir, settings, FakeEmbedder())
-    sources = {p.source for p in index.stored.passages}
+    sources = {p.source for p in all_passages(index)}
     assert sources == set(SEED_NAMES)
     hit = index.search("Llama 3 downloaded 350 million times", 1)[0]
     assert hit.source == "002_6d34ce2141a5a6b8.txt"
@@ -151,7 +158,7 @@ def test_removed_file_is_reported_and_its_passages_are_gone(built, settings):
     assert sorted(report.changes.unchanged) == sorted(set(SEED_NAMES) - {name})
     assert fake.texts == []
     index = load_index(index_dir, settings, FakeEmbedder())
-    assert name not in {p.source for p in index.stored.passages}
+    assert name not in {p.source for p in all_passages(index)}
     hits = index.search("Why is recalling an AI model so disruptive? jailbreak recall", 10)
     assert hits and all(h.source != name for h in hits)
     assert name not in current_manifest(index_dir, settings).files
@@ -170,7 +177,7 @@ def test_renamed_file_is_not_embedded_again_and_cites_its_new_name(built, settin
     assert report.changes.renamed == [(old, new)]
     assert report.changes.added == [] and report.changes.removed == []
     index = load_index(index_dir, settings, FakeEmbedder())
-    assert old not in {p.source for p in index.stored.passages}
+    assert old not in {p.source for p in all_passages(index)}
     hit = index.search("Llama 3 downloaded 350 million times", 1)[0]
     assert hit.source == new
     assert docs_text(docs, new)[hit.start : hit.end] == hit.text
@@ -199,8 +206,11 @@ def test_copied_file_is_cited_under_both_names_without_embedding(built, settings
 
 def test_manifest_describes_the_index(built, settings, docs_text):
     docs, index_dir = built
-    (manifest_path,) = manifests(index_dir)
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if settings.milvus_uri:  # the manifest is kept in the version's own collection
+        manifest = json.loads(current_manifest(index_dir, settings).to_json())
+    else:
+        (manifest_path,) = manifests(index_dir)
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
 
     assert isinstance(manifest["format_version"], int)
     assert manifest["model"] == "fake-hash-64"
@@ -213,10 +223,8 @@ def test_manifest_describes_the_index(built, settings, docs_text):
         assert info["passages"] > 0
     index = load_index(index_dir, settings, FakeEmbedder())
     assert manifest["counts"]["files"] == 3
-    assert manifest["counts"]["passages"] == len(index.stored.passages)
-    assert sum(info["passages"] for info in manifest["files"].values()) == len(
-        index.stored.passages
-    )
+    assert manifest["counts"]["passages"] == len(all_passages(index))
+    assert sum(info["passages"] for info in manifest["files"].values()) == len(index)
     assert manifest["built_at"][:2] == "20"
 
 
@@ -229,10 +237,10 @@ def test_loading_with_another_model_asks_for_a_rebuild(built, settings):
     assert "fake-hash-64" in message and "another-model" in message
 
 
-def test_loading_with_other_passage_settings_asks_for_a_rebuild(built):
+def test_loading_with_other_passage_settings_asks_for_a_rebuild(built, settings):
     docs, index_dir = built
     with pytest.raises(IndexMismatchError, match="(?i)rebuild"):
-        load_index(index_dir, Settings(passage_max_chars=500), FakeEmbedder())
+        load_index(index_dir, replace(settings, passage_max_chars=500), FakeEmbedder())
 
 
 def test_building_with_another_model_rebuilds_everything(built, settings, docs_text):

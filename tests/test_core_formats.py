@@ -265,9 +265,7 @@ def test_a_pdf_quote_is_boxed_on_its_drawn_page_where_pdfium_finds_its_letters(
         figure = page_figure("harbour.pdf", data, entry, text, (hit.start, hit.end))
         assert f'data-page="{number}"' in figure and 'src="data:image/png;base64,' in figure
         page_start = entry.page_starts[number - 1]
-        page_end = (
-            entry.page_starts[number] - 2 if number < len(entry.page_starts) else len(text)
-        )
+        page_end = entry.page_starts[number] - 2 if number < len(entry.page_starts) else len(text)
         view = page_view(
             data, number - 1, hit.start - page_start, hit.end - page_start,
             text[page_start:page_end],

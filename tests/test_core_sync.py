@@ -15,7 +15,7 @@ import pytest
 from indexer import build_index, load_index
 from indexer.settings import Settings
 from tests.conftest import ROOT
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, all_passages
 from tests.test_core_formats import PDF_PAGES, write_pdf
 
 FACTS = {
@@ -32,8 +32,8 @@ def write_all(docs: Path, files: dict[str, str]) -> None:
         (docs / name).write_text(text, encoding="utf-8")
 
 
-def test_sync_counts_each_kind_of_change_and_embeds_only_new_content(tmp_path):
-    docs, index_dir, settings = tmp_path / "docs", tmp_path / "index", Settings()
+def test_sync_counts_each_kind_of_change_and_embeds_only_new_content(tmp_path, any_store):
+    docs, index_dir, settings = tmp_path / "docs", tmp_path / "index", any_store
     write_all(docs, FACTS)
     write_pdf(docs / "harbour.pdf", PDF_PAGES)
     first = FakeEmbedder()
@@ -70,8 +70,8 @@ def test_sync_counts_each_kind_of_change_and_embeds_only_new_content(tmp_path):
     assert (ferry.source, ferry.page) == ("archive/harbour-2024.pdf", 2)
     otters = index.search("sea otters hold hands", 1)[0]
     assert {otters.source, *otters.copies} == {"otters.txt", "notes/otters-copy.txt"}
-    assert all("Star-nosed" not in p.text for p in index.stored.passages)
-    assert all("Barn owls" not in p.text for p in index.stored.passages)
+    assert all("Star-nosed" not in p.text for p in all_passages(index))
+    assert all("Barn owls" not in p.text for p in all_passages(index))
     assert index.search("tawny owls woodland", 1)[0].source == "owls.txt"
 
     # Deleting the original keeps the copy served, still without embedding anything.
@@ -146,14 +146,14 @@ def test_an_unchanged_folder_with_copies_and_bad_files_keeps_its_version(tmp_pat
     assert {s.path for s in skipped} == {"empty.txt", "blank.md"}
 
 
-def test_the_same_bytes_read_as_html_and_as_text_are_not_copies(tmp_path):
+def test_the_same_bytes_read_as_html_and_as_text_are_not_copies(tmp_path, any_store):
     # A fragment: read as HTML when named .html, as text when named .txt.
     page = "<h1>Census</h1>\n<p>The island census counted 4,210 people.</p>\n"
     docs = tmp_path / "docs"
     write_all(docs, {"census.html": page, "census.txt": page})
-    report = build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    report = build_index(docs, tmp_path / "index", any_store, FakeEmbedder())
     assert report.changes.duplicates == []  # same bytes, other indexed text: not copies
-    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    index = load_index(tmp_path / "index", any_store, FakeEmbedder())
     for name in ("census.html", "census.txt"):
         text = index.document_text(name)
         hits = [h for h in index.search("island census counted", 5) if h.source == name]
