@@ -1,6 +1,6 @@
 """Load time, search latency, recall and memory of the index at 10k, 100k and 1M passages.
 
-    python -m bench.scale [--sizes 10000,100000,1000000] [--queries 200] [--work DIR]
+    python -m bench.scale [--sizes 10000,100000,1000000] [--stores local,milvus] [--queries 200]
 
 The model cannot embed a million passages here in time, so passages and vectors are synthetic:
 one sentence of Zipf-distributed words per passage, and unit vectors with the shape of real
@@ -8,11 +8,11 @@ sentence embeddings: 4,000 topics in a 48-dimensional latent space, mapped into 
 plus a little noise in all of them (uniformly random vectors have no near neighbours at all and
 make any approximate index look worse than it is on text).
 
-Each size is written with the product's own store (`store.write_version`: passage records,
-vectors, BM25, and above `ann_min_rows` the HNSW graphs) and measured in a fresh process
-through `load_index` and `Index.search`:
+Each size is written with the product's own store (the local folder: passage records, vectors,
+BM25 and, from `ann_min_rows` on, HNSW graphs; or Milvus Lite: the three collections, HNSW from
+the same size on) and measured in a fresh process through `load_index` and `retrieve`:
 
-- load: `load_index` until the first search can run;
+- load: `load_index` and a first search;
 - search p50/p95: `Index.search(query, k=10)` with the query vector given (BM25 + dense, fused);
 - recall@10: the dense top 10 of the index's own vector search against exact search (all rows);
 - peak RSS of that process, and the version folder's size on disk.
@@ -60,23 +60,32 @@ def main() -> int:
         return 0
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        index_dir = args.work / f"n{size}"
-        began = time.perf_counter()
-        if not (index_dir / "CURRENT").is_file():
-            _write(size, index_dir, args.seed)
-        write_seconds = time.perf_counter() - began
-        command = [sys.executable, __file__, "--child", "--index-dir", str(index_dir)]
-        command += ["--queries", str(args.queries), "--seed", str(args.seed)]
-        if size == max(int(s) for s in args.sizes.split(",")):
-            command.append("--sweep")
-        print(f"== measuring {size:,} passages", file=sys.stderr, flush=True)
-        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-        if result.returncode != 0:
-            raise SystemExit(result.stderr[-3000:])
-        row = json.loads(result.stdout.strip().splitlines()[-1])
-        row.update(size=size, write_seconds=write_seconds, disk_mb=_disk_mb(index_dir))
-        rows.append(row)
-        print(_table(rows), flush=True)
+        for store_name in args.stores.split(","):
+            index_dir = args.work / f"n{size}-{store_name}"
+            began = time.perf_counter()
+            if not (index_dir / "WRITTEN").is_file():
+                _write(size, index_dir, args.seed, store_name)
+            write_seconds = time.perf_counter() - began
+            command = [
+                sys.executable,
+                "-m",
+                "bench.scale",
+                "--child",
+                "--index-dir",
+                str(index_dir),
+            ]
+            command += ["--queries", str(args.queries), "--seed", str(args.seed)]
+            command += ["--store", store_name]
+            if size == max(int(s) for s in args.sizes.split(",")):
+                command.append("--sweep")
+            print(f"== measuring {size:,} passages ({store_name})", file=sys.stderr, flush=True)
+            result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+            if result.returncode != 0:
+                raise SystemExit(result.stderr[-3000:])
+            row = json.loads(result.stdout.strip().splitlines()[-1])
+            row.update(size=size, write_seconds=write_seconds, disk_mb=_disk_mb(index_dir))
+            rows.append(row)
+            print(_table(rows), flush=True)
     for row in rows:
         if row.get("sweep"):
             print(f"\nef_search sweep at {row['size']:,} passages:\n" + _sweep_table(row["sweep"]))
@@ -104,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
         "SciFact claims (e.g. /tmp/verbatim-perf/index-onnx-int8 from bench/perf.py)",
     )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument(
+        "--stores", default="local", help="local, milvus (Milvus Lite), or both: local,milvus"
+    )
+    parser.add_argument("--store", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sweep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
@@ -130,51 +143,63 @@ def _vectors_near(space: tuple, topics: np.ndarray, rng) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def _write(size: int, index_dir: Path, seed: int) -> None:
-    """Write a synthetic index of `size` one-sentence passages with the product's store."""
+def _synthetic(size: int, seed: int):
+    """Return the manifest, rows and texts of `size` synthetic one-sentence passages."""
     from indexer import store
-    from indexer.keywords import KeywordIndex
+    from indexer.manifest import FileEntry, Manifest
     from indexer.passages import Passage
     from indexer.settings import Settings
 
-    print(f"== writing {size:,} synthetic passages", file=sys.stderr, flush=True)
-    shutil.rmtree(index_dir, ignore_errors=True)
-    index_dir.mkdir(parents=True)
     rng = np.random.default_rng(seed + size)
     space = _space(seed)
-    vectors = np.lib.format.open_memmap(
-        index_dir / "vectors.tmp.npy", mode="w+", dtype=np.float32, shape=(size, DIMENSION)
-    )
+    vectors = np.empty((size, DIMENSION), dtype=np.float32)
     for start in range(0, size, 100_000):
         count = min(100_000, size - start)
         vectors[start : start + count] = _vectors_near(space, rng.integers(0, TOPICS, count), rng)
     ranks = np.minimum(rng.zipf(1.3, size * 12), VOCABULARY) - 1
     words = [f"w{r}" for r in ranks]
-    passages, texts = [], []
+    passages = []
     for row in range(size):
         text = " ".join(words[row * 12 : row * 12 + 12]).capitalize() + "."
         source = f"doc{row // 20:06}.txt"
         offset = (row % 20) * 200
         passages.append(Passage(source, offset, offset + len(text), row % 20 + 1, row % 20 + 1,
                                 None, "text", "", text, offset))  # fmt: skip
-        texts.append(text)
     units = np.column_stack(
         [np.arange(size), [p.start for p in passages], [p.end for p in passages]]
     )
-    stored = store.Stored(passages, vectors, units.astype(np.int64), vectors)
-    keywords = KeywordIndex.build(texts)
-    settings = Settings.from_env()
-    manifest = {
-        "model": MODEL_NAME,
-        "dimension": DIMENSION,
-        "splitter": settings.splitter(),
-        "files": {},
-        "skipped": [],
-        "counts": {"passages": size, "units": size},
-    }
-    store.write_version(index_dir, manifest, stored, keywords, {}, settings.ann_min_rows)
-    del vectors
-    (index_dir / "vectors.tmp.npy").unlink()
+    files: dict[str, FileEntry] = {}
+    for passage in passages:
+        entry = files.get(passage.source)
+        count = entry.passages + 1 if entry else 1
+        files[passage.source] = FileEntry("", "utf-8", "text", None, count, count)
+    manifest = Manifest(MODEL_NAME, DIMENSION, Settings.from_env().splitter(), files)
+    return manifest, store.Stored(passages, vectors, units.astype(np.int64), vectors)
+
+
+def _settings(store_name: str, index_dir: Path):
+    """Settings of one store for an index folder (Milvus Lite keeps its file inside it)."""
+    from indexer.settings import Settings
+
+    uri = str(index_dir / "milvus.db") if store_name == "milvus" else ""
+    return Settings.from_env(milvus_uri=uri or None)
+
+
+def _write(size: int, index_dir: Path, seed: int, store_name: str) -> None:
+    """Write a synthetic index of `size` passages with the product's own store."""
+    from indexer.milvus import release
+    from indexer.stores import store_for
+
+    print(f"== writing {size:,} synthetic passages ({store_name})", file=sys.stderr, flush=True)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True)
+    manifest, stored = _synthetic(size, seed)
+    settings = _settings(store_name, index_dir)
+    target = store_for(index_dir, settings)
+    with target.lock():
+        target.write(manifest, stored, {}, None)
+    release(settings.milvus_uri)
+    (index_dir / "WRITTEN").write_text("whole\n")
 
 
 # -- measurement, in a fresh process ----------------------------------------------------------
@@ -184,8 +209,10 @@ def _measure(args) -> dict:
     """Load the index, then time searches and compare the dense top 10 with exact search."""
     from indexer import load_index
 
+    settings = _settings(args.store, args.index_dir)
     began = time.perf_counter()
-    index = load_index(args.index_dir, embedder=QueryVectorsOnly())
+    index = load_index(args.index_dir, settings, QueryVectorsOnly())
+    index.retrieve("w1", np.ones(DIMENSION, dtype=np.float32) / np.sqrt(DIMENSION), 10)
     load_seconds = time.perf_counter() - began
     rng = np.random.default_rng(args.seed + 1)
     queries = _vectors_near(_space(args.seed), rng.integers(0, TOPICS, args.queries), rng)
@@ -200,18 +227,26 @@ def _measure(args) -> dict:
     peak_rss_mb = m.peak_rss_mb()
     status = Path("/proc/self/status").read_text()
     private_mb = int(status.split("RssAnon:")[1].split()[0]) / 1024
-    exact = _exact_top10(index.stored.vectors, queries)
-    found = [index.passage_search.search(q, 10)[1] for q in queries]
+    size = len(index)
+    if args.store == "milvus":
+        exact = _exact_top10(_synthetic(size, args.seed)[1].vectors, queries)
+        found = [index.nearest_passages(q, 10) for q in queries]
+        approximate = size >= settings.ann_min_rows
+    else:
+        exact = _exact_top10(index.stored.vectors, queries)
+        found = [index.passage_search.search(q, 10)[1] for q in queries]
+        approximate = index.passage_search.approximate
     recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)])
     result = {
-        "approximate": index.passage_search.approximate,
+        "store": args.store,
+        "approximate": approximate,
         "load_seconds": load_seconds,
         "search_ms": m.percentiles_ms(latencies),
         "recall@10": float(recall),
         "peak_rss_mb": peak_rss_mb,
         "private_mb": private_mb,  # anonymous memory; the rest of RSS is mapped file cache
     }
-    if args.sweep and index.passage_search.approximate:
+    if args.sweep and args.store == "local" and index.passage_search.approximate:
         result["sweep"] = _sweep(index, queries, exact)
     return result
 
@@ -275,14 +310,22 @@ def _disk_mb(index_dir: Path) -> float:
 
 def _table(rows: list[dict]) -> str:
     lines = [
-        "| passages | search structure | load | search p50 / p95 | recall@10 vs exact | "
-        "peak RSS (private) | on disk |",
-        "|---|---|---|---|---|---|---|",
+        "| passages | store | search structure | write | load | search p50 / p95 | "
+        "recall@10 vs exact | peak RSS (private) | on disk |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        kind = "HNSW (8-bit), re-ranked" if r["approximate"] else "exact (flat)"
+        milvus = r["store"] == "milvus"
+        kind = {
+            (False, True): "HNSW (8-bit), re-ranked",
+            (False, False): "exact (flat)",
+            (True, True): "HNSW (Milvus)",
+            (True, False): "FLAT (Milvus)",
+        }[milvus, r["approximate"]]
+        store_name = "Milvus Lite" if milvus else "local (FAISS + bm25s)"
         lines.append(
-            f"| {r['size']:,} | {kind} | {r['load_seconds']:.2f} s | "
+            f"| {r['size']:,} | {store_name} | {kind} | {r['write_seconds']:.0f} s | "
+            f"{r['load_seconds']:.2f} s | "
             f"{r['search_ms']['p50']:.1f} / {r['search_ms']['p95']:.1f} ms | "
             f"{r['recall@10']:.3f} | {r['peak_rss_mb']:,.0f} MB ({r['private_mb']:,.0f} MB) | "
             f"{r['disk_mb']:,.0f} MB |"

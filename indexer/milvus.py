@@ -215,7 +215,10 @@ class MilvusStore:
         manifest = replace(manifest, built_at=built_at)
         stamp = new_stamp()
         with calls(self.settings.milvus_uri):
-            write_rows(self.client, self.versions, stamp, manifest, stored, texts, progress)
+            write_rows(
+                self.client, self.versions, stamp, manifest, stored, texts, progress,
+                self.settings.ann_min_rows,
+            )  # fmt: skip
             self.versions.switch_to(stamp)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .answers import answer_question
 from .embedding import encode_queries, fingerprint
+from .errors import IndexDamagedError
 from .freshness import Freshness
 from .fusion import CANDIDATES, fuse, in_scope, not_indexed, out_of_scope
 from .keywords import tokenize
@@ -46,14 +47,30 @@ def load_milvus_index(settings, embedder) -> MilvusIndex:
     return index
 
 
-class _Rows(OrderedDict):
+class _Rows:
     """A bounded map of rows fetched from the engine, the least recently used dropped first."""
 
+    def __init__(self):
+        self._rows: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # questions are answered on several threads at once
+
+    def take(self, keys) -> dict:
+        """Return the cached rows among keys (a copy: later evictions cannot take them away)."""
+        found = {}
+        with self._lock:
+            for key in keys:
+                if key in self._rows:
+                    self._rows.move_to_end(key)
+                    found[key] = self._rows[key]
+        return found
+
     def put(self, key, value) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > CACHED_ROWS:
-            self.popitem(last=False)
+        """Keep a row, dropping the least recently used beyond CACHED_ROWS."""
+        with self._lock:
+            self._rows[key] = value
+            self._rows.move_to_end(key)
+            while len(self._rows) > CACHED_ROWS:
+                self._rows.popitem(last=False)
 
 
 class MilvusIndex:
@@ -134,7 +151,9 @@ class MilvusIndex:
                 scale = 1.0 + BM25["bm25_k1"]
                 keyword = {int(h["id"]): abs(float(h["distance"])) / scale for h in found}
         best = fuse(dense, list(keyword), depth, k)
-        self._fetch([i for i, _ in best])
+        records = self._fetch([i for i, _ in best])
+        # Passages found by keywords alone get their dense score from their vectors: one call.
+        self.unit_vectors([r for i, _ in best if i not in dense for r, _, _ in records[i][1]])
         return [
             self._hit(i, score, dense.get(i), keyword.get(i, 0.0), query_vector)
             for i, score in best
@@ -153,19 +172,32 @@ class MilvusIndex:
 
     def units_of(self, position: int) -> list[tuple[int, int, int]]:
         """Return (unit row, start, end) of each quotable unit of a passage, in text order."""
-        self._fetch([position])
-        return [tuple(span) for span in self._records[position][1]]
+        return [tuple(span) for span in self._fetch([position])[position][1]]
 
     def unit_vectors(self, rows: list[int]) -> np.ndarray:
         """Return the vectors of the given unit rows."""
-        missing = [r for r in dict.fromkeys(rows) if r not in self._vectors]
+        found = self._vectors.take(rows)
+        missing = [r for r in dict.fromkeys(rows) if r not in found]
         if missing:
             with calls(self.settings.milvus_uri):
-                found = self.client.get(self.unit_rows, ids=missing, output_fields=["vec"])
-            for row in found:
-                self._vectors.put(int(row["id"]), np.asarray(row["vec"], dtype=np.float32))
+                fetched = self.client.get(self.unit_rows, ids=missing, output_fields=["vec"])
+            for row in fetched:
+                found[int(row["id"])] = np.asarray(row["vec"], dtype=np.float32)
+                self._vectors.put(int(row["id"]), found[int(row["id"])])
+            if any(r not in found for r in missing):
+                raise IndexDamagedError(
+                    f"The index in {self.versions.where} lacks sentence rows it lists; run "
+                    "`python -m indexer build` to rebuild it."
+                )
         width = self.manifest.dimension
-        return np.array([self._vectors[r] for r in rows], dtype=np.float32).reshape(-1, width)
+        return np.array([found[r] for r in rows], dtype=np.float32).reshape(-1, width)
+
+    def nearest_passages(self, query_vector: np.ndarray, k: int) -> list[int]:
+        """Return the rows of the k passages nearest the query by their own vectors."""
+        with calls(self.settings.milvus_uri):
+            return [
+                int(h["id"]) for h in self._search(self.passages, query_vector.tolist(), "vec", k)
+            ]
 
     def knows(self, term: str) -> bool:
         """Whether a (stemmed) term occurs anywhere in the documents."""
@@ -183,7 +215,12 @@ class MilvusIndex:
         return "" if self.sources is None else f"source in {json.dumps(self.sources)}"
 
     def _search(self, collection: str, data, field: str, limit: int, fields=()) -> list:
-        params = {"metric_type": "BM25" if field == "sparse" else "IP"}
+        params = {"metric_type": "BM25"}
+        if field != "sparse":  # ef: the graph's search breadth, where there is a graph
+            params = {
+                "metric_type": "IP",
+                "params": {"ef": max(self.settings.ann_ef_search, limit)},
+            }
         result = self.client.search(
             collection, data=[data], anns_field=field, limit=limit, filter=self._filter(),
             output_fields=list(fields), search_params=params,
@@ -213,22 +250,28 @@ class MilvusIndex:
             dense[passage] = max(dense.get(passage, -1.0), float(unit["distance"]))
         return dense
 
-    def _fetch(self, positions: list[int]) -> None:
-        """Bring the records (and vectors) of passages into the cache in one call."""
-        missing = [p for p in dict.fromkeys(positions) if p not in self._records]
-        if not missing:
-            return
-        with calls(self.settings.milvus_uri):
-            fields = ["record", "units", "vec"]
-            rows = self.client.get(self.passages, ids=missing, output_fields=fields)
-        for row in rows:
-            passage = Passage.from_record(json.loads(row["record"]))
-            vector = np.asarray(row["vec"], dtype=np.float32)
-            self._records.put(int(row["id"]), (passage, json.loads(row["units"]), vector))
+    def _fetch(self, positions: list[int]) -> dict:
+        """Return the records (and vectors) of passages, fetching those not cached in one call."""
+        found = self._records.take(positions)
+        missing = [p for p in dict.fromkeys(positions) if p not in found]
+        if missing:
+            with calls(self.settings.milvus_uri):
+                fields = ["record", "units", "vec"]
+                rows = self.client.get(self.passages, ids=missing, output_fields=fields)
+            for row in rows:
+                passage = Passage.from_record(json.loads(row["record"]))
+                vector = np.asarray(row["vec"], dtype=np.float32)
+                found[int(row["id"])] = (passage, json.loads(row["units"]), vector)
+                self._records.put(int(row["id"]), found[int(row["id"])])
+        if any(p not in found for p in positions):
+            raise IndexDamagedError(
+                f"The index in {self.versions.where} lacks passage rows it lists; run "
+                "`python -m indexer build` to rebuild it."
+            )
+        return found
 
     def _hit(self, i: int, score, dense_score, keyword_score, query_vector) -> Hit:
-        self._fetch([i])
-        passage, spans, vector = self._records[i]
+        passage, spans, vector = self._fetch([i])[i]
         if dense_score is None:
             units = self.unit_vectors([row for row, _, _ in spans])
             dense_score = float(np.max(units @ query_vector, initial=np.dot(vector, query_vector)))

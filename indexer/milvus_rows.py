@@ -12,6 +12,7 @@ from .errors import IndexerError
 from .keywords import tokenize
 from .manifest import Manifest
 from .passages import Passage
+from .vectors import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS
 
 CHUNK_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: four per character at most
 MAX_FIELD = 65_535
@@ -68,9 +69,13 @@ def _schema(client, dimension: int, part: str):
     return schema
 
 
-def _create(client, name: str, dimension: int, part: str) -> None:
+def _create(client, name: str, dimension: int, part: str, graph: bool) -> None:
     index = client.prepare_index_params()
-    index.add_index("vec", index_type="FLAT", metric_type="IP")
+    if graph:  # large: an HNSW graph, as the local store builds from the same size on
+        params = {"M": HNSW_NEIGHBOURS, "efConstruction": HNSW_EF_CONSTRUCTION}
+        index.add_index("vec", index_type="HNSW", metric_type="IP", params=params)
+    else:
+        index.add_index("vec", index_type="FLAT", metric_type="IP")
     if part == "p":
         index.add_index(
             "sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25
@@ -85,12 +90,19 @@ def _create(client, name: str, dimension: int, part: str) -> None:
     client.load_collection(name)
 
 
-def write_rows(client, versions, stamp, manifest, stored, texts, progress) -> None:
-    """Write the three collections of a new version; the `complete` row goes last."""
+def write_rows(
+    client, versions, stamp, manifest, stored, texts, progress, ann_min_rows=None
+) -> None:
+    """Write the three collections of a new version; the `complete` row goes last.
+
+    A collection of ann_min_rows rows or more is searched through an HNSW graph.
+    """
     dimension = int(stored.vectors.shape[1])
-    for part in "pum":
-        _create(client, versions.collection(stamp, part), dimension, part)
     units = np.asarray(stored.units)
+    sizes = {"p": len(stored.passages), "u": len(units), "m": 0}
+    for part in "pum":
+        graph = ann_min_rows is not None and sizes[part] >= ann_min_rows
+        _create(client, versions.collection(stamp, part), dimension, part, graph)
     units_from = np.searchsorted(units[:, 0], np.arange(len(stored.passages) + 1))
     terms = tokenize([p.embedding_text() for p in stored.passages])
     total, done = len(stored.passages) + len(units), 0
@@ -141,7 +153,10 @@ def write_rows(client, versions, stamp, manifest, stored, texts, progress) -> No
     ]
     for start in range(0, len(meta_rows), INSERT_ROWS // 10):
         client.insert(versions.collection(stamp, "m"), meta_rows[start : start + INSERT_ROWS // 10])
+    for part in "pu":  # sealed and durable before the version can be put in service
+        client.flush(versions.collection(stamp, part))
     client.insert(versions.collection(stamp, "m"), [{"key": COMPLETE, "value": "", "vec": [1, 0]}])
+    client.flush(versions.collection(stamp, "m"))
 
 
 def read_rows(client, versions, stamp: str, manifest: Manifest) -> store.Stored:

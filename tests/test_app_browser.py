@@ -256,6 +256,10 @@ def test_a_pdf_citation_opens_its_page_drawn_with_the_quote_boxed(page, tmp_path
         assert image["y"] < box["y"] < image["y"] + image["height"] / 3
         assert box["width"] > image["width"] / 4 and box["height"] > 4
     assert page.dialogs == []
+    figure.scroll_into_view_if_needed()
+    folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
+    page.locator("#viewer_panel").screenshot(path=str(folder / "screenshot-pdf.png"))
+    assert (folder / "screenshot-pdf.png").stat().st_size > 10_000
 
 
 def test_an_example_asks_when_clicked(page):
