@@ -80,7 +80,8 @@ class Settings:
     ann_min_rows: int = _setting(
         100_000,
         "From this many passages (or sentences) on, search goes through an approximate HNSW "
-        "graph built with the index, re-ranked on the exact vectors; below it, search is exact.",
+        "graph built with the index (locally re-ranked on the exact vectors; on Milvus, the "
+        "engine's HNSW index); below it, search is exact.",
         int,
         1,
     )
