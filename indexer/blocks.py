@@ -81,12 +81,14 @@ def _embed_once(blocks: list[Block], embedder, progress) -> int:
     """Encode each sentence alone, once; pool each passage's vector from its sentences' passes.
 
     A passage that is one unit (a table row, a one-sentence paragraph) is encoded whole, with
-    its context prefix. Returns how many texts were encoded.
+    its context prefix. A text that recurs in a file is encoded once. Returns how many texts
+    were encoded.
     """
     total = sum(len(block.passages) for block in blocks)
     done = encoded = 0
     for block in blocks:
         vectors, unit_vectors = [], [None] * len(block.units)
+        seen: dict = {}  # a file's headings recur as its passages' prefixes: encoded once
         by_passage: dict[int, list[int]] = {}
         for row, (i, _, _) in enumerate(block.units):
             by_passage.setdefault(int(i), []).append(row)
@@ -95,8 +97,9 @@ def _embed_once(blocks: list[Block], embedder, progress) -> int:
             parts = [passage.prefix] if passage.prefix and rows else []
             parts += [passage.text[s - passage.start : e - passage.start] for _, s, e in
                       (block.units[r] for r in rows)] or [passage.embedding_text()]  # fmt: skip
-            vector, part_vectors = embedder.encode_parts(parts)
-            encoded += len(parts)
+            known = len(seen)
+            vector, part_vectors = embedder.encode_parts(parts, seen)
+            encoded += len(seen) - known
             vectors.append(vector)
             for row in by_passage.get(i, []):  # a unit that is the whole passage is the passage
                 unit_vectors[row] = vector

@@ -114,11 +114,14 @@ class OnnxEmbedder:
         with self._lock:
             return engine.encode(list(texts))
 
-    def encode_parts(self, parts: list[str]):
-        """Embed each part alone; return the vector of them all together and each part's."""
+    def encode_parts(self, parts: list[str], cache: dict | None = None):
+        """Embed each part alone; return the vector of them all together and each part's.
+
+        cache (text -> token states) is kept by the caller: a recurring text is encoded once.
+        """
         engine = self._engine()
         with self._lock:
-            return engine.encode_parts(parts)
+            return engine.encode_parts(parts, cache)
 
 
 class E5Embedder:

@@ -40,13 +40,19 @@ class OnnxEncoder:
         rows = [self.pool(self.tokens(text)[0]) for text in texts]
         return np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
 
-    def encode_parts(self, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def encode_parts(self, parts: list[str], cache: dict | None = None):
         """Embed each part alone; return the vector of all of them together and each part's.
 
         The whole's vector pools every token state of every part's own pass, so each character
-        is encoded once and each part's vector is exactly its vector alone.
+        is encoded once and each part's vector is exactly its vector alone. cache (text ->
+        token states) lets a caller encode a text that recurs (a heading) only once.
         """
-        states = [self.tokens(part)[0] for part in parts]
+        cache = {} if cache is None else cache
+        states = []
+        for part in parts:
+            if part not in cache:
+                cache[part] = self.tokens(part)[0]
+            states.append(cache[part])
         vectors = np.array([self.pool(s) for s in states], dtype=np.float32)
         return self.pool(np.concatenate(states)), vectors.reshape(-1, self.dimension)
 

@@ -165,3 +165,23 @@ def test_the_command_line_builds_asks_and_checks_on_milvus(tmp_path):
                       cwd=tmp_path)  # fmt: skip
     assert_one_sentence_error(unreachable)
     assert "cannot be reached" in unreachable.stderr
+
+
+def test_the_page_answers_rebuilds_and_opens_citations_from_milvus(seeds_copy, tmp_path):
+    from indexer.handlers import Verbatim
+
+    settings = Settings(milvus_uri=str(tmp_path / "m" / "verbatim.db"))
+    page = Verbatim(seeds_copy, tmp_path / "index", settings, FakeEmbedder())
+    page.live.build()
+    text, sources = page.ask("Who founded Anthropic?")
+    quote = next(s for s in sources if s["kind"] == "quote")
+    assert quote["text"] in text and "Dario Amodei" in quote["text"]
+    (seeds_copy / "otters.txt").write_text("Sea otters hold hands while they sleep.\n", "utf-8")
+    page.live.build()  # the page's rebuild: the new version is served at once
+    text, sources = page.ask("Why do sea otters hold hands while they sleep?")
+    assert any(s["source"] == "otters.txt" for s in sources), text
+    viewer, _, whole = page.open_citation(
+        f"#cite={quote['start']}:{quote['end']}:{quote['source']}"
+    )
+    assert "<mark>" in viewer and whole[quote["start"] : quote["end"]] == quote["text"]
+    release(settings.milvus_uri)
