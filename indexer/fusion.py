@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .errors import DocumentNotIndexedError
+from .records import Hit
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 CANDIDATES = 100  # how deep each ranking is read before fusing
@@ -34,4 +37,24 @@ def not_indexed(source: str) -> DocumentNotIndexedError:
     """Return the error for a file asked for by name that is not in the index."""
     return DocumentNotIndexedError(
         f"{source} is not in the index; the indexed files are listed in its manifest."
+    )
+
+
+def found_hit(index, passage, position: int, score, dense_score, keyword_score, vectors=None):
+    """Return a passage found for a question as a Hit, with its copies and freshness.
+
+    Without a dense score, vectors (the passage's own, then its sentences') give it: the
+    better cosine of the passage and its best sentence, as retrieval scores passages.
+    """
+    if dense_score is None:
+        own, units, query_vector = vectors
+        dense_score = float(np.max(units @ query_vector, initial=np.dot(own, query_vector)))
+    return Hit(
+        passage,
+        position,
+        score=float(score),
+        dense_score=float(dense_score),
+        keyword_score=float(keyword_score),
+        copies=index.copies.get(passage.source, ()),
+        stale=index.freshness.is_stale(passage.source),
     )

@@ -18,7 +18,7 @@ from .answers import answer_question
 from .embedding import encode_queries, fingerprint
 from .errors import IndexDamagedError
 from .freshness import Freshness
-from .fusion import CANDIDATES, fuse, in_scope, not_indexed, out_of_scope
+from .fusion import CANDIDATES, found_hit, fuse, in_scope, not_indexed, out_of_scope
 from .keywords import tokenize
 from .milvus import Versions, calls, connect, read_manifest
 from .milvus_rows import BM25, read_meta
@@ -272,15 +272,7 @@ class MilvusIndex:
 
     def _hit(self, i: int, score, dense_score, keyword_score, query_vector) -> Hit:
         passage, spans, vector = self._fetch([i])[i]
+        vectors = None
         if dense_score is None:
-            units = self.unit_vectors([row for row, _, _ in spans])
-            dense_score = float(np.max(units @ query_vector, initial=np.dot(vector, query_vector)))
-        return Hit(
-            passage,
-            i,
-            score=float(score),
-            dense_score=float(dense_score),
-            keyword_score=float(keyword_score),
-            copies=self.copies.get(passage.source, ()),
-            stale=self.freshness.is_stale(passage.source),
-        )
+            vectors = (vector, self.unit_vectors([row for row, _, _ in spans]), query_vector)
+        return found_hit(self, passage, i, score, dense_score, keyword_score, vectors)

@@ -10,10 +10,9 @@ from . import store, versions
 from .answers import answer_question
 from .embedding import Embedder, embedder_for, encode_queries, fingerprint
 from .freshness import Freshness
-from .fusion import CANDIDATES, RRF_K, fuse, in_scope, not_indexed, out_of_scope
+from .fusion import CANDIDATES, RRF_K, found_hit, fuse, in_scope, not_indexed, out_of_scope
 from .keywords import KeywordIndex, tokenize
 from .manifest import Manifest
-from .passages import Passage
 from .questions import check_question
 from .records import Answer, Hit
 from .settings import Settings
@@ -156,24 +155,10 @@ class Index:
         return dense
 
     def _hit(self, i: int, score, dense_score, keyword_score, query_vector) -> Hit:
-        passage: Passage = self.stored.passages[i]
-        if dense_score is None:
-            rows = slice(self._units_from[i], self._units_from[i + 1])
-            dense_score = float(
-                np.max(
-                    self.stored.unit_vectors[rows] @ query_vector,
-                    initial=np.dot(self.stored.vectors[i], query_vector),
-                )
-            )
-        return Hit(
-            passage,
-            i,
-            score=float(score),
-            dense_score=float(dense_score),
-            keyword_score=float(keyword_score),
-            copies=self.copies.get(passage.source, ()),
-            stale=self.freshness.is_stale(passage.source),
-        )
+        rows = slice(self._units_from[i], self._units_from[i + 1])
+        vectors = (self.stored.vectors[i], self.stored.unit_vectors[rows], query_vector)
+        passage = self.stored.passages[i]
+        return found_hit(self, passage, i, score, dense_score, keyword_score, vectors)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
