@@ -2,7 +2,8 @@
 
 A store takes a build's lock, offers the version in service for reuse (its rows by file
 content), writes a whole new version and puts it in service at once, and removes what no longer
-serves. `open_index` turns the version in service into the pipeline's evidence.
+serves. `search.load_index` opens the version in service of either store as the evidence the
+answer pipeline reads.
 """
 
 from __future__ import annotations
