@@ -94,16 +94,18 @@ def _embed_once(blocks: list[Block], embedder, progress) -> int:
             by_passage.setdefault(int(i), []).append(row)
         for i, passage in enumerate(block.passages):
             rows = [r for r in by_passage.get(i, []) if _partial(block.units[r], passage)]
-            parts = [passage.prefix] if passage.prefix and rows else []
-            parts += [passage.text[s - passage.start : e - passage.start] for _, s, e in
-                      (block.units[r] for r in rows)] or [passage.embedding_text()]  # fmt: skip
+            sentences = [passage.text[s - passage.start : e - passage.start]
+                         for _, s, e in (block.units[r] for r in rows)]  # fmt: skip
+            prefix = [passage.prefix] if passage.prefix and sentences else []
+            parts = prefix + sentences if sentences else [passage.embedding_text()]
             known = len(seen)
             vector, part_vectors = embedder.encode_parts(parts, seen)
             encoded += len(seen) - known
             vectors.append(vector)
             for row in by_passage.get(i, []):  # a unit that is the whole passage is the passage
                 unit_vectors[row] = vector
-            for row, part_vector in zip(rows, part_vectors[len(parts) - len(rows) :], strict=True):
+            sentence_vectors = part_vectors[len(prefix) :] if sentences else []
+            for row, part_vector in zip(rows, sentence_vectors, strict=True):
                 unit_vectors[row] = part_vector
             done += 1
             if done % EMBED_CHUNK == 0 or done == total:

@@ -142,13 +142,18 @@ class Versions:
                 )
         raise NoIndexError(f"No whole index in {self.where}; run `python -m indexer build`.")
 
-    def remove_stale(self, keep: int = 2) -> None:
-        """Drop every version but the one in service and the newest whole one before it."""
+    def remove_stale(self) -> None:
+        """Drop every version but the one in service and the newest whole one before it.
+
+        With no alias nothing is known to serve: everything is kept for `serving` to choose.
+        """
         current = self.current()
-        kept = [current] if current else []
-        kept += [s for s in self.stamps() if current and s < current and self.is_whole(s)][:1]
-        for stamp in self.stamps():
-            if stamp not in kept[:keep]:
+        if current is None:
+            return
+        stamps = self.stamps()
+        kept = {current, *[s for s in stamps if s < current and self.is_whole(s)][:1]}
+        for stamp in stamps:
+            if stamp not in kept:
                 for part in "pum":
                     with contextlib.suppress(Exception):
                         self.client.drop_collection(self.collection(stamp, part))
