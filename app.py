@@ -9,11 +9,11 @@ from pathlib import Path
 import gradio as gr
 
 from indexer import IndexerError, Settings
-from indexer.documents import SUPPORTED_LABEL
-from indexer.handlers import ALL, Verbatim
-from indexer.library import COLUMNS
+from indexer.page.handlers import ALL, Verbatim
+from indexer.page.library import COLUMNS
+from indexer.page.uploads import sweep_forever
+from indexer.read.documents import SUPPORTED_LABEL
 from indexer.settings import add_flags, flag_values
-from indexer.uploads import sweep_forever
 
 # Gradio 6.17 names a status code Starlette has deprecated: one two-line warning per request.
 warnings.filterwarnings("ignore", message="'HTTP_422_UNPROCESSABLE_ENTITY' is deprecated")
@@ -31,8 +31,8 @@ VIEWER_PLACEHOLDER = (
 )
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "milvus_uri", "host", "port", "auth"]
-CSS = (Path(__file__).parent / "indexer" / "page.css").read_text(encoding="utf-8")
-PAGE_JS = (Path(__file__).parent / "indexer" / "page.js").read_text(encoding="utf-8")
+CSS = (Path(__file__).parent / "indexer" / "page" / "page.css").read_text(encoding="utf-8")
+PAGE_JS = (Path(__file__).parent / "indexer" / "page" / "page.js").read_text(encoding="utf-8")
 
 
 # -- the page -----------------------------------------------------------------------------

@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHANGED_FILE_NOTE = " This sentence was added to time an incremental rebuild."
 QUESTION = "Vitamin D deficiency is associated with an increased risk of fractures."
 BARE_ONNX = (
-    "from indexer.encoder import OnnxEncoder; from indexer.export import exported_model; "
-    "from indexer.embedding import resolve_model; "
+    "from indexer.embed.onnx_encoder import OnnxEncoder; "
+    "from indexer.embed.onnx_export import exported_model; "
+    "from indexer.embed.embedders import resolve_model; "
     "e = OnnxEncoder(*exported_model(resolve_model('all-MiniLM-L6-v2'))); e.encode(['{q}'])"
 )
 BARE_APP = "import gradio; " + BARE_ONNX
@@ -120,7 +121,7 @@ def _timed(command: list[str], runs: int) -> float:
 
 def _loaded(backend: str = "onnx-int8"):
     """Return settings and an embedder for the backend, the model loaded and warm."""
-    from indexer.embedding import embedder_for
+    from indexer.embed.embedders import embedder_for
     from indexer.settings import Settings
 
     settings = Settings.from_env(backend=backend)
@@ -133,7 +134,7 @@ def _floor(args) -> dict:
     """Encode each document's text once (batched for PyTorch), then a flat FAISS add."""
     import faiss
 
-    from indexer.documents import Document, find_files, read_document
+    from indexer.read.documents import Document, find_files, read_document
 
     _, embedder = _loaded(args.backend)
     documents = [read_document(args.docs_dir, p, 10**9) for p in find_files(args.docs_dir)]
@@ -222,8 +223,8 @@ def _answers(args) -> dict:
 
 def _timed_stages(index) -> dict[str, list[float]]:
     """Wrap the index's and the scorer's stage methods so that each call is timed."""
-    from indexer import answers
-    from indexer.scoring import load_scorer, scorer_file
+    from indexer.answer import pipeline as answers
+    from indexer.answer.scoring import load_scorer, scorer_file
 
     stages: dict[str, list[float]] = {"whole": []}
 

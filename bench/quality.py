@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown benchmark {', '.join(unknown)}; choose from {BENCHMARKS}.")
         return 2
     from indexer import Settings
-    from indexer.embedding import embedder_for
+    from indexer.embed.embedders import embedder_for
 
     began = time.perf_counter()
     settings = Settings.from_env()

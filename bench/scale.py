@@ -145,10 +145,10 @@ def _vectors_near(space: tuple, topics: np.ndarray, rng) -> np.ndarray:
 
 def _synthetic(size: int, seed: int):
     """Return the manifest, rows and texts of `size` synthetic one-sentence passages."""
-    from indexer import store
-    from indexer.manifest import FileEntry, Manifest
-    from indexer.passages import Passage
+    from indexer.read.passages import Passage
     from indexer.settings import Settings
+    from indexer.store import disk as store
+    from indexer.store.manifest import FileEntry, Manifest
 
     rng = np.random.default_rng(seed + size)
     space = _space(seed)
@@ -187,8 +187,8 @@ def _settings(store_name: str, index_dir: Path):
 
 def _write(size: int, index_dir: Path, seed: int, store_name: str) -> None:
     """Write a synthetic index of `size` passages with the product's own store."""
-    from indexer.milvus import release
-    from indexer.stores import store_for
+    from indexer.store.milvus.store import release
+    from indexer.store.seam import store_for
 
     print(f"== writing {size:,} synthetic passages ({store_name})", file=sys.stderr, flush=True)
     shutil.rmtree(index_dir, ignore_errors=True)
@@ -255,7 +255,8 @@ def _real_recall(index_dir: Path, shared: Path) -> dict:
     """Build the product's HNSW graph over a real index's sentence vectors; sweep ef_search."""
     from bench.common.corpora import scifact
     from indexer import load_index
-    from indexer.vectors import VectorSearch, build_ann, save_ann
+    from indexer.search.vectors import VectorSearch
+    from indexer.store.ann import build_ann, save_ann
 
     index = load_index(index_dir)
     queries = index.embedder.encode([q.text for q in scifact(shared).questions])

@@ -4,7 +4,7 @@
 
 Each benchmark is built into both stores with the default model, then asked the same questions:
 - seeds: the seeds dev questions (`../shared/qa/seeds-dev.jsonl`), question by question: is the
-  first quote (or the refusal) the same? and `indexer.evaluate`'s figures for each store;
+  first quote (or the refusal) the same? and `indexer.answer.evaluate`'s figures for each store;
 - scifact: nDCG@10 and recall@100 of the product's ranking (all 150 judged claims).
 Build time and answer latency are reported too (Milvus Lite serves from Python threads in the
 process; a Milvus server is another matter, see docs/scaling.md).
@@ -30,7 +30,7 @@ STORES = ("local", "milvus")
 def main() -> int:
     """Build each benchmark into both stores, ask, compare, print the tables, write JSON."""
     args = _parser().parse_args()
-    from indexer.embedding import embedder_for
+    from indexer.embed.embedders import embedder_for
     from indexer.settings import Settings
 
     embedder = embedder_for(Settings.from_env())
@@ -43,7 +43,7 @@ def main() -> int:
             )
             index, build_seconds = _built(name, args, settings, embedder)
             results[name][store_name] = {"build_seconds": build_seconds} | RUNS[name](index, args)
-            from indexer.milvus import release
+            from indexer.store.milvus.store import release
 
             release(settings.milvus_uri)
         print(_table(name, results[name]), flush=True)
@@ -78,7 +78,7 @@ def _built(name: str, args, settings, embedder):
 
 def _seeds(index, args) -> dict:
     """The seeds dev questions: each one's first quote, and the evaluation's figures."""
-    from indexer.evaluate import evaluate, read_questions
+    from indexer.answer.evaluate import evaluate, read_questions
 
     questions = read_questions(args.shared / "qa" / "seeds-dev.jsonl")
     result = evaluate(index, questions)

@@ -1,9 +1,9 @@
 """Verbatim: answer questions about a folder of documents with exact, cited quotes."""
 
-from .build import BuildReport, build_index
+from .answer.index import Index, load_index
+from .build.update import BuildReport, build_index
 from .errors import IndexerError
 from .records import Answer, Hit, Quote
-from .search import Index, load_index
 from .settings import Settings
 
 __all__ = [

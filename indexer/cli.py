@@ -105,9 +105,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _eval(args, settings: Settings) -> int:
-    from .build import build_index
-    from .evaluate import evaluate, format_table, read_questions
-    from .render import shorten
+    from .answer.evaluate import evaluate, format_table, read_questions
+    from .build.update import build_index
+    from .page.render import shorten
 
     questions = read_questions(args.questions)
     if args.docs:
@@ -129,9 +129,9 @@ def _eval(args, settings: Settings) -> int:
 
 
 def _chat(args, settings: Settings) -> int:
-    from .followups import contextual_question
-    from .questions import check_question
-    from .render import answer_text
+    from .answer.followups import contextual_question
+    from .page.render import answer_text
+    from .search.query import check_question
 
     interactive = sys.stdin.isatty()
     index = _load(settings)  # the model loads once, for the whole session
@@ -158,7 +158,7 @@ def _chat(args, settings: Settings) -> int:
 
 
 def _verify(args, settings: Settings) -> int:
-    from .exports import verify
+    from .page.conversation_export import verify
 
     results = verify(args.export, args.docs or settings.docs_dir)
     for status, quote in results:
@@ -169,8 +169,8 @@ def _verify(args, settings: Settings) -> int:
 
 
 def _check(args, settings: Settings) -> int:
-    from .integrity import damage
-    from .versions import current_version, open_version
+    from .store.integrity import damage
+    from .store.versions import current_version, open_version
 
     if settings.milvus_uri:
         return _check_milvus(settings)
@@ -190,7 +190,7 @@ def _check(args, settings: Settings) -> int:
 
 def _check_milvus(settings: Settings) -> int:
     """Say which versions on Milvus are whole; the engine keeps its own bytes safe."""
-    from .milvus import MilvusStore, calls
+    from .store.milvus.store import MilvusStore, calls
 
     versions = MilvusStore(settings, Path(settings.index_dir)).versions
     with calls(settings.milvus_uri):
@@ -207,7 +207,7 @@ def _check_milvus(settings: Settings) -> int:
 
 
 def _build(args, settings: Settings) -> int:
-    from .build import build_index
+    from .build.update import build_index
 
     docs = args.docs or settings.docs_dir
     if args.watch:
@@ -219,7 +219,7 @@ def _build(args, settings: Settings) -> int:
 
 
 def _watch(docs: str, args, settings: Settings) -> int:
-    from .watch import stop_on_signals, watch_folder
+    from .build.watch import stop_on_signals, watch_folder
 
     def show(outcome) -> None:
         if isinstance(outcome, IndexerError):
@@ -254,7 +254,7 @@ def _print_report(report) -> None:
 
 
 def _ask(args, settings: Settings) -> int:
-    from .render import answer_text
+    from .page.render import answer_text
 
     answer = _load(settings).answer(args.question)
     if args.json:
@@ -266,7 +266,7 @@ def _ask(args, settings: Settings) -> int:
 
 def _load(settings: Settings):
     """Load the index to answer from; say so on stderr if a damaged version was passed over."""
-    from .search import load_index
+    from .answer.index import load_index
 
     index = load_index(settings.index_dir, settings)
     if index.notice:
@@ -275,7 +275,7 @@ def _load(settings: Settings):
 
 
 def _search(args, settings: Settings) -> int:
-    from .render import hits_text
+    from .page.render import hits_text
 
     if args.k < 1:
         print("error: --k must be at least 1.", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .passages import LineIndex, Passage
+from .read.passages import LineIndex, Passage
 
 MAX_QUOTE_CHARS = 400  # a quote longer than this is a passage, not an answer
 

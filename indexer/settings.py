@@ -71,7 +71,7 @@ class Settings:
     min_answer_score: float | None = _setting(
         None,
         "Refuse when the best sentence's probability of answering is below this; unset: the "
-        "threshold fitted with the shipped scorer (indexer/scorer.json, see Quality).",
+        "threshold fitted with the shipped scorer (indexer/answer/scorer.json, see Quality).",
         float,
         -1.0,
         1.0,

@@ -28,9 +28,8 @@ from scipy.optimize import minimize
 from bench.common import corpora, runs, splits
 from bench.common.metrics import quote_holds_gold
 from indexer import Settings, build_index, load_index
-from indexer.answers import gather
-from indexer.questions import check_question
-from indexer.scoring import (
+from indexer.answer.pipeline import gather
+from indexer.answer.scoring import (
     ANSWER_FEATURES,
     UNIT_FEATURES,
     LinearScorer,
@@ -38,6 +37,7 @@ from indexer.scoring import (
     scorer_file,
     unit_features,
 )
+from indexer.search.query import check_question
 
 ROOT = Path(__file__).resolve().parents[1]
 L2 = 1.0  # ridge penalty on standardised weights, for both models

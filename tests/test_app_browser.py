@@ -9,7 +9,7 @@ os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="verbatim-gradi
 
 import pytest  # noqa: E402
 
-from indexer.uploads import clean_upload_name  # noqa: E402
+from indexer.page.uploads import clean_upload_name  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 

@@ -11,10 +11,12 @@ import gradio as gr  # noqa: E402
 import pytest  # noqa: E402
 
 import app  # noqa: E402
-from indexer import Settings, followups, load_index, panels, render, uploads  # noqa: E402
-from indexer.manifest import Manifest  # noqa: E402
-from indexer.passages import Passage  # noqa: E402
+from indexer import Settings, load_index  # noqa: E402
+from indexer.answer import followups  # noqa: E402
+from indexer.page import panels, render, uploads  # noqa: E402
+from indexer.read.passages import Passage  # noqa: E402
 from indexer.records import Answer, Hit, Quote  # noqa: E402
+from indexer.store.manifest import Manifest  # noqa: E402
 
 SEED = "002_6d34ce2141a5a6b8.txt"
 PROBE = (
@@ -465,7 +467,7 @@ def test_the_sweeper_deletes_only_old_files(tmp_path):
 
 
 def test_export_then_verify_then_edit_the_file(verbatim, tmp_path):
-    from indexer.exports import verify
+    from indexer.page.conversation_export import verify
 
     history, _, _, readings, _ = verbatim.respond("Anthropic annualized revenue estimated", [])
     history, _, _, readings, _ = verbatim.respond("Llama downloads", history, readings)
@@ -525,7 +527,7 @@ def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path)
 
 
 def uploads_trash(verbatim) -> list[str]:
-    from indexer.library import trash_entries
+    from indexer.page.library import trash_entries
 
     return trash_entries(verbatim.live.index_dir)
 

@@ -98,7 +98,7 @@ def test_questions_the_documents_do_not_answer_are_refused(index, question):
 
 
 def test_both_backends_embed_alike(real_embedder):
-    from indexer.embedding import SentenceTransformerEmbedder
+    from indexer.embed.embedders import SentenceTransformerEmbedder
 
     torch_embedder = SentenceTransformerEmbedder(backend="torch")
     texts = ["Anthropic's annualized revenue is estimated at $850 million.", "Who founded it?"]
@@ -184,8 +184,8 @@ def test_a_full_and_an_incremental_build_give_the_same_vectors_and_answers(tmp_p
 def test_the_light_onnx_path_embeds_as_sentence_transformers_does(real_embedder):
     from sentence_transformers import SentenceTransformer
 
-    from indexer.embedding import resolve_model
-    from indexer.export import exported_model
+    from indexer.embed.embedders import resolve_model
+    from indexer.embed.onnx_export import exported_model
 
     folder, file_name = exported_model(resolve_model("all-MiniLM-L6-v2"))
     reference = SentenceTransformer(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index, load_index
-from indexer.panels import report_markdown
+from indexer.page.panels import report_markdown
 from indexer.settings import Settings
 from tests.fakes import FakeEmbedder
 from tests.test_core_cli import run

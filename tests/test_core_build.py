@@ -19,8 +19,8 @@ from indexer.errors import (
     IndexMismatchError,
     NoIndexError,
 )
-from indexer.manifest import Manifest
-from indexer.store import build_lock
+from indexer.store.disk import build_lock
+from indexer.store.manifest import Manifest
 
 from .fakes import FakeEmbedder, all_passages
 

@@ -195,7 +195,7 @@ def test_chat_answers_three_questions_and_a_follow_up_with_one_model_load(built_
 
 def test_verify_says_which_quotes_stand(tmp_path, seeds_copy):
     from indexer import Settings, build_index, load_index
-    from indexer.exports import to_json, turn_record
+    from indexer.page.conversation_export import to_json, turn_record
 
     from .fakes import FakeEmbedder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import IndexerError, Settings, build_index, load_index
-from indexer.versions import current_version
+from indexer.store.versions import current_version
 
 from .fakes import FakeEmbedder
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Settings, build_index, load_index
-from indexer.milvus import release
+from indexer.store.milvus.store import release
 
 from .conftest import ROOT
 from .fakes import FakeEmbedder
@@ -157,7 +157,7 @@ def versions(index_dir: Path, settings: Settings) -> list[str]:
 
 
 def milvus_versions(settings: Settings):
-    from indexer.milvus import MilvusStore
+    from indexer.store.milvus.store import MilvusStore
 
     return MilvusStore(settings, Path("unused")).versions
 
@@ -232,8 +232,8 @@ def test_a_kill_between_rename_and_swap_keeps_the_served_version(served, tmp_pat
     """A complete version the pointer never named is not served, and the served one stays."""
     docs, index_dir, settings, before = served
     if settings.milvus_uri:  # a whole version written, the alias not yet moved to it
-        from indexer.milvus import read_manifest, read_rows
-        from indexer.milvus_rows import write_rows
+        from indexer.store.milvus.rows import write_rows
+        from indexer.store.milvus.store import read_manifest, read_rows
 
         found = milvus_versions(settings)
         (stamp,) = found.stamps()

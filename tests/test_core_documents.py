@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index, load_index
-from indexer.documents import Document, Skipped, find_files, read_document
+from indexer.read.documents import Document, Skipped, find_files, read_document
 
 from .conftest import SEEDS
 from .fakes import FakeEmbedder

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index, load_index
-from indexer.documents import read_document
+from indexer.read.documents import read_document
 from tests.fakes import FakeEmbedder
 
 PDF_PAGES = [
@@ -233,7 +233,7 @@ def _citation(hit) -> str:
 
 
 def test_extractors_read_generated_bytes_directly():
-    from indexer.formats import extract_docx, extract_pdf
+    from indexer.read.formats import extract_docx, extract_pdf
 
     buffer = io.BytesIO()
     import docx
@@ -252,8 +252,8 @@ def test_a_pdf_quote_is_boxed_on_its_drawn_page_where_pdfium_finds_its_letters(
     import pypdfium2 as pdfium
     from PIL import Image
 
-    from indexer.pdf import page_view
-    from indexer.viewer import page_figure
+    from indexer.page.viewer import page_figure
+    from indexer.read.pdf import page_view
 
     data = (mixed_docs / "harbour.pdf").read_bytes()
     entry = mixed_index.manifest.files["harbour.pdf"]

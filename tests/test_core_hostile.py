@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import IndexerError, Settings, build_index, load_index
-from indexer.passages import split_passages
+from indexer.read.passages import split_passages
 
 from .conftest import ROOT, line_number
 from .fakes import FakeEmbedder

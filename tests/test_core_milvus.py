@@ -17,7 +17,7 @@ import pytest
 
 from indexer import Settings, build_index, load_index
 from indexer.errors import IndexMismatchError, StoreUnavailableError
-from indexer.milvus import release
+from indexer.store.milvus.store import release
 
 from .conftest import ROOT, SEEDS
 from .fakes import FakeEmbedder
@@ -168,7 +168,7 @@ def test_the_command_line_builds_asks_and_checks_on_milvus(tmp_path):
 
 
 def test_the_page_answers_rebuilds_and_opens_citations_from_milvus(seeds_copy, tmp_path):
-    from indexer.handlers import Verbatim
+    from indexer.page.handlers import Verbatim
 
     settings = Settings(milvus_uri=str(tmp_path / "m" / "verbatim.db"))
     page = Verbatim(seeds_copy, tmp_path / "index", settings, FakeEmbedder())

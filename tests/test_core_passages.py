@@ -10,8 +10,8 @@ from itertools import pairwise
 import pytest
 
 from indexer import Settings
-from indexer.passages import split_passages
-from indexer.sentences import sentence_spans
+from indexer.read.passages import split_passages
+from indexer.read.sentences import sentence_spans
 
 from .conftest import SEEDS
 

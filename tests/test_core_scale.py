@@ -8,8 +8,8 @@ import numpy as np
 
 from indexer import build_index, load_index
 from indexer.settings import Settings
-from indexer.store import PassageTable
-from indexer.versions import current_version
+from indexer.store.disk import PassageTable
+from indexer.store.versions import current_version
 from tests.fakes import FakeEmbedder
 
 WORDS = [

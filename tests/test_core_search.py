@@ -9,7 +9,7 @@ import pytest
 
 from indexer import Settings, build_index, load_index
 from indexer.errors import QueryError
-from indexer.search import RRF_K
+from indexer.search.fusion import RRF_K
 
 from .conftest import SEEDS
 from .fakes import FakeEmbedder
@@ -239,7 +239,7 @@ def test_line_endings_do_not_change_what_is_found(seeds_index):
 def test_query_tokens_match_the_tokens_bm25s_indexes(seeds_copy):
     import bm25s
 
-    from indexer.keywords import _stemmer, tokenize
+    from indexer.read.terms import _stemmer, tokenize
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_copy.glob("*.txt"))]
     texts += ["Don't STOP: the U.S. isn't 3.2% of it — naïve café, Straße, 東京 and x y z", ""]

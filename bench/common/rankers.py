@@ -16,7 +16,7 @@ class Baselines:
         self.index = index
         self.unit_keywords = None
         if sentences:
-            from indexer.keywords import KeywordIndex
+            from indexer.store.keywords import KeywordIndex
 
             self.unit_keywords = KeywordIndex.build([self.unit_text(r) for r in range(self.units)])
 

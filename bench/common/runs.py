@@ -45,7 +45,7 @@ class Bench:
     @property
     def threshold(self) -> float:
         """Return the refusal threshold the product answers with."""
-        from indexer.scoring import load_scorer, scorer_file
+        from indexer.answer.scoring import load_scorer, scorer_file
 
         configured = self.settings.min_answer_score
         fitted = load_scorer(scorer_file(self.settings.model)).threshold
@@ -144,13 +144,13 @@ def run_scifact(bench: Bench, corpus: Corpus) -> dict:
 
 
 def run_seeds(bench: Bench, questions_file: Path, limit: int | None) -> dict:
-    """The project's own evaluation (indexer.evaluate) on the seed documents."""
-    from indexer.evaluate import evaluate, read_questions
+    """The project's own evaluation (indexer.answer.evaluate) on the seed documents."""
+    from indexer.answer.evaluate import evaluate, read_questions
 
     questions = sample(read_questions(questions_file), limit)
     result = evaluate(bench.index, questions)
     table = {name: {"value": value} for name, value in result["metrics"].items()}
-    return {"questions": {"all": len(questions)}, "tables": {"indexer.evaluate": table}}
+    return {"questions": {"all": len(questions)}, "tables": {"indexer.answer.evaluate": table}}
 
 
 def sample(items: list, limit: int | None) -> list:
@@ -162,7 +162,7 @@ def sample(items: list, limit: int | None) -> list:
 
 def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]:
     """Tokenize and embed all questions at once, as Index.search would one by one."""
-    from indexer.keywords import tokenize
+    from indexer.read.terms import tokenize
 
     texts = [q.text.strip() for q in questions]
     vectors = []

@@ -1,0 +1,1 @@
+"""Answer: the question's path from checked question to quoted answer or refusal."""

@@ -1,0 +1,48 @@
+"""An index that answers: the search stage's loaded version, with the answer pipeline on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..embed.embedders import Embedder, embedder_for
+from ..records import Answer
+from ..search import milvus_index
+from ..search.local_index import LocalIndex, load_local_index
+from ..settings import Settings
+from .pipeline import answer_question
+
+
+def load_index(
+    index_dir: str | Path = "index",
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+):
+    """Open the index in service (index_dir, or Milvus if configured); refuse a mismatched one.
+
+    Refuses, in one sentence, an index built with another model, splitter or format.
+    """
+    index_dir = Path(index_dir)
+    settings = settings or Settings.from_env()
+    embedder = embedder or embedder_for(settings)
+    if settings.milvus_uri:
+        return milvus_index.load_milvus_index(settings, embedder, MilvusIndex)
+    return load_local_index(index_dir, settings, embedder, Index)
+
+
+class Answers:
+    """What the answer stage adds to a loaded index, from either store."""
+
+    def answer(self, question: str, scope: str | None = None) -> Answer:
+        """Quote the sentences that answer question, or refuse if the documents do not.
+
+        scope, a file or folder name, limits the answer to the files it names.
+        """
+        return answer_question(self.within(scope) if scope else self, question)
+
+
+class Index(Answers, LocalIndex):
+    """A version in the index folder: searched, and answering questions with quotes."""
+
+
+class MilvusIndex(Answers, milvus_index.MilvusIndex):
+    """A version on Milvus: searched, and answering questions with quotes."""

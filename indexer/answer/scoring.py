@@ -1,0 +1,202 @@
+"""Score candidate units: a learned ranker picks the sentence, a calibrated model decides to answer.
+
+Both are linear models over the features below, fitted by `python -m scripts.fit_scorer` on the
+tuning part of SQuAD v2 dev (see README, Quality); the weights live in indexer/answer/scorer.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..read.terms import tokenize
+
+SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
+SCORER_FILES = {"multilingual-e5-small": Path(__file__).with_name("scorer-e5.json")}
+RRF_K = 60
+UNIT_FEATURES = (
+    "cos",  # cosine of question and unit
+    "kw",  # idf-weighted share of the question's terms in the unit and its headings
+    "kw_own",  # the same share in the unit's own text
+    "pcos",  # its passage's dense score (the better of passage and best unit)
+    "pkw",  # the share of the question's terms anywhere in its passage
+    "prank",  # 1 / (1 + rank of its passage among the candidates)
+    "cos_gap",  # its cosine minus the best candidate's
+    "kw_gap",  # its share minus the best candidate's
+    "len",  # log(characters / 100)
+    "table",  # 1 for a table row
+    "rrf",  # reciprocal rank fusion of its cosine rank and keyword rank among the candidates
+    "r_cos",  # 1 / (1 + its cosine rank)
+    "r_kw",  # 1 / (1 + its keyword rank)
+    "names_missing",  # share of the names the question asks about absent from its passage
+)
+ANSWER_FEATURES = (
+    "top",  # the best unit's ranker score
+    "margin",  # how far it leads the second
+    "share",  # its softmax share among the candidates
+    "units",  # sqrt of the number of candidates
+    "top_cos",
+    "top_kw",
+    "top_pcos",
+    "top_pkw",
+    "top_names_missing",
+    "unknown_name",  # the question names something no document mentions
+    "max_pcos",
+    "max_pkw",
+    "max_kw",
+    "terms",  # log(1 + the question's terms): short questions meet lower cosines
+)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The scoring stage's output: unit scores, their shares, and the answer's confidence."""
+
+    scores: np.ndarray  # ranker score per unit; -inf where the unit may not be quoted
+    shares: np.ndarray  # softmax of the scores: which unit answers, if one does
+    confidence: float  # calibrated probability that the documents answer the question
+
+
+@dataclass(frozen=True)
+class LinearScorer:
+    """A conditional-logit unit ranker and a logistic answer model, with the refusal threshold."""
+
+    ranker: np.ndarray  # weights over UNIT_FEATURES
+    answer: np.ndarray  # weights over ANSWER_FEATURES
+    answer_bias: float
+    threshold: float  # refuse below this confidence
+
+    def score(self, index, candidates) -> Scored:
+        """Score the candidate units of a question."""
+        units = candidates.units
+        quotable = candidates.quotable
+        if not units or not quotable.any():
+            return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0)
+        features = unit_features(index, candidates)
+        scores = np.where(quotable, features @ self.ranker, -np.inf)
+        shares = np.exp(scores - scores.max())
+        shares /= shares.sum()
+        summary = answer_features(candidates, features, scores, shares)
+        confidence = float(1.0 / (1.0 + np.exp(-(summary @ self.answer + self.answer_bias))))
+        return Scored(scores, shares, confidence)
+
+    def to_json(self, **facts) -> str:
+        """Serialise the weights with their feature names and the facts of the fit."""
+        record = {
+            "unit_features": list(UNIT_FEATURES),
+            "ranker": [round(float(w), 6) for w in self.ranker],
+            "answer_features": list(ANSWER_FEATURES),
+            "answer": [round(float(w), 6) for w in self.answer],
+            "answer_bias": round(float(self.answer_bias), 6),
+            "threshold": round(float(self.threshold), 6),
+            **facts,
+        }
+        return json.dumps(record, indent=1)
+
+
+def scorer_file(model: str) -> Path:
+    """Return the scorer fitted with a model's scores (the default model's for any other)."""
+    return SCORER_FILES.get(model, SCORER_FILE)
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: str | os.PathLike = SCORER_FILE) -> LinearScorer:
+    """Load a scorer written by LinearScorer.to_json (the shipped one by default)."""
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    if (
+        tuple(record["unit_features"]) != UNIT_FEATURES
+        or tuple(record["answer_features"]) != ANSWER_FEATURES
+    ):
+        raise ValueError(f"{path} was fitted on other features; refit it.")
+    return LinearScorer(
+        np.array(record["ranker"], dtype=np.float64),
+        np.array(record["answer"], dtype=np.float64),
+        float(record["answer_bias"]),
+        float(record["threshold"]),
+    )
+
+
+def unit_features(index, candidates) -> np.ndarray:
+    """Return one row of UNIT_FEATURES per candidate unit."""
+    units, question = candidates.units, candidates.question
+    cos = index.unit_vectors([u.row for u in units]) @ candidates.query_vector
+    terms = set(tokenize([question])[0])
+    weights = {t: index.idf(t) for t in terms}
+    total = sum(weights.values()) or 1.0
+
+    def share(texts: list[str]) -> np.ndarray:
+        found = tokenize(texts)
+        return np.array([sum(weights[t] for t in set(ts) & terms) / total for ts in found])
+
+    kw = share([u.hit.passage.prefix + "\n" + u.text for u in units])
+    kw_own = share([u.text for u in units])
+    hits = list({u.hit.position: u.hit for u in units}.values())
+    passage_kw = dict(
+        zip(
+            [h.position for h in hits],
+            share([h.passage.embedding_text() for h in hits]),
+            strict=True,
+        )
+    )
+    ranked = candidates.quotable  # ranks count among the units that may be quoted
+    r_cos, r_kw = _ranks(cos, ranked), _ranks(kw, ranked)
+    return np.column_stack(
+        [
+            cos,
+            kw,
+            kw_own,
+            [u.hit.dense_score for u in units],
+            [passage_kw[u.hit.position] for u in units],
+            [1.0 / (1 + u.rank) for u in units],
+            cos - cos[ranked].max(initial=-1.0),
+            kw - kw[ranked].max(initial=0.0),
+            np.log([max(len(u.text), 1) / 100 for u in units]),
+            [u.hit.kind == "table-row" for u in units],
+            RRF_K * (1.0 / (RRF_K + r_cos) + 1.0 / (RRF_K + r_kw)),
+            1.0 / (1 + r_cos),
+            1.0 / (1 + r_kw),
+            candidates.names_missing,
+        ]
+    ).astype(np.float64)
+
+
+def answer_features(candidates, features: np.ndarray, scores: np.ndarray, shares) -> np.ndarray:
+    """Return ANSWER_FEATURES: what the best unit and the whole candidate set look like."""
+    order = np.argsort(-scores, kind="stable")
+    top = order[0]
+    second = (
+        scores[order[1]] if len(order) > 1 and np.isfinite(scores[order[1]]) else scores[top] - 5
+    )
+    column = {name: features[:, i] for i, name in enumerate(UNIT_FEATURES)}
+    quotable = candidates.quotable
+    return np.array(
+        [
+            scores[top],
+            scores[top] - second,
+            shares[top],
+            np.sqrt(quotable.sum()),
+            column["cos"][top],
+            column["kw"][top],
+            column["pcos"][top],
+            column["pkw"][top],
+            column["names_missing"][top],
+            float(bool(candidates.unknown_names)),
+            column["pcos"][quotable].max(),
+            column["pkw"][quotable].max(),
+            column["kw"][quotable].max(),
+            np.log1p(len(tokenize([candidates.question])[0])),
+        ]
+    )
+
+
+def _ranks(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Return each value's 0-based descending rank among the marked ones (others rank last)."""
+    masked = np.where(among, values, -np.inf)
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-masked, kind="stable")] = np.arange(len(values))
+    return ranks

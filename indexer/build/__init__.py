@@ -1,0 +1,1 @@
+"""Build: split, embed and store what changed in the documents folder; watch it."""

@@ -1,0 +1,206 @@
+"""Build or incrementally update the index: read, split, embed what is new, store, swap."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..embed.embedders import Embedder, embedder_for, fingerprint
+from ..errors import DocumentsFolderError
+from ..read.documents import Document, Skipped, find_files, read_document
+from ..settings import Settings
+from ..store.manifest import FileEntry, Manifest
+from ..store.progress import Progress, report_progress
+from ..store.seam import store_for
+from .blocks import Block, embed_blocks, merge, split_block
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How the documents folder differs from the version in service, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
+
+    def any_content(self) -> bool:
+        """Whether any file was added, changed, removed or renamed."""
+        return bool(self.added or self.changed or self.removed or self.renamed)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: files by fate, skipped files with reasons, passages and time."""
+
+    changes: Changes
+    skipped: list[Skipped] = field(default_factory=list)
+    passages: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    full_rebuild_reason: str | None = None
+    repaired: str | None = None  # the damage found in the version that was in service
+
+    def summary(self) -> str:
+        """Return the one-line summary people read after a build."""
+        c = self.changes
+        return (
+            f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
+            f"{len(c.renamed)} renamed, {len(c.unchanged)} unchanged, "
+            f"{len(c.duplicates)} duplicates, {len(self.skipped)} skipped; "
+            f"{self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s"
+        )
+
+
+def build_index(
+    docs_dir: str | Path,
+    index_dir: str | Path,
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Index docs_dir into index_dir, embedding only new or changed files; return the report."""
+    began = time.perf_counter()
+    settings = settings or Settings.from_env()
+    docs_dir, index_dir = Path(docs_dir), Path(index_dir)
+    if not docs_dir.is_dir():
+        raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
+    embedder = embedder or embedder_for(settings)
+    target = store_for(index_dir, settings)
+    with target.lock():
+        target.remove_stale()
+        weights = fingerprint(embedder)
+        previous = target.previous(embedder.name, weights, settings.splitter())
+        documents, skipped = _read_all(docs_dir, settings, progress)
+        if not documents:
+            raise DocumentsFolderError(
+                f"No readable documents in {docs_dir}/; the index was left as it was."
+            )
+        old_files = previous.manifest.files if previous.manifest else {}
+        changes = _classify(documents, old_files)
+        blocks, embedded = _blocks(
+            documents, previous.by_hash, changes, settings, embedder, progress
+        )
+        if not any(block.passages for block in blocks):
+            raise DocumentsFolderError(
+                f"The files in {docs_dir}/ hold no passages to index; the index was left as it was."
+            )
+        stored = merge(blocks)
+
+        def report() -> BuildReport:
+            seconds = time.perf_counter() - began
+            passages = len(stored.passages)
+            return BuildReport(
+                changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice
+            )
+
+        unchanged = (
+            previous.manifest
+            and previous.manifest.docs_dir == str(docs_dir.resolve())
+            and not _changed(previous.manifest, changes, skipped)
+        )
+        if unchanged and not previous.notice:
+            return report()  # nothing changed: keep serving the current version as it is
+        originals = dict(changes.duplicates)
+        manifest = Manifest(
+            model=embedder.name,
+            dimension=int(stored.vectors.shape[1]),
+            splitter=settings.splitter(),
+            files={
+                doc.path: FileEntry(
+                    doc.sha256,
+                    doc.encoding,
+                    doc.format,
+                    len(doc.pages) or None,
+                    len(block.passages),
+                    len(block.units),
+                    originals.get(doc.path),
+                    doc.text_sha256,
+                    list(doc.pages) or None,
+                )
+                for doc, block in zip(documents, blocks, strict=True)
+            },
+            skipped=skipped,
+            build_seconds=round(time.perf_counter() - began, 3),
+            model_sha256=weights,
+            docs_dir=str(docs_dir.resolve()),
+        )
+        texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
+        target.write(manifest, stored, texts, progress)
+        target.remove_stale()
+    return report()
+
+
+def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bool:
+    """Whether the folder differs from the version in service (content, names or skips)."""
+    copies = {path: entry.same_as for path, entry in previous.files.items() if entry.same_as}
+    return (
+        changes.any_content() or dict(changes.duplicates) != copies or skipped != previous.skipped
+    )
+
+
+def _read_all(docs_dir: Path, settings: Settings, progress) -> tuple[list[Document], list[Skipped]]:
+    """Read every supported file: the documents, and the files skipped with their reasons."""
+    files = find_files(docs_dir)
+    documents, skipped = [], []
+    max_bytes = int(settings.max_file_mb * 1_000_000)
+    for number, path in enumerate(files, 1):
+        result = read_document(docs_dir, path, max_bytes, settings.max_file_chars)
+        (skipped if isinstance(result, Skipped) else documents).append(result)
+        report_progress(progress, "Reading files", number, len(files))
+    return documents, skipped
+
+
+def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Changes:
+    """Sort files into added, changed, renamed, unchanged, removed; name identical copies."""
+    changes = Changes()
+    present = {doc.path for doc in documents}
+    gone = {path: entry.sha256 for path, entry in old_files.items() if path not in present}
+    gone_by_hash: dict[str, list[str]] = {}
+    for path, digest in sorted(gone.items()):
+        gone_by_hash.setdefault(digest, []).append(path)
+    first_with: dict[str, str] = {}
+    for doc in documents:
+        # Copies hold the same indexed text: the same bytes read as HTML and as text are not.
+        if doc.text_sha256 in first_with:
+            changes.duplicates.append((doc.path, first_with[doc.text_sha256]))
+        else:
+            first_with[doc.text_sha256] = doc.path
+        old = old_files.get(doc.path)
+        if old is not None:
+            kind = changes.unchanged if old.sha256 == doc.sha256 else changes.changed
+            kind.append(doc.path)
+        elif gone_by_hash.get(doc.sha256):
+            changes.renamed.append((gone_by_hash[doc.sha256].pop(0), doc.path))
+        else:
+            changes.added.append(doc.path)
+    changes.removed.extend(sorted(path for paths in gone_by_hash.values() for path in paths))
+    return changes
+
+
+def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[list[Block], int]:
+    """Reuse the blocks of known content; split and embed the rest, each content once.
+
+    Returns the blocks in document order and how many texts were embedded.
+    """
+    copies = {copy for copy, _ in changes.duplicates}
+    blocks: list[Block] = []
+    fresh: list[Block] = []
+    for doc in documents:
+        if doc.path in copies:  # cited through its original, embedded once
+            blocks.append(Block([], None, np.zeros((0, 3), dtype=np.int64), None))
+        elif doc.text_sha256 in by_hash:
+            old = by_hash[doc.text_sha256]
+            # Same content, maybe another name: keep the vectors, cite the current path.
+            passages = [replace(p, source=doc.path) for p in old.passages]
+            blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))
+        else:
+            block = split_block(doc, settings)
+            blocks.append(block)
+            fresh.append(block)
+    return blocks, embed_blocks(fresh, embedder, progress)

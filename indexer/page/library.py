@@ -1,0 +1,109 @@
+"""The documents folder as a reader manages it: each file's state, a trash to undo deletes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import DocumentsFolderError
+from ..read.documents import find_files, relative_name
+
+TRASH = "trash"  # inside the index folder: never indexed, never lost
+COLUMNS = ["file", "state", "passages", "size", "indexed"]
+
+
+def documents_table(docs_dir: Path, index, needle: str = "") -> list[list]:
+    """Return one row per file (COLUMNS): indexed, copy, skipped and why, changed, new."""
+    manifest = index.manifest if index is not None else None
+    files = manifest.files if manifest else {}
+    skipped = {s.path: s.reason for s in manifest.skipped} if manifest else {}
+    built = (
+        (manifest.built_at or "").replace("T", " ").replace("+00:00", " UTC") if manifest else ""
+    )
+    present = (
+        {relative_name(docs_dir, p): p for p in find_files(docs_dir)} if docs_dir.is_dir() else {}
+    )
+    rows = []
+    for name in sorted(set(present) | set(files) | set(skipped)):
+        if needle and needle.lower() not in name.lower():
+            continue
+        entry, path = files.get(name), present.get(name)
+        size = _size(path)
+        if name in skipped:
+            state = f"skipped: {skipped[name]}"
+        elif entry is None:
+            state = "not indexed yet: rebuild to add it"
+        elif path is None:
+            state = "deleted since indexed: rebuild to remove it"
+        elif index.freshness.is_stale(name):
+            state = "changed since indexed: rebuild to update it"
+        elif entry.same_as:
+            state = f"identical copy of {entry.same_as}"
+        else:
+            state = "indexed"
+        passages = entry.passages if entry else 0
+        rows.append([name, state, passages, size, built if entry else ""])
+    return rows
+
+
+def move_to_trash(docs_dir: Path, index_dir: Path, name: str) -> str:
+    """Move a document into the index folder's trash; return where it went (restorable)."""
+    source = _inside(docs_dir, name)
+    if not source.is_file():
+        raise DocumentsFolderError(f"{name} is not a file in the documents folder.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = Path(index_dir) / TRASH / stamp / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)
+    return f"{stamp}/{name}"
+
+
+def trash_entries(index_dir: Path) -> list[str]:
+    """Return what the trash holds, newest first, as "<when>/<file name>"."""
+    trash = Path(index_dir) / TRASH
+    if not trash.is_dir():
+        return []
+    found = [p.relative_to(trash).as_posix() for p in trash.rglob("*") if p.is_file()]
+    return sorted(found, reverse=True)
+
+
+def restore(docs_dir: Path, index_dir: Path, entry: str) -> str:
+    """Move a trashed document back; a name taken meanwhile gets "-restored". Return the name."""
+    trash = (Path(index_dir) / TRASH).resolve()
+    source = (trash / entry).resolve()
+    if trash not in source.parents or not source.is_file():
+        raise DocumentsFolderError(f"{entry} is not in the trash.")
+    name = entry.split("/", 1)[1]
+    target = _inside(docs_dir, name)
+    if target.exists():
+        target = target.with_name(f"{target.stem}-restored{target.suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)
+    for folder in sorted(source.parents, key=lambda p: len(p.parts), reverse=True):
+        if folder != trash and trash in folder.parents and not any(folder.iterdir()):
+            folder.rmdir()  # empty folders the restore left behind
+    return relative_name(Path(docs_dir), target)
+
+
+def scopes(index) -> list[str]:
+    """Return what a question can be limited to: each folder ("dir/") and each file."""
+    names = sorted(index.manifest.files) if index is not None else []
+    folders = sorted({name.rsplit("/", 1)[0] + "/" for name in names if "/" in name})
+    return folders + names
+
+
+def _inside(docs_dir: Path, name: str) -> Path:
+    """Return the path of a document name, refusing one that leads outside the folder."""
+    root = Path(docs_dir).resolve()
+    path = (root / name).resolve()
+    if root not in path.parents:
+        raise DocumentsFolderError(f"{name} is not inside the documents folder.")
+    return root / name
+
+
+def _size(path: Path | None) -> str:
+    if path is None:
+        return ""
+    size = path.stat().st_size
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"

@@ -1,0 +1,94 @@
+"""The index a server answers from: loaded on first use, swapped whole after each rebuild."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..answer.followups import contextual_question
+from ..answer.index import Index, load_index
+from ..build.update import BuildReport, Progress, build_index
+from ..embed.embedders import Embedder, embedder_for
+from ..errors import IndexerError
+from ..search.query import check_question
+from ..settings import Settings
+
+
+class LiveIndex:
+    """A documents folder, its index folder and the version in service, safe across threads."""
+
+    def __init__(self, docs_dir, index_dir, settings=None, embedder: Embedder | None = None):
+        self.docs_dir = Path(docs_dir)
+        self.index_dir = Path(index_dir)
+        self.settings = settings or Settings.from_env()
+        if embedder is None:
+            # Two copies of the model: a rebuild embeds in its own thread while the
+            # answering copy, shared by concurrent questions behind a lock, stays free.
+            self.query_embedder = embedder_for(self.settings)
+            self.build_embedder = embedder_for(self.settings)
+        else:
+            self.query_embedder = self.build_embedder = embedder
+        self._index: Index | None = None
+        self._load_lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        """Return the index in service, loading it on first use."""
+        index = self._index
+        if index is None:
+            with self._load_lock:
+                if self._index is None:
+                    self._index = load_index(self.index_dir, self.settings, self.query_embedder)
+                index = self._index
+        return index
+
+    def reload(self) -> None:
+        """Load the newest index version and put it in service; answers in flight finish."""
+        fresh = load_index(self.index_dir, self.settings, self.query_embedder)
+        with self._load_lock:
+            self._index = fresh
+
+    def build(
+        self, progress: Progress | None = None, embedder: Embedder | None = None
+    ) -> BuildReport:
+        """Update the index incrementally, then serve the new version; return the report."""
+        report = build_index(
+            self.docs_dir,
+            self.index_dir,
+            self.settings,
+            embedder or self.build_embedder,
+            progress=progress,
+        )
+        self.reload()
+        return report
+
+    def warm_up(self) -> threading.Thread:
+        """Load the index and the model in a thread, so the first question is not the slow one.
+
+        The thread's `error` holds the IndexerError that stopped it, if any.
+        """
+
+        def run() -> None:
+            try:
+                self.index.encode_query("warm up")
+            except IndexerError as error:
+                thread.error = error
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
+        thread.error = None
+        thread.start()
+        return thread
+
+    def answer(self, question: str, previous: str = "", scope: str | None = None):
+        """Answer question, read as a follow-up of previous; return (answer, question as read).
+
+        scope, a file or folder of the index, limits the answer to it.
+        """
+        # Checked before reading it as a follow-up: an empty box is never the last question.
+        question = check_question(question, self.settings.max_query_chars)
+        read_as = contextual_question(question, previous)
+        return self.index.answer(read_as, scope or None), read_as
+
+    def files(self) -> list[str]:
+        """Return the names of the indexed files, or none if there is no index yet."""
+        return sorted(self.index.manifest.files)

@@ -1,0 +1,1 @@
+"""Read: find documents, decode their formats, split them into passages, sentences and terms."""

@@ -1,0 +1,60 @@
+"""Reciprocal rank fusion and the scope of a question: shared by the local and Milvus indexes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import DocumentNotIndexedError
+from ..records import Hit
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
+CANDIDATES = 100  # how deep each ranking is read before fusing
+
+
+def fuse(dense: dict[int, float], keyword_order, depth: int, k: int) -> list[tuple[int, float]]:
+    """Return the k best (row, fused score) by reciprocal rank fusion of the two rankings."""
+    fused: dict[int, float] = {}
+    dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
+    for ranking in (dense_order, keyword_order):
+        for rank, i in enumerate(ranking):
+            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])[:k]
+
+
+def in_scope(name: str, scope: str) -> bool:
+    """Whether a file is the scope or inside the folder it names."""
+    return name == scope or name.startswith(scope.rstrip("/") + "/")
+
+
+def out_of_scope(scope: str) -> DocumentNotIndexedError:
+    """Return the error for a scope that names no indexed file."""
+    return DocumentNotIndexedError(
+        f"No indexed file is {scope} or inside it; choose a file or folder of the index."
+    )
+
+
+def not_indexed(source: str) -> DocumentNotIndexedError:
+    """Return the error for a file asked for by name that is not in the index."""
+    return DocumentNotIndexedError(
+        f"{source} is not in the index; the indexed files are listed in its manifest."
+    )
+
+
+def found_hit(index, passage, position: int, score, dense_score, keyword_score, vectors=None):
+    """Return a passage found for a question as a Hit, with its copies and freshness.
+
+    Without a dense score, vectors (the passage's own, then its sentences') give it: the
+    better cosine of the passage and its best sentence, as retrieval scores passages.
+    """
+    if dense_score is None:
+        own, units, query_vector = vectors
+        dense_score = float(np.max(units @ query_vector, initial=np.dot(own, query_vector)))
+    return Hit(
+        passage,
+        position,
+        score=float(score),
+        dense_score=float(dense_score),
+        keyword_score=float(keyword_score),
+        copies=index.copies.get(passage.source, ()),
+        stale=index.freshness.is_stale(passage.source),
+    )

@@ -1,0 +1,260 @@
+"""The index folder on disk: immutable versions, a pointer swapped atomically, and a build lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import mmap
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError
+from ..read.passages import Passage
+from .ann import build_ann, save_ann
+from .integrity import write_checksums
+from .manifest import Manifest
+
+POINTER = "CURRENT"
+MANIFEST = "manifest.json"
+VECTORS = "vectors.npy"
+PASSAGES = "passages.jsonl"
+PASSAGE_OFFSETS = "passages.offsets.npy"  # byte offset of each record in PASSAGES, and the end
+UNITS = "units.npy"
+UNIT_VECTORS = "unit_vectors.npy"
+KEYWORDS = "bm25"
+PASSAGES_ANN = "passages.hnsw"  # approximate search graphs, only for large indexes
+UNITS_ANN = "units.hnsw"
+TEXTS = "texts"  # each file's indexed text, named by its sha256
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path):
+    """Hold the folder's build lock, or fail at once if another build holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgressError(
+                f"Another build is updating {index_dir}/; wait for it to finish."
+            ) from None
+        yield
+
+
+def check_compatible(
+    manifest: Manifest, model: str, splitter: dict, where: str, weights: str = ""
+) -> None:
+    """Refuse an index whose vectors or passages were made with other settings or weights.
+
+    where names the index in the sentence: "index/" or the Milvus collection.
+    """
+    if manifest.model != model:
+        raise IndexMismatchError(
+            f"The index in {where} was built with model '{manifest.model}', "
+            f"not the configured '{model}'; rebuild it with `python -m indexer build`."
+        )
+    if weights and manifest.model_sha256 and manifest.model_sha256 != weights:
+        raise IndexMismatchError(
+            f"The index in {where} was built with other weights of '{model}' (they changed "
+            "since); rebuild it with `python -m indexer build`."
+        )
+    if manifest.splitter != splitter:
+        raise IndexMismatchError(
+            f"The index in {where} was built with other passage settings; "
+            "rebuild it with `python -m indexer build`."
+        )
+
+
+class PassageTable(Sequence):
+    """Passage records read on demand through a memory map: opening costs nothing per passage."""
+
+    def __init__(self, folder: Path):
+        self._offsets = np.load(folder / PASSAGE_OFFSETS, mmap_mode="r")
+        with open(folder / PASSAGES, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self[i] for i in range(*item.indices(len(self)))]
+        if item < 0:
+            item += len(self)
+        if not 0 <= item < len(self):
+            raise IndexError(item)
+        return self._record(item)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one table per loaded version, kept while it serves
+    def _record(self, item: int) -> Passage:
+        start, end = int(self._offsets[item]), int(self._offsets[item + 1])
+        return Passage.from_record(json.loads(self._data[start:end]))
+
+
+@dataclass
+class Stored:
+    """The rows of a version, or of one file's share: passages, units and their vectors."""
+
+    passages: Sequence[Passage]
+    vectors: np.ndarray | None  # one unit-length row per passage (None: not embedded yet)
+    units: np.ndarray  # (passage row, start, end) per sentence or table row
+    unit_vectors: np.ndarray | None  # one row per unit
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The version in service, as far as a build may reuse it."""
+
+    manifest: Manifest | None = None
+    by_hash: dict[str, Stored] = field(default_factory=dict)  # rows by file text hash
+    unusable: str | None = None  # why its vectors cannot be reused, if there is one
+    notice: str | None = None  # what was damaged in the current version, passed over
+
+
+def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:
+    """Cut a version into each file's share, by content hash; unit rows count from each file."""
+    shares: dict[str, Stored] = {}
+    p_start = u_start = 0
+    for entry in manifest.files.values():
+        if entry.same_as:
+            continue  # a copy holds no rows of its own; its original's share is kept
+        units = np.array(stored.units[u_start : u_start + entry.units])
+        units[:, 0] -= p_start
+        p_end, u_end = p_start + entry.passages, u_start + entry.units
+        shares.setdefault(
+            entry.text_sha256,
+            Stored(
+                stored.passages[p_start:p_end],
+                stored.vectors[p_start:p_end],
+                units,
+                stored.unit_vectors[u_start:u_end],
+            ),
+        )
+        p_start, u_start = p_end, u_end
+    return shares
+
+
+def read_version(folder: Path) -> Stored:
+    """Load the records and vectors of one (verified) version folder."""
+    with _as_damage(folder):
+        return Stored(
+            PassageTable(folder),
+            _map_rows(folder / VECTORS),
+            np.load(folder / UNITS),
+            _map_rows(folder / UNIT_VECTORS),
+        )
+
+
+def read_keywords(folder: Path):
+    """Load the keyword index of one (verified) version folder."""
+    from .keywords import KeywordIndex
+
+    with _as_damage(folder):
+        return KeywordIndex.load(folder / KEYWORDS)
+
+
+@contextlib.contextmanager
+def _as_damage(folder: Path):
+    """Turn a failure to read a version that passed its checks into one sentence."""
+    try:
+        yield
+    except (OSError, ValueError, EOFError, KeyError, TypeError) as error:
+        raise IndexDamagedError(
+            f"The index version {folder.name} cannot be read ({type(error).__name__}); "
+            "run `python -m indexer build` to rebuild it."
+        ) from error
+
+
+def _map_rows(path: Path) -> np.ndarray:
+    """Memory-map an array whose rows are read a few at a time, in no order."""
+    array = np.load(path, mmap_mode="r")
+    # Without this, each row read pulls in the kernel's readahead around it: hundreds of
+    # kilobytes per search row, counted in the process's memory.
+    backing = getattr(array, "_mmap", None)
+    if backing is not None and hasattr(backing, "madvise"):
+        backing.madvise(mmap.MADV_RANDOM)
+    return array
+
+
+def read_text(folder: Path, sha256: str) -> str:
+    """Return the indexed text of the file with this content hash."""
+    with open(folder / TEXTS / f"{sha256}.txt", encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def write_version(
+    index_dir: Path,
+    manifest: Manifest,
+    stored: Stored,
+    keywords,
+    texts: dict[str, str],
+    ann_min_rows: int,
+) -> Path:
+    """Write a complete new version beside the old one, then point the index at it."""
+    staging = index_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+    staging.mkdir(parents=True)
+    (staging / TEXTS).mkdir()
+    for sha256, text in texts.items():
+        # newline="" keeps the text's own line breaks, so offsets stay exact.
+        with open(staging / TEXTS / f"{sha256}.txt", "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    offsets = [0]
+    with open(staging / PASSAGES, "wb") as handle:
+        for passage in stored.passages:
+            record = json.dumps(passage.to_record(), ensure_ascii=False).encode("utf-8") + b"\n"
+            handle.write(record)
+            offsets.append(offsets[-1] + len(record))
+    np.save(staging / PASSAGE_OFFSETS, np.array(offsets, dtype=np.int64))
+    np.save(staging / VECTORS, np.ascontiguousarray(stored.vectors, dtype=np.float32))
+    np.save(staging / UNITS, np.ascontiguousarray(stored.units, dtype=np.int64))
+    np.save(staging / UNIT_VECTORS, np.ascontiguousarray(stored.unit_vectors, dtype=np.float32))
+    keywords.save(staging / KEYWORDS)
+    # Above a size, searches go through HNSW graphs derived from the vectors written above.
+    for name, vectors in ((PASSAGES_ANN, stored.vectors), (UNITS_ANN, stored.unit_vectors)):
+        if len(vectors) >= ann_min_rows:
+            save_ann(build_ann(vectors), staging / name)
+    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    (staging / MANIFEST).write_text(replace(manifest, built_at=built_at).to_json(), "utf-8")
+    write_checksums(staging)
+    _sync_tree(staging)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    final = index_dir / f"v-{stamp}-{uuid.uuid4().hex[:6]}"
+    os.rename(staging, final)
+    _point_to(index_dir, final.name)
+    return final
+
+
+def _point_to(index_dir: Path, name: str) -> None:
+    """Swap the pointer file atomically: readers see the old version or the new, never half."""
+    temporary = index_dir / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, index_dir / POINTER)
+    _fsync_dir(index_dir)
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

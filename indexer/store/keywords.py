@@ -1,0 +1,72 @@
+"""Keyword (BM25) scoring of passages: the index a version keeps, built with bm25s when stored."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DocumentsFolderError
+from ..read.terms import _stemmer
+
+
+@lru_cache(maxsize=1)
+def _bm25s():
+    """Import bm25s, whose logger is set to DEBUG: one line per index built, in any log."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+class KeywordIndex:
+    """A BM25 index over the passages, with document frequencies for term weighting."""
+
+    def __init__(self, retriever):
+        self.retriever = retriever
+        scores = retriever.scores
+        self.num_docs = int(scores["num_docs"])
+        # bm25s keeps one column per term; its length is the term's document frequency.
+        self.doc_freq = np.diff(np.asarray(scores["indptr"]))
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        """Index texts (one per passage, in passage order)."""
+        bm25s = _bm25s()
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+        if not any(len(ids) for ids in tokens.ids):
+            raise DocumentsFolderError(
+                "The documents hold no words to index (only punctuation or blank tables)."
+            )
+        retriever = bm25s.BM25()
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        """Load an index saved by `save`."""
+        return cls(_bm25s().BM25.load(str(folder), mmap=True))
+
+    def save(self, folder: Path) -> None:
+        """Write the index into folder."""
+        self.retriever.save(str(folder))
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """Return the BM25 score of every passage for the query terms."""
+        known = [t for t in query_terms if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def knows(self, term: str) -> bool:
+        """Whether a term occurs in any passage."""
+        return term in self.retriever.vocab_dict
+
+    def idf(self, term: str) -> float:
+        """Return the inverse document frequency of a term (rare terms weigh more)."""
+        term_id = self.retriever.vocab_dict.get(term)
+        df = 0 if term_id is None else int(self.doc_freq[term_id])
+        return float(np.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))

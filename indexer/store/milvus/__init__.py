@@ -1,0 +1,1 @@
+"""The Milvus store: a version as three collections, an alias naming the one in service."""

@@ -1,0 +1,105 @@
+"""Which version of an index to serve: the current one if intact, else the newest intact one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import IndexDamagedError, IndexMismatchError, NoIndexError
+from .disk import MANIFEST, POINTER
+from .integrity import damage
+from .manifest import FORMAT_VERSION, Manifest
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """Return the folder the pointer names, or None if there is none (not checked whole)."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    folder = index_dir / name
+    return folder if name.startswith("v-") and "/" not in name and folder.is_dir() else None
+
+
+@dataclass(frozen=True)
+class Version:
+    """An intact version, ready to load; notice says why it is not the one the pointer names."""
+
+    folder: Path
+    manifest: Manifest
+    notice: str | None = None
+    damage: str | None = None  # what was wrong with the version the pointer names
+
+
+def open_version(index_dir: Path) -> Version:
+    """Return the version to serve: the current one, else the newest intact earlier one.
+
+    Fails with one sentence when there is no index, or when every version is damaged.
+    """
+    current = current_version(index_dir)
+    candidates = _versions(index_dir, current)
+    if not candidates:
+        raise NoIndexError(f"No index in {index_dir}/; run `python -m indexer build` first.")
+    first_damage = None if current else f"its {POINTER} pointer is missing or unreadable"
+    for folder in candidates:
+        problem = damage(folder)
+        if problem is None:
+            try:
+                manifest = _read_manifest(folder, index_dir)
+            except (OSError, ValueError, TypeError, KeyError) as error:
+                problem = f"{MANIFEST} is unreadable ({type(error).__name__})"
+        if problem is None:
+            notice = None
+            if folder != current or first_damage:
+                built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
+                notice = (
+                    f"The index in {index_dir}/ is damaged ({first_damage}); serving the "
+                    f"previous version, built {built}. Run `python -m indexer build` to repair it."
+                )
+            return Version(folder, manifest, notice, first_damage)
+        first_damage = first_damage or problem
+    raise IndexDamagedError(
+        f"The index in {index_dir}/ is damaged ({first_damage}) and no intact version is left; "
+        "run `python -m indexer build` to rebuild it."
+    )
+
+
+def _versions(index_dir: Path, current: Path | None) -> list[Path]:
+    """Return the versions worth trying, the pointer's first, then older ones, newest first.
+
+    A version newer than the pointer's was never served (a build stopped before the swap).
+    """
+    folders = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), reverse=True)
+    if current is None:
+        return folders
+    return [current] + [f for f in folders if f.name < current.name]
+
+
+def _read_manifest(folder: Path, index_dir: Path) -> Manifest:
+    record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if record.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ has format {record.get('format_version')}, "
+            f"this version reads {FORMAT_VERSION}; rebuild it with `python -m indexer build`."
+        )
+    return Manifest.from_record(record)
+
+
+def remove_stale(index_dir: Path, keep: int = 2) -> None:
+    """Delete interrupted builds, never-served and damaged versions, and all but `keep` others.
+
+    The current version and the newest intact earlier ones are kept (the lock must be held).
+    """
+    for leftover in index_dir.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in index_dir.glob(f".{POINTER}.*"):
+        leftover.unlink(missing_ok=True)
+    current = current_version(index_dir)
+    if current is None:
+        return  # nothing known to be in service: keep everything for open_version to choose
+    kept = [v for v in _versions(index_dir, current) if damage(v, full=False) is None][:keep]
+    for folder in index_dir.glob("v-*"):
+        if folder not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
