@@ -1,4 +1,4 @@
-"""The shape of the package: no import cycle, stages read the index through its interface."""
+"""The shape of the package: one folder per stage, imports run one way, no cycle, short modules."""
 
 from __future__ import annotations
 
@@ -14,6 +14,24 @@ FILES = sorted(PACKAGE.rglob("*.py"))
 INTERNALS = {"units_from", "_units_from", "retriever", "vocab_dict", "stored"}
 OWNERS = {"store.disk", "store.keywords", "search.local_index"}
 MAX_LINES = 330
+# Every folder (a stage) and top-level module, in the order a document travels: each imports only
+# from its own place or an earlier one, from reading files to the page and the command line.
+ORDER = [
+    "errors",
+    "settings",
+    "read",
+    "records",
+    "embed",
+    "store",
+    "build",
+    "search",
+    "answer",
+    "page",
+    "cli",
+    "__main__",
+    "__init__",  # the public API, re-exported from the stages
+]
+RANK = {place: rank for rank, place in enumerate(ORDER)}
 
 
 def module_name(path: Path) -> str:
@@ -61,6 +79,21 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
+def place(module: str) -> str:
+    """Return the folder a module lies in, or the top-level module itself."""
+    return module.split(".")[0]
+
+
+def backward_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Return each (module, imported) pair where a module imports from a later place."""
+    return sorted(
+        (name, other)
+        for name, imported in graph.items()
+        for other in imported
+        if RANK[place(other)] > RANK[place(name)]
+    )
+
+
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """Return one import cycle as a path of module names, or None."""
     state: dict[str, str] = {}
@@ -95,6 +128,18 @@ def test_no_import_cycle_inside_the_package():
     assert graph["cli"] >= {"answer.index", "build.watch", "store.milvus.store"}
     assert graph["__init__"] >= {"answer.index", "build.update", "errors", "records"}
     assert find_cycle(graph) is None
+
+
+def test_the_order_check_finds_an_import_against_the_order():
+    graph = {"read.documents": {"page.render", "errors"}, "page.render": {"read.documents"}}
+    assert backward_imports(graph) == [("read.documents", "page.render")]
+    assert backward_imports({"page.render": {"read.documents"}, "cli": {"page.render"}}) == []
+
+
+def test_imports_run_from_reading_to_the_page():
+    graph = import_graph()
+    assert {place(name) for name in graph} == set(ORDER)  # a new folder must take its place
+    assert backward_imports(graph) == []
 
 
 def test_only_the_store_and_search_read_the_index_arrays_and_bm25s_internals():
