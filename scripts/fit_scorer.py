@@ -74,20 +74,25 @@ def fit_ranker(rows: list[dict]) -> np.ndarray:
     ]
     stacked = np.concatenate([x for x, _ in groups])
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+    standardised = [((x - mean) / scale, y) for x, y in groups]
+    w = conditional_logit(standardised, np.zeros(stacked.shape[1]), L2)
+    return w / scale  # the mean shifts every score of a question alike: no effect on ranking
+
+
+def conditional_logit(groups: list, start: np.ndarray, penalty: float) -> np.ndarray:
+    """Fit weights putting each group's softmax mass on its marked rows (ridge penalty)."""
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = L2 * w @ w, 2 * L2 * w
+        total, grad = penalty * w @ w, 2 * penalty * w
         for x, y in groups:
-            z = (x - mean) / scale
-            s = z @ w
+            s = x @ w
             e = np.exp(s - s.max())
             p, q = e / e.sum(), e * y / e[y].sum()
             total -= np.log(e[y].sum() / e.sum())
-            grad -= z.T @ (q - p)
+            grad -= x.T @ (q - p)
         return total, grad
 
-    w = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
-    return w / scale  # the mean shifts every score of a question alike: no effect on ranking
+    return minimize(loss, start, jac=True, method="L-BFGS-B").x
 
 
 def fit_answer_model(rows: list[dict], ranker: np.ndarray) -> tuple[np.ndarray, float, list]:

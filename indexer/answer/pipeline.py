@@ -81,8 +81,6 @@ class Candidates:
 class Scorer(Protocol):
     """The scoring slot: rank the units and say how likely an answer is (a reranker plugs in)."""
 
-    threshold: float  # the confidence below which the question is refused
-
     def score(self, index: Evidence, candidates: Candidates) -> Scored: ...
 
 
@@ -93,7 +91,7 @@ def answer_question(index: Evidence, question: str, scorer: Scorer | None = None
     candidates = gather(index, question)
     scored = scorer.score(index, candidates)
     threshold = index.settings.min_answer_score
-    best = decide(scored, scorer.threshold if threshold is None else threshold)
+    best = decide(scored, scored.threshold if threshold is None else threshold)
     if best is None:
         return Answer(
             question,

@@ -2,6 +2,8 @@
 
 Both are linear models over the features below, fitted by `python -m scripts.fit_scorer` on the
 tuning part of SQuAD v2 dev (see README, Quality); the weights live in indexer/answer/scorer.json.
+With the reader on (the default), the ranker's best units are also read together with the
+question by the reader (reader.py), and a second fit weighs its logit (ReaderStage).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..read.terms import tokenize
+from .reader import shipped_reader
 
 SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
 SCORER_FILES = {"multilingual-e5-small": Path(__file__).with_name("scorer-e5.json")}
@@ -51,6 +54,12 @@ ANSWER_FEATURES = (
     "max_kw",
     "terms",  # log(1 + the question's terms): short questions meet lower cosines
 )
+READER_ANSWER_FEATURES = (
+    *ANSWER_FEATURES,
+    "reader_top",  # the reader's logit for the unit chosen
+    "reader_best",  # its highest logit among the units it read
+    "reader_margin",  # how far its best logit leads its second
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,29 @@ class Scored:
     scores: np.ndarray  # ranker score per unit; -inf where the unit may not be quoted
     shares: np.ndarray  # softmax of the scores: which unit answers, if one does
     confidence: float  # calibrated probability that the documents answer the question
+    threshold: float  # refuse below this confidence (the fit's, for the stages that ran)
+
+
+@dataclass(frozen=True)
+class ReaderStage:
+    """The reader's share: how many units it reads, how its logit is weighed, when to refuse."""
+
+    read: int  # the ranker's best quotable units, read with the question
+    combine: np.ndarray  # weights over (ranker score, reader logit) of a read unit
+    answer: np.ndarray  # weights over READER_ANSWER_FEATURES
+    answer_bias: float
+    threshold: float
+
+    def to_record(self) -> dict:
+        """Return the stage's weights as JSON-ready values."""
+        return {
+            "read": self.read,
+            "combine": _rounded(self.combine),
+            "answer_features": list(READER_ANSWER_FEATURES),
+            "answer": _rounded(self.answer),
+            "answer_bias": round(float(self.answer_bias), 6),
+            "threshold": round(float(self.threshold), 6),
+        }
 
 
 @dataclass(frozen=True)
@@ -70,33 +102,85 @@ class LinearScorer:
     answer: np.ndarray  # weights over ANSWER_FEATURES
     answer_bias: float
     threshold: float  # refuse below this confidence
+    reader: ReaderStage | None = None  # None: fitted without the reader
 
     def score(self, index, candidates) -> Scored:
-        """Score the candidate units of a question."""
+        """Score the candidate units of a question (the reader reads the best, if it is on)."""
         units = candidates.units
-        quotable = candidates.quotable
-        if not units or not quotable.any():
-            return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0)
+        stage = self.stage_for(index.settings)
+        threshold = stage.threshold if stage else self.threshold
+        if not units or not candidates.quotable.any():
+            return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
         features = unit_features(index, candidates)
-        scores = np.where(quotable, features @ self.ranker, -np.inf)
-        shares = np.exp(scores - scores.max())
-        shares /= shares.sum()
-        summary = answer_features(candidates, features, scores, shares)
-        confidence = float(1.0 / (1.0 + np.exp(-(summary @ self.answer + self.answer_bias))))
-        return Scored(scores, shares, confidence)
+        scores = np.where(candidates.quotable, features @ self.ranker, -np.inf)
+        summary = answer_features(candidates, features, scores, softmax(scores))
+        if stage is None:
+            confidence = _logistic(summary, self.answer, self.answer_bias)
+            return Scored(scores, softmax(scores), confidence, threshold)
+        read = best_units(scores, stage.read)
+        logits = shipped_reader().logits(candidates.question, [reader_text(units[i]) for i in read])
+        combined = np.full(len(units), -np.inf)
+        combined[read] = np.column_stack([scores[read], logits]) @ stage.combine
+        summary = np.concatenate([summary, reader_features(combined, read, logits)])
+        confidence = _logistic(summary, stage.answer, stage.answer_bias)
+        return Scored(combined, softmax(combined), confidence, threshold)
+
+    def stage_for(self, settings) -> ReaderStage | None:
+        """Return the reader stage when the settings turn it on and it was fitted."""
+        return self.reader if getattr(settings, "reader", "off") == "on" else None
+
+    def threshold_for(self, settings) -> float:
+        """Return the fitted refusal threshold for the stages these settings run."""
+        stage = self.stage_for(settings)
+        return stage.threshold if stage else self.threshold
 
     def to_json(self, **facts) -> str:
         """Serialise the weights with their feature names and the facts of the fit."""
         record = {
             "unit_features": list(UNIT_FEATURES),
-            "ranker": [round(float(w), 6) for w in self.ranker],
+            "ranker": _rounded(self.ranker),
             "answer_features": list(ANSWER_FEATURES),
-            "answer": [round(float(w), 6) for w in self.answer],
+            "answer": _rounded(self.answer),
             "answer_bias": round(float(self.answer_bias), 6),
             "threshold": round(float(self.threshold), 6),
+            **({"reader": self.reader.to_record()} if self.reader else {}),
             **facts,
         }
         return json.dumps(record, indent=1)
+
+
+def reader_text(unit) -> str:
+    """Return what the reader reads of a unit: a table row under its header row, else its text."""
+    header = unit.hit.passage.header_text if unit.hit.kind == "table-row" else None
+    return f"{header}\n{unit.text}" if header else unit.text
+
+
+def best_units(scores: np.ndarray, n: int) -> np.ndarray:
+    """Return the indexes of the n best finite scores, best first."""
+    order = np.argsort(-scores, kind="stable")[:n]
+    return order[np.isfinite(scores[order])]
+
+
+def reader_features(combined: np.ndarray, read: np.ndarray, logits: np.ndarray) -> np.ndarray:
+    """Return the reader's part of READER_ANSWER_FEATURES."""
+    top = int(np.argmax(combined))
+    ordered = np.sort(logits)[::-1]
+    second = ordered[1] if len(ordered) > 1 else ordered[0] - 5.0
+    return np.array([logits[list(read).index(top)], ordered[0], ordered[0] - second])
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Return the softmax of scores (-inf gets nothing)."""
+    shares = np.exp(scores - scores.max())
+    return shares / shares.sum()
+
+
+def _logistic(features: np.ndarray, weights: np.ndarray, bias: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-(features @ weights + bias))))
+
+
+def _rounded(weights: np.ndarray) -> list[float]:
+    return [round(float(w), 6) for w in weights]
 
 
 def scorer_file(model: str) -> Path:
@@ -113,11 +197,22 @@ def load_scorer(path: str | os.PathLike = SCORER_FILE) -> LinearScorer:
         or tuple(record["answer_features"]) != ANSWER_FEATURES
     ):
         raise ValueError(f"{path} was fitted on other features; refit it.")
+    stage = record.get("reader")
+    if stage and tuple(stage["answer_features"]) != READER_ANSWER_FEATURES:
+        raise ValueError(f"{path} was fitted on other reader features; refit it.")
     return LinearScorer(
         np.array(record["ranker"], dtype=np.float64),
         np.array(record["answer"], dtype=np.float64),
         float(record["answer_bias"]),
         float(record["threshold"]),
+        stage
+        and ReaderStage(
+            int(stage["read"]),
+            np.array(stage["combine"], dtype=np.float64),
+            np.array(stage["answer"], dtype=np.float64),
+            float(stage["answer_bias"]),
+            float(stage["threshold"]),
+        ),
     )
 
 

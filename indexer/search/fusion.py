@@ -11,14 +11,30 @@ RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 CANDIDATES = 100  # how deep each ranking is read before fusing
 
 
-def fuse(dense: dict[int, float], keyword_order, depth: int, k: int) -> list[tuple[int, float]]:
-    """Return the k best (row, fused score) by reciprocal rank fusion of the two rankings."""
+def fuse(
+    dense: dict[int, float], keyword_order, depth: int, k: int, kept: int = 0
+) -> list[tuple[int, float]]:
+    """Return the k best (row, fused score) by reciprocal rank fusion of the two rankings.
+
+    The `kept` best keyword matches stay among the k whatever their dense rank: an exact match
+    on rare words (a table row's label, a name) is not drowned by a weak dense rank.
+    """
     fused: dict[int, float] = {}
     dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
     for ranking in (dense_order, keyword_order):
         for rank, i in enumerate(ranking):
             fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
-    return sorted(fused.items(), key=lambda item: -item[1])[:k]
+    best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+    return keep_rows(best, [int(i) for i in list(keyword_order)[:kept]], fused, k)
+
+
+def keep_rows(best: list[tuple[int, float]], kept: list[int], scores, k: int) -> list:
+    """Put the kept rows missing from the k best in place of the last ones, in their order."""
+    found = {row for row, _ in best}
+    missing = [row for row in kept if row not in found][:k]
+    if not missing:
+        return best
+    return best[: k - len(missing)] + [(row, scores[row]) for row in missing]
 
 
 def in_scope(name: str, scope: str) -> bool:

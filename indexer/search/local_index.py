@@ -14,7 +14,16 @@ from ..store import disk, versions
 from ..store.keywords import KeywordIndex
 from ..store.manifest import Manifest
 from .freshness import Freshness
-from .fusion import CANDIDATES, RRF_K, found_hit, fuse, in_scope, not_indexed, out_of_scope
+from .fusion import (
+    CANDIDATES,
+    RRF_K,
+    found_hit,
+    fuse,
+    in_scope,
+    keep_rows,
+    not_indexed,
+    out_of_scope,
+)
 from .query import check_question
 from .vectors import VectorSearch, serve_one_query_at_a_time
 
@@ -90,7 +99,7 @@ class LocalIndex:
         depth = min(len(self), max(CANDIDATES, k))
         dense = self._dense(query_vector, depth)
         keyword_all = self.keywords.scores(tokenize([query])[0])
-        best = fuse(dense, _top(keyword_all, depth), depth, k)
+        best = fuse(dense, _top(keyword_all, depth), depth, k, self.settings.keyword_kept)
         return [
             self._hit(i, score, dense.get(i), keyword_all[i], query_vector) for i, score in best
         ]
@@ -199,6 +208,8 @@ class Scoped:
         fused = 1.0 / (RRF_K + 1 + _ranks(dense))
         fused += np.where(keyword > 0, 1.0 / (RRF_K + 1 + _ranks(keyword)), 0.0)
         order = np.argsort(-fused, kind="stable")[:k]
+        kept = _top(keyword, self.index.settings.keyword_kept)
+        order = [i for i, _ in keep_rows([(i, 0.0) for i in order], list(kept), fused, k)]
         return [
             self.index._hit(int(self.rows[i]), fused[i], dense[i], keyword[i], query_vector)
             for i in order

@@ -145,7 +145,7 @@ class MilvusIndex:
                 # Milvus Lite reports it negated.
                 scale = 1.0 + BM25["bm25_k1"]
                 keyword = {int(h["id"]): abs(float(h["distance"])) / scale for h in found}
-        best = fuse(dense, list(keyword), depth, k)
+        best = fuse(dense, list(keyword), depth, k, self.settings.keyword_kept)
         records = self._fetch([i for i, _ in best])
         # Passages found by keywords alone get their dense score from their vectors: one call.
         self.unit_vectors([r for i, _ in best if i not in dense for r, _, _ in records[i][1]])
