@@ -20,6 +20,8 @@ from bench.common.metrics import write_json
 REPO = Path(__file__).resolve().parents[1]
 
 BENCHMARKS = ("squad", "scifact", "wikiqa", "seeds")
+# Steps the product can run without, each turned off on top of the ones before it.
+ABLATIONS = {"reader": {"reader": "off"}, "keep": {"keyword_kept": 0}}
 LOADERS = {"squad": corpora.squad, "scifact": corpora.scifact, "wikiqa": corpora.wikiqa}
 RUNNERS = {
     "squad": runs.run_squad,
@@ -80,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
         "the seeds questions are never tuned on and are scored whole",
     )
     parser.add_argument(
+        "--ablate",
+        default=",".join(ABLATIONS),
+        help="also answer without these steps, in the same run: "
+        + "; ".join(
+            f"{k}: {', '.join(f'{s}={v}' for s, v in c.items())}" for k, c in ABLATIONS.items()
+        )  # noqa: E501
+        + " (each ablation adds to the ones before it); empty: the product alone",
+    )
+    parser.add_argument(
         "--work",
         type=Path,
         default=Path("/tmp/verbatim-bench"),
@@ -106,6 +117,7 @@ def _run(name: str, args, parts: list[str], settings, embedder):
     if name == "seeds":
         started = time.perf_counter()
         bench, info = runs.prepare(name, REPO / "seeds", folder / "index", settings, embedder)
+        _add_variants(bench, args.ablate)
         questions = args.shared.parent / "qa" / "seeds-dev.jsonl"
         result = runs.run_seeds(bench, questions, args.limit)
         yield "all", {"corpus": info, **result, "seconds": round(time.perf_counter() - started, 1)}
@@ -115,12 +127,23 @@ def _run(name: str, args, parts: list[str], settings, embedder):
         name, folder / "docs", folder / "index", settings, embedder, corpus.files
     )
     info["renamed"] = corpus.renamed
+    _add_variants(bench, args.ablate)
     for which in parts:
         started = time.perf_counter()
         questions = runs.sample(splits.part(name, corpus.questions, which), args.limit)
         result = RUNNERS[name](bench, dataclasses.replace(corpus, questions=questions))
         result["seconds"] = round(time.perf_counter() - started, 1)
         yield which, {"corpus": info, **result}
+
+
+def _add_variants(bench, ablate: str) -> None:
+    """Give the bench the product without each chosen step, cumulatively."""
+    label, changes = "product", {}
+    for step in [s.strip() for s in ablate.split(",") if s.strip()]:
+        if step not in ABLATIONS:
+            raise SystemExit(f"error: unknown step {step!r}; choose from {', '.join(ABLATIONS)}.")
+        label, changes = f"{label} −{step}", {**changes, **ABLATIONS[step]}
+        bench.variants[label] = runs.variant(bench.index, **changes)
 
 
 def _render(name: str, result: dict) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,15 +43,26 @@ class Bench:
     settings: object
     embedder: object
     progress: Progress
+    variants: dict = field(default_factory=dict)  # label -> the same index, a step turned off
 
-    @property
-    def threshold(self) -> float:
-        """Return the refusal threshold the product answers with."""
+    def threshold(self, index) -> float:
+        """Return the refusal threshold an index (the product or a variant) answers with."""
         from indexer.answer.scoring import load_scorer, scorer_file
 
-        configured = self.settings.min_answer_score
-        fitted = load_scorer(scorer_file(self.settings.model)).threshold
-        return fitted if configured is None else configured
+        settings = index.settings
+        fitted = load_scorer(scorer_file(settings.model)).threshold_for(settings)
+        return fitted if settings.min_answer_score is None else settings.min_answer_score
+
+    def products(self) -> dict:
+        """Return the product and each variant, by the label its rows carry."""
+        return {"product": self.index, **self.variants}
+
+
+def variant(index, **changes):
+    """Return the loaded index answering with other settings (its data shared, not reloaded)."""
+    clone = copy.copy(index)
+    clone.settings = dataclasses.replace(index.settings, **changes)
+    return clone
 
 
 def work_folder(work: Path, name: str, settings) -> Path:
@@ -88,7 +101,7 @@ def run_squad(bench: Bench, corpus: Corpus) -> dict:
     rows = _collect(bench, corpus.questions, Baselines(bench.index))
     answerable = [r for r in rows if r["question"].answerable]
     recall = {}
-    for method in ("bm25", "dense", "product"):
+    for method in ("bm25", "dense", *bench.products()):
         ranks = [m.first_rank(r["passages"][method], r["question"].gold) for r in answerable]
         recall[method] = {
             f"R@{k}": m.share(r is not None and r <= k for r in ranks) for k in (1, 5, 10)
@@ -123,15 +136,16 @@ def run_scifact(bench: Bench, corpus: Corpus) -> dict:
     """nDCG@10 and recall@100 of documents ranked by their best passage (BEIR conventions)."""
     index, base = bench.index, Baselines(bench.index, sentences=False)
     terms, vectors = _queries(bench, corpus.questions)
-    ranked = {"bm25": [], "dense": [], "product": []}
+    ranked = {"bm25": [], "dense": [], **{label: [] for label in bench.products()}}
     for number, question in enumerate(corpus.questions):
         passages = index.stored.passages
         sources = [passages[i].source for i in base.bm25_passages(terms[number], len(index))]
         ranked["bm25"].append(m.first_per_document(sources))
         dense, _ = base.dense_passages(vectors[number], DOC_DEPTH)
         ranked["dense"].append(m.first_per_document([passages[i].source for i in dense]))
-        hits = index.retrieve(question.text.strip(), vectors[number], DOC_DEPTH)
-        ranked["product"].append(m.first_per_document([h.source for h in hits]))
+        for label, product in bench.products().items():
+            hits = product.retrieve(question.text.strip(), vectors[number], DOC_DEPTH)
+            ranked[label].append(m.first_per_document([h.source for h in hits]))
         bench.progress("Ranking documents", number + 1, len(corpus.questions))
     table = {}
     for method, docs in ranked.items():
@@ -148,9 +162,12 @@ def run_seeds(bench: Bench, questions_file: Path, limit: int | None) -> dict:
     from indexer.answer.evaluate import evaluate, read_questions
 
     questions = sample(read_questions(questions_file), limit)
-    result = evaluate(bench.index, questions)
-    table = {name: {"value": value} for name, value in result["metrics"].items()}
-    return {"questions": {"all": len(questions)}, "tables": {"indexer.answer.evaluate": table}}
+    tables = {}
+    for label, product in bench.products().items():
+        result = evaluate(product, questions)
+        title = "indexer.answer.evaluate" + ("" if label == "product" else f" ({label})")
+        tables[title] = {name: {"value": value} for name, value in result["metrics"].items()}
+    return {"questions": {"all": len(questions)}, "tables": tables}
 
 
 def sample(items: list, limit: int | None) -> list:
@@ -174,30 +191,32 @@ def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]
 
 def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[dict]:
     """Run every method on every question and keep the spans each one returned."""
-    index, rows = bench.index, []
+    rows = []
     terms, vectors = _queries(bench, questions)
     for number, question in enumerate(questions):
         words, vector = terms[number], vectors[number]
         dense, cosines = base.dense_passages(vector, DEPTH)
-        hits = index.retrieve(question.text.strip(), vector, DEPTH)
         best = base.best_sentences(words, vector)
-        answer = index.answer(question.text)
-        first = None if answer.refused else answer.quotes[0]
-        rows.append(
-            {
-                "question": question,
-                "passages": {
-                    "bm25": [base.passage_span(i) for i in base.bm25_passages(words, DEPTH)],
-                    "dense": [base.passage_span(i) for i in dense],
-                    "product": [(h.source, h.start, h.end) for h in hits],
-                },
-                "sentences": {k: None if u is None else base.unit_span(u) for k, u in best.items()},
-                "top_cosine": cosines[0],
-                "quote": None if first is None else (first.source, first.start, first.end),
-                # The answer's confidence, refused or not (0 when nothing could be quoted).
-                "score": answer.score,
-            }
-        )
+        row = {
+            "question": question,
+            "passages": {
+                "bm25": [base.passage_span(i) for i in base.bm25_passages(words, DEPTH)],
+                "dense": [base.passage_span(i) for i in dense],
+            },
+            "sentences": {k: None if u is None else base.unit_span(u) for k, u in best.items()},
+            "top_cosine": cosines[0],
+            "quotes": {},
+            "scores": {},  # each answer's confidence, refused or not (0: nothing to quote)
+        }
+        for label, product in bench.products().items():
+            hits = product.retrieve(question.text.strip(), vector, DEPTH)
+            row["passages"][label] = [(h.source, h.start, h.end) for h in hits]
+            answer = product.answer(question.text)
+            first = None if answer.refused else answer.quotes[0]
+            row["quotes"][label] = None if first is None else (first.source, first.start, first.end)
+            row["scores"][label] = answer.score
+        row["quote"], row["score"] = row["quotes"]["product"], row["scores"]["product"]
+        rows.append(row)
         bench.progress("Answering", number + 1, len(questions))
     return rows
 
@@ -208,7 +227,8 @@ def _quote_table(rows: list[dict], correct) -> dict:
     unanswerable = [r for r in rows if not r["question"].answerable]
     table = {}
     picks = {f"best sentence: {k}": (lambda r, k=k: r["sentences"][k]) for k in SENTENCE_METHODS}
-    picks["product: answer"] = lambda r: r["quote"]
+    for label in rows[0]["quotes"] if rows else ():
+        picks[f"{label}: answer"] = lambda r, label=label: r["quotes"][label]
     for method, pick in picks.items():
         table[method] = {
             "quote@1": m.share(
@@ -223,21 +243,24 @@ def _quote_table(rows: list[dict], correct) -> dict:
 
 def _tradeoff(bench: Bench, rows: list[dict]) -> dict:
     """Refusal curves: the product's best sentence score, and the top passage cosine alone."""
-    threshold = bench.threshold
-    table = {
-        f"product score @ its threshold {threshold:g}": {
+    table = {}
+    for label, product in bench.products().items():
+        threshold = bench.threshold(product)
+        table[f"{label} score @ its threshold {threshold:g}"] = {
             "threshold": threshold,
             "false refusals": m.share(
-                r["score"] < threshold for r in rows if r["question"].answerable
+                r["scores"][label] < threshold for r in rows if r["question"].answerable
             ),
             "refusals (unanswerable)": m.share(
-                r["score"] < threshold for r in rows if not r["question"].answerable
+                r["scores"][label] < threshold for r in rows if not r["question"].answerable
             ),
         }
-    }
-    for label, key in (("product score", "score"), ("top dense cosine", "top_cosine")):
-        good = [r[key] for r in rows if r["question"].answerable]
-        bad = [r[key] for r in rows if not r["question"].answerable]
+    curves = [
+        (f"{label} score", lambda r, label=label: r["scores"][label]) for label in bench.products()
+    ]  # noqa: E501
+    for label, key in [*curves, ("top dense cosine", lambda r: r["top_cosine"])]:
+        good = [key(r) for r in rows if r["question"].answerable]
+        bad = [key(r) for r in rows if not r["question"].answerable]
         for point in m.refusal_curve(good, bad) if good and bad else []:
             target = point.pop("target")
             table[f"{label} @ false refusals {target:.2f}"] = point
