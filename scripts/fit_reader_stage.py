@@ -1,6 +1,6 @@
 """Fit the reader stage of the scorer on tuning questions the reader never learned from.
 
-    python -m scripts.fit_reader_stage [--read 8] [--shared ../shared/bench] [--work DIR]
+    python -m scripts.fit_reader_stage [--read 4] [--shared ../shared/bench] [--work DIR]
 
 The reader was trained on the SQuAD v2 tuning articles except HOLDOUT_ARTICLES (and the 13
 v1.1-only articles); its logits on its own training questions would look better than on new
@@ -159,7 +159,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-bench"))
-    parser.add_argument("--read", type=int, default=8, help="units the reader reads")
+    parser.add_argument("--read", type=int, default=4, help="units the reader reads")
     parser.add_argument("--max-false-refusals", type=float, default=0.02)
     args = parser.parse_args()
     settings = Settings.from_env()
