@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from bench.common import corpora, runs, splits
 from bench.common.corpora import _file_name
@@ -44,7 +43,7 @@ from indexer.answer.scoring import (
     unit_features,
 )
 from indexer.search.query import check_question
-from scripts.fit_scorer import conditional_logit
+from scripts.fit_scorer import conditional_logit, fit_logistic
 from scripts.reader_data import allowed_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,23 +100,6 @@ def stage_features(row: dict, combine: np.ndarray, n: int) -> tuple[np.ndarray, 
     combined[read] = np.column_stack([row["scores"][read], logits]) @ combine
     top = list(read).index(int(np.argmax(combined)))
     return np.concatenate([row["summary"], reader_features(combined, read, logits)]), top
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Fit a ridge-penalised logistic regression on standardised features."""
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = (x - mean) / scale
-
-    def loss(params):
-        w, b = params[:-1], params[-1]
-        p = 1 / (1 + np.exp(-(z @ w + b)))
-        total = -np.sum(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)) + L2 * w @ w
-        g = p - y
-        return total, np.append(z.T @ g + 2 * L2 * w, g.sum())
-
-    params = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B").x
-    weights = params[:-1] / scale
-    return weights, float(params[-1] - (mean / scale) @ params[:-1])
 
 
 def fit_stage(rows: list[dict], n: int, max_false_refusals: float) -> tuple[ReaderStage, dict]:

@@ -108,6 +108,13 @@ def fit_answer_model(rows: list[dict], ranker: np.ndarray) -> tuple[np.ndarray, 
         x.append(answer_features(r["candidates"], r["features"], scores, shares))
         y.append(r["answerable"])
     x, y = np.array(x), np.array(y, dtype=float)
+    weights, bias = fit_logistic(x, y)
+    confidences = 1 / (1 + np.exp(-(x @ weights + bias)))
+    return weights, float(bias), list(zip(confidences, y.astype(bool), strict=True))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Fit a ridge-penalised logistic regression on standardised features; return (w, b)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / scale
 
@@ -120,10 +127,7 @@ def fit_answer_model(rows: list[dict], ranker: np.ndarray) -> tuple[np.ndarray, 
         return total, np.append(z.T @ g + 2 * L2 * w, g.sum())
 
     params = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B").x
-    weights = params[:-1] / scale
-    bias = params[-1] - (mean / scale) @ params[:-1]
-    confidences = 1 / (1 + np.exp(-(x @ weights + bias)))
-    return weights, float(bias), list(zip(confidences, y.astype(bool), strict=True))
+    return params[:-1] / scale, float(params[-1] - (mean / scale) @ params[:-1])
 
 
 def choose_threshold(rows: list[dict], pairs: list, max_false_refusals: float) -> float:

@@ -7,7 +7,6 @@ Its logit says how likely the sentence answers the question; the scorer weighs i
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -65,8 +64,3 @@ class Reader:
 def shipped_reader(folder: str = str(FOLDER)) -> Reader:
     """Return the reader loaded once per process."""
     return Reader(folder)
-
-
-def reader_sha256(folder: str | os.PathLike = FOLDER) -> str:
-    """Return the sha256 of the shipped reader's weights, recorded in each manifest."""
-    return hashlib.sha256((Path(folder) / "reader.onnx").read_bytes()).hexdigest()

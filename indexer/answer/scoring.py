@@ -113,10 +113,11 @@ class LinearScorer:
             return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
         features = unit_features(index, candidates)
         scores = np.where(candidates.quotable, features @ self.ranker, -np.inf)
-        summary = answer_features(candidates, features, scores, softmax(scores))
+        shares = softmax(scores)
+        summary = answer_features(candidates, features, scores, shares)
         if stage is None:
             confidence = _logistic(summary, self.answer, self.answer_bias)
-            return Scored(scores, softmax(scores), confidence, threshold)
+            return Scored(scores, shares, confidence, threshold)
         read = best_units(scores, stage.read)
         logits = shipped_reader().logits(candidates.question, [reader_text(units[i]) for i in read])
         combined = np.full(len(units), -np.inf)
