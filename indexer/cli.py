@@ -129,12 +129,15 @@ def _eval(args, settings: Settings) -> int:
 
 
 def _chat(args, settings: Settings) -> int:
-    from .answer.followups import contextual_question
+    from .embed.embedders import embedder_for
+    from .page.live_index import LiveIndex
     from .page.render import answer_text
     from .search.query import check_question
 
     interactive = sys.stdin.isatty()
-    index = _load(settings)  # the model loads once, for the whole session
+    # The model loads once, for the whole session; damage found later is passed over.
+    live = LiveIndex(settings.docs_dir, settings.index_dir, settings, embedder_for(settings))
+    notice = _warn(live.index)
     if interactive:
         print("Ask about the documents; follow up with “and …?”. An empty line or Ctrl+D ends.")
     previous = ""
@@ -146,11 +149,12 @@ def _chat(args, settings: Settings) -> int:
             return 0
         try:
             question = check_question(line, settings.max_query_chars)
-            read_as = contextual_question(question, previous)
-            answer = index.answer(read_as)
+            answer, read_as = live.answer(question, previous)
         except IndexerError as error:
             print(f"error: {error}", file=sys.stderr, flush=True)
             continue
+        if live.index.notice != notice:
+            notice = _warn(live.index)
         if read_as != question:
             print(f"(read as: {read_as})")
         print(answer_text(answer) + "\n", flush=True)
@@ -269,9 +273,15 @@ def _load(settings: Settings):
     from .answer.index import load_index
 
     index = load_index(settings.index_dir, settings)
+    _warn(index)
+    return index
+
+
+def _warn(index) -> str | None:
+    """Say on stderr that a damaged version was passed over, if one was; return the notice."""
     if index.notice:
         print(f"warning: {index.notice}", file=sys.stderr)
-    return index
+    return index.notice
 
 
 def _search(args, settings: Settings) -> int:

@@ -20,7 +20,9 @@ FILES = {
 LATER = {"bats.txt": "Bats find insects in the dark by echolocation."}
 QUESTIONS = ["Why do otters hold hands?", "How do herons catch fish?", "How do bats find insects?"]
 SETTINGS = Settings(min_answer_score=-1.0)  # the fake embedder's scores are not calibrated
-DAMAGES = ("empty", "half", "garbled", "deleted")
+# garbled rewrites the file at the same size; overwritten changes 64 bytes in place (same inode,
+# as a disk or a sync tool would), under any memory map a running process holds on it.
+DAMAGES = ("empty", "half", "garbled", "overwritten", "deleted")
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -38,8 +40,12 @@ def answers(index) -> list:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> tuple[Path, Path, list, list]:
-    """Two versions built from the same folder (the second adds a file), and reference answers."""
-    base = tmp_path_factory.mktemp("corruption")
+    """Two versions built from the same folder, never loaded, and reference answers."""
+    return two_versions(tmp_path_factory.mktemp("corruption"))
+
+
+def two_versions(base: Path) -> tuple[Path, Path, list, list]:
+    """Build two versions from one folder (the second adds a file); answers of clean builds."""
     docs, index_dir = base / "docs", base / "index"
     write(docs, FILES)
     build_index(docs, index_dir, SETTINGS, FakeEmbedder())
@@ -89,6 +95,11 @@ def damage(path: Path, how: str) -> None:
         middle = len(data) // 2
         flipped = bytes(b ^ 0x5A for b in data[middle : middle + 16])
         path.write_bytes(data[:middle] + flipped + data[middle + 16 :])
+    elif how == "overwritten":
+        start = max(0, len(data) // 2 - 32)
+        with open(path, "r+b") as handle:
+            handle.seek(start)
+            handle.write(bytes(b ^ 0x5A for b in data[start : start + 64]))
     else:
         path.unlink()
 
@@ -154,3 +165,26 @@ def test_with_no_earlier_version_a_damaged_index_is_refused_then_rebuilt(tmp_pat
         assert name == "CURRENT" and index.notice and "damaged" in index.notice
     build_index(docs, index_dir, SETTINGS, FakeEmbedder())
     assert load_index(index_dir, SETTINGS, FakeEmbedder()).notice is None
+
+
+def test_a_version_checksummed_with_sha256_before_xxh3_is_still_checked(tmp_path):
+    import hashlib
+    import json
+
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    write(docs, FILES)
+    build_index(docs, index_dir, SETTINGS, FakeEmbedder())
+    folder = current_version(index_dir)
+    listing = json.loads((folder / "checksums.json").read_text(encoding="utf-8"))
+    old = {
+        name: {
+            "size": entry["size"],
+            "sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
+        }
+        for name, entry in listing.items()
+    }
+    (folder / "checksums.json").write_text(json.dumps(old), encoding="utf-8")
+    assert load_index(index_dir, SETTINGS, FakeEmbedder()).notice is None
+    damage(folder / "vectors.npy", "overwritten")
+    with pytest.raises(IndexerError, match=r"vectors\.npy does not match its checksum"):
+        load_index(index_dir, SETTINGS, FakeEmbedder())

@@ -37,6 +37,7 @@ class Answers:
 
         scope, a file or folder name, limits the answer to the files it names.
         """
+        self.check_unchanged()
         return answer_question(self.within(scope) if scope else self, question)
 
 

@@ -140,7 +140,7 @@ class Verbatim:
         if not source:
             return ""
         try:
-            return self.live.index.document_text(source)
+            return self.live.document_text(source)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
 
@@ -154,8 +154,8 @@ class Verbatim:
         if not source:
             return gr.skip(), gr.skip(), gr.skip()
         try:
+            text = self.live.document_text(source)
             index = self.live.index
-            text = index.document_text(source)
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         entry = index.manifest.files[source]

@@ -9,7 +9,7 @@ from ..answer.followups import contextual_question
 from ..answer.index import Index, load_index
 from ..build.update import BuildReport, Progress, build_index
 from ..embed.embedders import Embedder, embedder_for
-from ..errors import IndexerError
+from ..errors import IndexDamagedError, IndexerError
 from ..search.query import check_question
 from ..settings import Settings
 
@@ -87,7 +87,23 @@ class LiveIndex:
         # Checked before reading it as a follow-up: an empty box is never the last question.
         question = check_question(question, self.settings.max_query_chars)
         read_as = contextual_question(question, previous)
-        return self.index.answer(read_as, scope or None), read_as
+        return self._healing(lambda index: index.answer(read_as, scope or None)), read_as
+
+    def document_text(self, source: str) -> str:
+        """Return a file's indexed text from the version in service (checked as it is read)."""
+        return self._healing(lambda index: index.document_text(source))
+
+    def _healing(self, call):
+        """Run call on the index; if it finds the version damaged, load the newest intact one.
+
+        Damage done after a version was loaded (a disk, a sync tool, a person) is seen here,
+        so a long-running page passes over it as a fresh start would, or says it in one sentence.
+        """
+        try:
+            return call(self.index)
+        except IndexDamagedError:
+            self.reload()  # checks every byte again; refuses in one sentence if nothing is intact
+            return call(self.index)
 
     def files(self) -> list[str]:
         """Return the names of the indexed files, or none if there is no index yet."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..embed.embedders import Embedder, encode_queries, fingerprint
+from ..errors import IndexDamagedError
 from ..read.terms import tokenize
 from ..records import Hit
 from ..settings import Settings
@@ -42,6 +43,7 @@ def load_local_index(index_dir: Path, settings: Settings, embedder: Embedder, ki
         version.folder, version.manifest, stored, keywords, embedder, settings
     )
     index.notice = version.notice
+    index.stamps = version.stamps
     return index
 
 
@@ -61,6 +63,7 @@ class LocalIndex:
         recorded = {name: entry.sha256 for name, entry in manifest.files.items()}
         self.freshness = Freshness(manifest.docs_dir, recorded)
         self.notice: str | None = None  # set when a damaged version was passed over
+        self.stamps: dict = {}  # its files as checked at load (versions.stamps_of)
         # Each passage's units are contiguous: unit rows _units_from[p] .. _units_from[p + 1].
         self._units_from = np.searchsorted(stored.units[:, 0], np.arange(len(stored.passages) + 1))
         ef = settings.ann_ef_search
@@ -75,6 +78,7 @@ class LocalIndex:
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """Return the top-k passages for query by fused dense and keyword rank."""
         query = check_question(query, self.settings.max_query_chars)
+        self.check_unchanged()
         return self.retrieve(query, self.encode_query(query), k)
 
     def within(self, scope: str) -> Scoped:
@@ -86,7 +90,17 @@ class LocalIndex:
         entry = self.manifest.files.get(source)
         if entry is None:
             raise not_indexed(source)
+        self.check_unchanged()
         return disk.read_text(self.folder, entry.text_sha256)
+
+    def check_unchanged(self) -> None:
+        """Refuse, in one sentence, to serve a version whose files changed after its check."""
+        problem = versions.changed_since(self.folder, self.stamps)
+        if problem:
+            raise IndexDamagedError(
+                f"The index version {self.folder.name} is damaged ({problem}); load it again "
+                "to serve the newest intact version, or run `python -m indexer build`."
+            )
 
     # -- the pipeline's interface -------------------------------------------------------
 

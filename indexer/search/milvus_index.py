@@ -20,6 +20,7 @@ from ..read.passages import Passage
 from ..read.terms import tokenize
 from ..records import Hit
 from ..store.disk import check_compatible
+from ..store.integrity import text_damage
 from ..store.milvus.rows import BM25, read_meta
 from ..store.milvus.store import Versions, calls, connect, read_manifest
 from .freshness import Freshness
@@ -123,8 +124,16 @@ class MilvusIndex:
         if entry.text_sha256 not in self._texts:
             with calls(self.settings.milvus_uri):
                 text = read_meta(self.client, self.meta, f"text/{entry.text_sha256}")
+            if text_damage(text.encode("utf-8", "surrogatepass"), entry.text_sha256):
+                raise IndexDamagedError(
+                    f"The text of {source} on Milvus does not match its checksum; "
+                    "run `python -m indexer build` to repair it."
+                )
             self._texts[entry.text_sha256] = text
         return self._texts[entry.text_sha256]
+
+    def check_unchanged(self) -> None:
+        """Nothing to re-check between questions: the engine keeps the rows, not local files."""
 
     # -- the pipeline's interface -------------------------------------------------------
 

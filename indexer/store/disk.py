@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError
 from ..read.passages import Passage
 from .ann import build_ann, save_ann
-from .integrity import write_checksums
+from .integrity import READ_ERRORS, text_damage, write_checksums
 from .manifest import Manifest
 
 POINTER = "CURRENT"
@@ -77,6 +77,7 @@ class PassageTable(Sequence):
     """Passage records read on demand through a memory map: opening costs nothing per passage."""
 
     def __init__(self, folder: Path):
+        self._folder = folder
         self._offsets = np.load(folder / PASSAGE_OFFSETS, mmap_mode="r")
         with open(folder / PASSAGES, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -96,8 +97,9 @@ class PassageTable(Sequence):
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one table per loaded version, kept while it serves
     def _record(self, item: int) -> Passage:
-        start, end = int(self._offsets[item]), int(self._offsets[item + 1])
-        return Passage.from_record(json.loads(self._data[start:end]))
+        with _as_damage(self._folder):
+            start, end = int(self._offsets[item]), int(self._offsets[item + 1])
+            return Passage.from_record(json.loads(self._data[start:end]))
 
 
 @dataclass
@@ -167,11 +169,15 @@ def _as_damage(folder: Path):
     """Turn a failure to read a version that passed its checks into one sentence."""
     try:
         yield
-    except (OSError, ValueError, EOFError, KeyError, TypeError) as error:
-        raise IndexDamagedError(
-            f"The index version {folder.name} cannot be read ({type(error).__name__}); "
-            "run `python -m indexer build` to rebuild it."
-        ) from error
+    except READ_ERRORS as error:
+        raise _damaged(folder, type(error).__name__) from error
+
+
+def _damaged(folder: Path, what: str) -> IndexDamagedError:
+    return IndexDamagedError(
+        f"The index version {folder.name} is damaged ({what}); "
+        "run `python -m indexer build` to repair it."
+    )
 
 
 def _map_rows(path: Path) -> np.ndarray:
@@ -186,9 +192,15 @@ def _map_rows(path: Path) -> np.ndarray:
 
 
 def read_text(folder: Path, sha256: str) -> str:
-    """Return the indexed text of the file with this content hash."""
-    with open(folder / TEXTS / f"{sha256}.txt", encoding="utf-8", newline="") as handle:
-        return handle.read()
+    """Return the indexed text of the file with this content hash, checked against the hash."""
+    path = folder / TEXTS / f"{sha256}.txt"
+    with _as_damage(folder):
+        data = path.read_bytes()
+    if text_damage(data, sha256):
+        raise _damaged(folder, f"{TEXTS}/{path.name} does not match its checksum")
+    with _as_damage(folder):
+        # Decoded from bytes: the text keeps its own line breaks, so offsets stay exact.
+        return data.decode("utf-8", "surrogatepass")
 
 
 def write_version(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IndexDamagedError, IndexMismatchError, NoIndexError
-from .disk import MANIFEST, POINTER
+from .disk import MANIFEST, POINTER, TEXTS
 from .integrity import damage
 from .manifest import FORMAT_VERSION, Manifest
 
@@ -31,6 +33,40 @@ class Version:
     manifest: Manifest
     notice: str | None = None
     damage: str | None = None  # what was wrong with the version the pointer names
+    stamps: dict = field(default_factory=dict)  # its files as checked: see changed_since
+
+
+def stamps_of(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Return the inode, size and change time of each file of a version but its texts.
+
+    Texts are checked against their hash each time they are read; the rest is checked whole
+    at load, and a long-running process compares these stamps before it serves again.
+    """
+    found = {}
+    for path in folder.rglob("*"):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and not name.startswith(f"{TEXTS}/"):
+            with contextlib.suppress(FileNotFoundError):  # removed meanwhile: checked as missing
+                found[name] = _stamp(path)
+    return found
+
+
+def changed_since(folder: Path, stamps: dict) -> str | None:
+    """Return which file of a loaded version changed on disk since it was checked, or None."""
+    for name, stamp in stamps.items():
+        try:
+            now = _stamp(folder / name)
+        except FileNotFoundError:
+            continue  # removed by a later build: the open maps still hold the bytes checked
+        if now != stamp:
+            return f"{name} changed on disk after it was checked"
+    return None
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    status = os.stat(path)
+    # The change time moves on every write, even one that restores the modification time.
+    return status.st_ino, status.st_size, status.st_ctime_ns
 
 
 def open_version(index_dir: Path) -> Version:
@@ -44,6 +80,7 @@ def open_version(index_dir: Path) -> Version:
         raise NoIndexError(f"No index in {index_dir}/; run `python -m indexer build` first.")
     first_damage = None if current else f"its {POINTER} pointer is missing or unreadable"
     for folder in candidates:
+        stamps = stamps_of(folder)  # before the check: a change during it shows later
         problem = damage(folder)
         if problem is None:
             try:
@@ -58,7 +95,7 @@ def open_version(index_dir: Path) -> Version:
                     f"The index in {index_dir}/ is damaged ({first_damage}); serving the "
                     f"previous version, built {built}. Run `python -m indexer build` to repair it."
                 )
-            return Version(folder, manifest, notice, first_damage)
+            return Version(folder, manifest, notice, first_damage, stamps)
         first_damage = first_damage or problem
     raise IndexDamagedError(
         f"The index in {index_dir}/ is damaged ({first_damage}) and no intact version is left; "
