@@ -74,6 +74,17 @@ def main() -> int:
         }
     if "app" in parts:
         results["app"] = _app(docs, index_dir, args)
+    if "load" in parts:
+        if not (index_dir / "CURRENT").is_file():
+            _child("build", common)
+        results["load"] = {
+            "SciFact": _child("load", [*common, "--backend", "scifact"]),
+            "synthetic": _child(
+                "load",
+                [*common, "--backend", "synthetic", "--load-sizes", args.load_sizes]
+                + ["--scale-work", str(args.scale_work)],
+            ),
+        }
     print(_table(results), flush=True)
     m.write_json(args.json, results)
     print(f"\nwrote {args.json}")
@@ -89,8 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--calls", type=int, default=20, help="timed /ask calls (default 20)")
     parser.add_argument("--starts", type=int, default=3, help="timed cold starts (default 3)")
     parser.add_argument(
-        "--only", default="build,answers,cli,app", help="parts; later ones reuse the built index"
+        "--only",
+        default="build,answers,cli,app,load",
+        help="parts; later ones reuse the built index",
     )
+    parser.add_argument(
+        "--load-sizes",
+        default="1000000",
+        help="synthetic sizes the load check also times (bench.scale's, written once)",
+    )
+    parser.add_argument("--scale-work", type=Path, default=Path("/tmp/verbatim-scale"))
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, help=argparse.SUPPRESS)
@@ -263,7 +282,19 @@ def _timed_stages(index) -> dict[str, list[float]]:
     return stages
 
 
-CHILDREN = {"floor": _floor, "build": _build, "answers": _answers}
+def _load_check(args) -> dict:
+    """Load time with and without checking every byte (bench/load_check.py)."""
+    from bench import load_check
+
+    if args.backend == "scifact":
+        return load_check.scifact(args.index_dir)
+    return {
+        f"{int(size):,}": load_check.synthetic(int(size), args.scale_work)
+        for size in args.load_sizes.split(",")
+    }
+
+
+CHILDREN = {"floor": _floor, "build": _build, "answers": _answers, "load": _load_check}
 
 
 def _app(docs: Path, index_dir: Path, args) -> dict:
@@ -402,6 +433,11 @@ def _table(r: dict) -> str:
              f"{p['ask_round_trip_ms']['p50']:.0f} ms", ""),
             ("app peak RSS with the seeds", f"{p['seeds_peak_rss_mb']:.0f} MB", ""),
         ]  # fmt: skip
+    if "load" in r:
+        from bench.load_check import rows as load_rows
+
+        synthetic = [("synthetic", found) for found in r["load"]["synthetic"].values()]
+        rows += load_rows([("SciFact", r["load"]["SciFact"]), *synthetic])
     lines = [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join([lines[0], "|---|---|---|", *lines[1:]])
 

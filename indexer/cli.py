@@ -180,13 +180,22 @@ def _check(args, settings: Settings) -> int:
         return _check_milvus(settings)
     index_dir = Path(settings.index_dir)
     current = current_version(index_dir)
+    current_damage = None
     for folder in sorted(index_dir.glob("v-*"), reverse=True):
-        problem = damage(folder, full=True)
+        problem = damage(folder, full=True, texts=True)
         role = "current" if folder == current else "earlier"
         print(f"{folder.name} ({role}): {'intact' if problem is None else 'damaged: ' + problem}")
+        current_damage = problem if folder == current else current_damage
     version = open_version(index_dir)  # the one sentence if nothing is left to serve
     if version.notice:
         print(f"warning: {version.notice}", file=sys.stderr)
+        return 1
+    if current_damage:  # only texts, which loads leave to their check when read
+        print(
+            f"warning: The index in {index_dir}/ is damaged ({current_damage}); "
+            "run `python -m indexer build` to repair it.",
+            file=sys.stderr,
+        )
         return 1
     print(f"The index in {index_dir}/ is intact.")
     return 0

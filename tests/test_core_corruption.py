@@ -147,7 +147,8 @@ def test_check_command_reports_each_version_and_fails_on_damage(template, tmp_pa
     result = run("check", "--index", str(work), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout
     assert "(current): damaged: texts/" in result.stdout and "does not match" in result.stdout
-    assert "serving the previous version" in result.stderr
+    assert result.stderr.startswith("warning: The index in") and "damaged (texts/" in result.stderr
+    assert "run `python -m indexer build` to repair it." in result.stderr
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -161,10 +162,18 @@ def test_with_no_earlier_version_a_damaged_index_is_refused_then_rebuilt(tmp_pat
         index = load_index(index_dir, SETTINGS, FakeEmbedder())
     except IndexerError as error:
         assert "\n" not in str(error) and "python -m indexer build" in str(error)
-    else:  # only a lost pointer leaves the one version intact: served, and said so
-        assert name == "CURRENT" and index.notice and "damaged" in index.notice
+    else:
+        if name == "texts/*":  # served: a text is checked when it is read, and refused then
+            with pytest.raises(IndexerError, match="damaged.*python -m indexer build"):
+                [index.document_text(source) for source in index.manifest.files]
+        else:  # only a lost pointer leaves the one version intact: served, and said so
+            assert name == "CURRENT" and index.notice and "damaged" in index.notice
     build_index(docs, index_dir, SETTINGS, FakeEmbedder())
-    assert load_index(index_dir, SETTINGS, FakeEmbedder()).notice is None
+    repaired = load_index(index_dir, SETTINGS, FakeEmbedder())
+    assert repaired.notice is None
+    assert [repaired.document_text(source) for source in sorted(FILES)] == [
+        FILES[source] for source in sorted(FILES)
+    ]
 
 
 def test_a_version_checksummed_with_sha256_before_xxh3_is_still_checked(tmp_path):

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError
 from ..read.passages import Passage
 from .ann import build_ann, save_ann
-from .integrity import READ_ERRORS, text_damage, write_checksums
+from .integrity import READ_ERRORS, TEXTS, text_damage, write_checksums
 from .manifest import Manifest
 
 POINTER = "CURRENT"
@@ -32,7 +32,6 @@ UNIT_VECTORS = "unit_vectors.npy"
 KEYWORDS = "bm25"
 PASSAGES_ANN = "passages.hnsw"  # approximate search graphs, only for large indexes
 UNITS_ANN = "units.hnsw"
-TEXTS = "texts"  # each file's indexed text, named by its sha256
 
 
 @contextlib.contextmanager

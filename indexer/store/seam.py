@@ -54,7 +54,8 @@ class LocalStore:
     def previous(self, model: str, weights: str, splitter: dict) -> Previous:
         """Return the version in service's rows by file hash, if they may be reused."""
         try:
-            version = versions.open_version(self.index_dir)  # damaged versions are passed over
+            # Damaged versions are passed over; every byte checked, texts too.
+            version = versions.open_version(self.index_dir, texts=True)
             disk.check_compatible(version.manifest, model, splitter, f"{self.index_dir}/", weights)
             stored = disk.read_version(version.folder)
         except NoIndexError:

@@ -43,12 +43,19 @@ def stamps_of(folder: Path) -> dict[str, tuple[int, int, int]]:
     at load, and a long-running process compares these stamps before it serves again.
     """
     found = {}
-    for path in folder.rglob("*"):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and not name.startswith(f"{TEXTS}/"):
-            with contextlib.suppress(FileNotFoundError):  # removed meanwhile: checked as missing
-                found[name] = _stamp(path)
+    for path in _served_files(folder):
+        with contextlib.suppress(FileNotFoundError):  # removed meanwhile: checked as missing
+            found[path.relative_to(folder).as_posix()] = _stamp(path)
     return found
+
+
+def _served_files(folder: Path):
+    """Yield every file of a version but its texts (listing thousands of them costs time)."""
+    for path in folder.iterdir():
+        if path.is_dir() and path.name != TEXTS:
+            yield from (inner for inner in path.rglob("*") if inner.is_file())
+        elif path.is_file():
+            yield path
 
 
 def changed_since(folder: Path, stamps: dict) -> str | None:
@@ -69,10 +76,11 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return status.st_ino, status.st_size, status.st_ctime_ns
 
 
-def open_version(index_dir: Path) -> Version:
+def open_version(index_dir: Path, texts: bool = False) -> Version:
     """Return the version to serve: the current one, else the newest intact earlier one.
 
-    Fails with one sentence when there is no index, or when every version is damaged.
+    Fails with one sentence when there is no index, or when every version is damaged. Texts
+    are checked too when texts is True (a build, which must not keep a damaged one).
     """
     current = current_version(index_dir)
     candidates = _versions(index_dir, current)
@@ -81,7 +89,7 @@ def open_version(index_dir: Path) -> Version:
     first_damage = None if current else f"its {POINTER} pointer is missing or unreadable"
     for folder in candidates:
         stamps = stamps_of(folder)  # before the check: a change during it shows later
-        problem = damage(folder)
+        problem = damage(folder, texts=texts)
         if problem is None:
             try:
                 manifest = _read_manifest(folder, index_dir)
