@@ -174,6 +174,35 @@ def test_no_payload_in_a_file_name_a_document_or_a_question_runs(page, tmp_path)
     assert "<svg onload=alert('v')></svg>" in shown  # the question is shown, as text
 
 
+# Every character Markdown gives meaning to, and a script URL, in names a folder can hold.
+MARKDOWN_NAMES = [
+    "[link](javascript:alert(1)).txt",
+    "*stars* _under_ `tick` <angle> |pipe| [x].md",
+]
+
+
+def test_a_file_name_full_of_markdown_is_cited_as_one_working_link(page, app_server):
+    for n, name in enumerate(MARKDOWN_NAMES):
+        # Put in the documents folder by hand: uploads clean names, a folder need not.
+        text = f"Orchard notes\n\nThe Velmont orchard {n} grows {41 + n} kinds of pear.\n"
+        (app_server.docs / name).write_text(text, encoding="utf-8")
+    page.locator("#rebuild").click()
+    page.locator("#report").get_by_text("Index updated").wait_for()
+    for n, name in enumerate(MARKDOWN_NAMES):
+        ask(page, f"How many kinds of pear does the Velmont orchard {n} grow?")
+        answer = page.locator(BOT).last
+        links = answer.locator("a")
+        # One link per citation, showing the name literally, opening the viewer.
+        assert links.count() == answer.locator("a[href^='#cite=']").count() >= 1
+        cited = [link.inner_text() for link in links.all()]
+        assert any(text.startswith(f"{name}, line 3") for text in cited), cited
+        links.filter(has_text=f"{name}, line 3").first.click()
+        page.locator("#viewer mark", has_text=f"{41 + n} kinds of pear").wait_for(timeout=30_000)
+        assert name in page.locator("#viewer").inner_text()
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+
+
 def in_view(page, selector: str) -> bool:
     """Whether the element is scrolled into its scrolling box's visible part."""
     return page.evaluate(

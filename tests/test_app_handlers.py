@@ -277,7 +277,7 @@ def test_rebuild_reports_and_swaps_the_index(verbatim, tmp_path):
     progress = RecordingProgress()
     report, summary = verbatim.rebuild(progress=progress)
     assert "Added (1): zeppelin.txt" in report
-    assert "Removed (1): 004\\_0496f1b9ade24f07.txt" in report
+    assert "Removed (1): 004&#95;0496f1b9ade24f07.txt" in report
     assert "Unchanged (2)" in report and "Changed (0)" in report
     assert "Skipped (1): empty.md (" in report
     assert "3 files" in summary and "Skipped: empty.md" in summary
@@ -508,7 +508,7 @@ def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path)
     # Delete: into the trash inside the index folder, and out of the index.
     report, _ = verbatim.trash(SEED, progress=RecordingProgress())
     assert not (verbatim.docs_dir / SEED).exists()
-    assert f"Removed (1): {SEED.replace('_', chr(92) + '_')}" in report
+    assert f"Removed (1): {SEED.replace('_', '&#95;')}" in report
     (entry,) = [e for e in uploads_trash(verbatim) if e.endswith(SEED)]
     assert (verbatim.live.index_dir / "trash" / entry).is_file()
     with pytest.raises(gr.Error, match="No indexed file"):

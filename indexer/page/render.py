@@ -168,16 +168,17 @@ def escape_html(text: str) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~$])")
+# Numeric character references, not backslashes: a reference is never syntax to Markdown,
+# while Gradio's renderer still read an escaped "[a](b)" inside a link's text as a second link.
+_MARKDOWN_LITERAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]()#|~$<>"}
 
 
 def escape_markdown(text: str) -> str:
     """Escape text so Markdown shows it literally: no formatting, links, HTML or LaTeX."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = (text or "").replace("&", "&amp;").translate(_MARKDOWN_LITERAL)
     # A line starting "1." or "- " would become a list item; escaped, it stays a sentence.
-    text = re.sub(r"(?m)^(\s*\d+)\.(?=\s|$)", r"\1\\.", text)
-    return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", r"\1\\\2", text)
+    text = re.sub(r"(?m)^(\s*\d+)\.(?=\s|$)", r"\1&#46;", text)
+    return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", lambda m: f"{m[1]}&#{ord(m[2])};", text)
 
 
 def cite_link(source: str, start: int, end: int) -> str:
