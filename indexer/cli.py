@@ -319,6 +319,8 @@ class _TerminalProgress:
 
         if stage != self.stage:
             self._close()
+            if stage.startswith("Waiting"):  # said even when piped: a build that seems stuck
+                print(f"{stage}…", file=sys.stderr, flush=True)
             self.stage = stage
             self.bar = tqdm(total=total, desc=stage, unit="", disable=None, leave=False)
         self.bar.update(done - self.bar.n)

@@ -93,6 +93,14 @@ class Settings:
         choices=("on", "off"),
     )
     max_query_chars: int = _setting(2000, "Longest question accepted.", int, 1, 1_000_000)
+    build_wait_seconds: float = _setting(
+        1800.0,
+        "How long a build asked while another runs on the same index waits its turn (with "
+        "progress) before it gives up with a sentence.",
+        float,
+        0,
+        86_400,
+    )
     ann_min_rows: int = _setting(
         100_000,
         "From this many passages (or sentences) on, search goes through an approximate HNSW "

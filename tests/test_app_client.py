@@ -190,59 +190,6 @@ def test_hostile_questions_get_an_answer_or_a_sentence_and_no_traceback(app_serv
     assert "Traceback" not in app_server.log.read_text()
 
 
-def test_thirty_two_callers_during_an_upload_and_two_rebuilds(app_server, tmp_path):
-    """32 concurrent callers while a file is uploaded and two rebuilds are asked at once."""
-    note = tmp_path / "ferry-timetable.txt"
-    note.write_text(
-        "\n\n".join(
-            f"Ferry {i} leaves the north quay at {i % 12 + 1} o'clock." for i in range(300)
-        ),
-        encoding="utf-8",
-    )
-    expected = {
-        REVENUE: "$850",
-        "What is a jailbreak in the context of AI models?": "safety filters",
-    }
-    uploader = app_server.client()
-    uploader.predict([handle_file(note)], api_name="/upload")
-    first = app_server.client().submit(api_name="/rebuild")
-    second = app_server.client().submit(api_name="/rebuild")
-    latencies, errors, wrong = [], [], []
-
-    def caller(number: int) -> None:
-        client = app_server.client()
-        question = list(expected)[number % 2]
-        for _ in range(3):
-            began = time.monotonic()
-            try:
-                _, sources = client.predict(question, api_name="/ask")
-            except Exception as error:  # counted, then failed on below
-                errors.append(repr(error))
-                continue
-            latencies.append(time.monotonic() - began)
-            if not any(expected[question] in s["text"] for s in sources):
-                wrong.append(question)
-
-    with ThreadPoolExecutor(32) as pool:
-        list(pool.map(caller, range(32)))
-    outcomes = []
-    for job in (first, second):
-        try:
-            outcomes.append(job.result(timeout=600)[0])
-        except AppError as error:  # a second rebuild may be refused, in one sentence
-            assert "build" in str(error) and "\n" not in str(error)
-            outcomes.append(str(error))
-    latencies.sort()
-    print(
-        f"\n{len(latencies)} answers, {len(errors)} errors, {len(wrong)} wrong; latency p50 "
-        f"{latencies[len(latencies) // 2]:.2f} s, p95 {latencies[int(len(latencies) * 0.95)]:.2f}"
-        f" s, max {latencies[-1]:.2f} s"
-    )
-    assert errors == [] and wrong == [] and len(latencies) == 96
-    assert any("ferry-timetable.txt" in outcome for outcome in outcomes)
-    assert "Traceback" not in app_server.log.read_text()
-
-
 def test_no_route_serves_a_file_outside_the_documents_and_index(app_server):
     secret = app_server.docs.parent / "secret-outside.txt"
     secret.write_text("SECRET-OUTSIDE-CONTENT", encoding="utf-8")

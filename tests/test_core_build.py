@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -309,12 +310,37 @@ def test_documents_without_a_single_word_fail_gently(built, tmp_path, settings, 
         load_index(index_dir, settings, FakeEmbedder()).search("value", 1)
 
 
-def test_a_second_build_while_one_holds_the_lock_is_refused(built, settings):
+def test_a_build_asked_while_another_runs_waits_its_turn_then_builds(built, settings):
+    import threading
+
+    docs, index_dir = built
+    (docs / "new.txt").write_text("A new file waiting to be indexed.\n", encoding="utf-8")
+    held, seen = threading.Event(), []
+
+    def other_build() -> None:
+        with build_lock(index_dir):
+            held.set()
+            time.sleep(1.5)
+
+    other = threading.Thread(target=other_build)
+    other.start()
+    held.wait()
+    began = time.monotonic()
+    report = build_index(docs, index_dir, settings, FakeEmbedder(), lambda *a: seen.append(a))
+    other.join()
+    assert time.monotonic() - began >= 1.0  # it waited for the other build to finish ...
+    assert report.changes.added == ["new.txt"]  # ... then built
+    assert seen[0][0] == "Waiting for another build to finish" and seen[0][2] == 1800
+
+
+def test_a_build_that_waited_past_its_bound_is_refused_in_one_sentence(built, settings):
     docs, index_dir = built
     (docs / "new.txt").write_text("A new file waiting to be indexed.\n", encoding="utf-8")
     fake = FakeEmbedder()
-    with build_lock(index_dir), pytest.raises(BuildInProgressError):
-        build_index(docs, index_dir, settings, fake)
+    impatient = replace(settings, build_wait_seconds=0.5)
+    with build_lock(index_dir), pytest.raises(BuildInProgressError) as refused:
+        build_index(docs, index_dir, impatient, fake)
+    assert str(refused.value).endswith("did not finish within 0.5 s; try again when it is done.")
     assert fake.texts == []
     report = build_index(docs, index_dir, settings, FakeEmbedder())  # the lock is free again
     assert report.changes.added == ["new.txt"]

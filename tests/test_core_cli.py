@@ -214,3 +214,30 @@ def test_verify_says_which_quotes_stand(tmp_path, seeds_copy):
     assert result.returncode == 1 and result.stdout.startswith("changed: ")
     result = run("verify", str(tmp_path / "nope.json"), cwd=tmp_path)
     assert_one_sentence_error(result)
+
+
+@pytest.mark.model
+def test_a_build_while_another_holds_the_index_waits_says_so_then_builds(tmp_path):
+    import fcntl
+
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    (docs / "quay.txt").write_text("The quay crane lifts forty tonnes.\n", encoding="utf-8")
+    index_dir.mkdir()
+    with open(index_dir / ".lock", "w") as held:  # another build holds the index
+        fcntl.flock(held, fcntl.LOCK_EX)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "indexer", "build", str(docs), "--index", str(index_dir)]
+        build = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert build.stderr.readline() == "Waiting for another build to finish…\n"
+        assert build.poll() is None  # still waiting its turn
+    out, err = build.communicate(timeout=TIMEOUT)  # the other build let go
+    assert build.returncode == 0 and "Traceback" not in err, err
+    assert out.startswith("1 added, 0 changed") and "1 passages (1 embedded)" in out, out

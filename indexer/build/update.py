@@ -72,7 +72,7 @@ def build_index(
         raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
     embedder = embedder or embedder_for(settings)
     target = store_for(index_dir, settings)
-    with target.lock():
+    with target.lock(progress):
         target.remove_stale()
         weights = fingerprint(embedder)
         previous = target.previous(embedder.name, weights, settings.splitter())

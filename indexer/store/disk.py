@@ -7,6 +7,7 @@ import fcntl
 import json
 import mmap
 import os
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from ..read.passages import Passage
 from .ann import build_ann, save_ann
 from .integrity import READ_ERRORS, TEXTS, text_damage, write_checksums
 from .manifest import Manifest
+from .progress import report_progress
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
@@ -34,17 +36,34 @@ PASSAGES_ANN = "passages.hnsw"  # approximate search graphs, only for large inde
 UNITS_ANN = "units.hnsw"
 
 
+LOCK_POLL_SECONDS = 0.25
+
+
 @contextlib.contextmanager
-def build_lock(index_dir: Path):
-    """Hold the folder's build lock, or fail at once if another build holds it."""
+def build_lock(index_dir: Path, wait_seconds: float = 0.0, progress=None):
+    """Hold the folder's build lock; wait up to wait_seconds for another build to release it.
+
+    While it waits, progress hears "Waiting for another build to finish" with the seconds
+    waited; past the bound, it fails with one sentence.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildInProgressError(
-                f"Another build is updating {index_dir}/; wait for it to finish."
-            ) from None
+        began = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - began
+                if waited >= wait_seconds:
+                    raise BuildInProgressError(
+                        f"Another build is updating {index_dir}/ and did not finish within "
+                        f"{wait_seconds:g} s; try again when it is done."
+                    ) from None
+                report_progress(
+                    progress, "Waiting for another build to finish", int(waited), int(wait_seconds)
+                )
+                time.sleep(LOCK_POLL_SECONDS)
         yield
 
 

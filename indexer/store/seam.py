@@ -21,7 +21,7 @@ from .progress import report_progress
 class Store(Protocol):
     """What a build needs of the place its versions are kept."""
 
-    def lock(self): ...
+    def lock(self, progress=None): ...
     def remove_stale(self) -> None: ...
     def previous(self, model: str, weights: str, splitter: dict) -> Previous: ...
     def write(self, manifest: Manifest, stored: disk.Stored, texts: dict, progress) -> None: ...
@@ -33,19 +33,20 @@ def store_for(index_dir: Path, settings) -> Store:
         from .milvus.store import MilvusStore
 
         return MilvusStore(settings, index_dir)
-    return LocalStore(index_dir, settings.ann_min_rows)
+    return LocalStore(index_dir, settings.ann_min_rows, settings.build_wait_seconds)
 
 
 class LocalStore:
     """Versions as folders under the index folder, a CURRENT pointer swapped atomically."""
 
-    def __init__(self, index_dir: Path, ann_min_rows: int):
+    def __init__(self, index_dir: Path, ann_min_rows: int, wait_seconds: float = 0.0):
         self.index_dir = index_dir
         self.ann_min_rows = ann_min_rows
+        self.wait_seconds = wait_seconds
 
-    def lock(self):
-        """Hold the folder's build lock, or fail at once if another build holds it."""
-        return disk.build_lock(self.index_dir)
+    def lock(self, progress=None):
+        """Hold the folder's build lock, waiting (bounded) for another build to finish."""
+        return disk.build_lock(self.index_dir, self.wait_seconds, progress)
 
     def remove_stale(self) -> None:
         """Delete interrupted builds, never-served and damaged versions, and older ones."""

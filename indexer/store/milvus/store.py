@@ -191,9 +191,9 @@ class MilvusStore:
         self.client = connect(settings)
         self.versions = Versions(self.client, settings.milvus_collection, settings.milvus_uri)
 
-    def lock(self):
+    def lock(self, progress=None):
         """Hold the build lock (a file in the index folder of the machine that builds)."""
-        return disk.build_lock(self.index_dir)
+        return disk.build_lock(self.index_dir, self.settings.build_wait_seconds, progress)
 
     def remove_stale(self) -> None:
         """Drop interrupted builds and versions older than the previous one."""
