@@ -526,6 +526,21 @@ def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path)
     ]
 
 
+def test_restore_works_with_the_readmes_relative_folders(seeds_copy, fake_embedder, monkeypatch):
+    """`python app.py` defaults to the relative folders seeds/ and index/: restore works there."""
+    monkeypatch.chdir(seeds_copy.parent)
+    relative = app.Verbatim(
+        Path(seeds_copy.name), Path("index"), Settings(min_answer_score=0.0), fake_embedder
+    )
+    relative.live.build()
+    relative.trash(SEED, progress=RecordingProgress())
+    (entry,) = uploads_trash(relative)
+    report, _ = relative.restore(entry, progress=RecordingProgress())
+    assert (seeds_copy / SEED).is_file() and "Added (1)" in report
+    assert uploads_trash(relative) == []  # no stale entry left in the trash list
+    assert SEED in relative.live.index.manifest.files
+
+
 def uploads_trash(verbatim) -> list[str]:
     from indexer.page.library import trash_entries
 

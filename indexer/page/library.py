@@ -83,7 +83,7 @@ def restore(docs_dir: Path, index_dir: Path, entry: str) -> str:
     for folder in sorted(source.parents, key=lambda p: len(p.parts), reverse=True):
         if folder != trash and trash in folder.parents and not any(folder.iterdir()):
             folder.rmdir()  # empty folders the restore left behind
-    return relative_name(Path(docs_dir), target)
+    return relative_name(Path(docs_dir).resolve(), target)
 
 
 def scopes(index) -> list[str]:
