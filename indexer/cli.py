@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import IndexerError
+from .errors import IndexerError, not_a_folder
 from .settings import Settings, add_flags, describe, flag_values
 
 FLAGS = ["index_dir", "model", "milvus_uri"]  # settings every command takes as flags
@@ -106,12 +106,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _eval(args, settings: Settings) -> int:
     from .answer.evaluate import evaluate, format_table, read_questions
+    from .build.terminal_progress import TerminalProgress
     from .build.update import build_index
     from .page.render import shorten
 
     questions = read_questions(args.questions)
     if args.docs:
-        with _TerminalProgress() as progress:
+        with TerminalProgress() as progress:
             build_index(args.docs, settings.index_dir, settings, progress=progress)
     result = evaluate(_load(settings), questions)
     if args.json:
@@ -123,7 +124,10 @@ def _eval(args, settings: Settings) -> int:
                 "ok " if row["quote_hit"] or (not row["answerable"] and row["refused"]) else "BAD"
             )
             shown = "(refused)" if row["refused"] else shorten(row["first_quote"] or "", 90)
-            print(f"{mark} {row['id']:>6} rank={row['passage_rank']} {shown}")
+            question = shorten(row["question"], 70)
+            print(
+                f"{mark} {row['id']:>6} {question}\n           rank={row['passage_rank']} {shown}"
+            )
     print(format_table(result["metrics"]))
     return 0
 
@@ -220,12 +224,13 @@ def _check_milvus(settings: Settings) -> int:
 
 
 def _build(args, settings: Settings) -> int:
+    from .build.terminal_progress import TerminalProgress
     from .build.update import build_index
 
     docs = args.docs or settings.docs_dir
     if args.watch:
         return _watch(docs, args, settings)
-    with _TerminalProgress() as progress:
+    with TerminalProgress() as progress:
         report = build_index(docs, settings.index_dir, settings, progress=progress)
     _print_report(report)
     return 0
@@ -245,7 +250,7 @@ def _watch(docs: str, args, settings: Settings) -> int:
         print("error: --debounce must be zero or more seconds.", file=sys.stderr)
         return 2
     if not Path(docs).is_dir():
-        print(f"error: The documents folder {docs}/ does not exist.", file=sys.stderr)
+        print(f"error: {not_a_folder(docs)}", file=sys.stderr)
         return 1
     watch_folder(docs, settings.index_dir, settings, show, args.debounce, stop_on_signals())
     print("Stopped watching; the index is up to date with the last change seen.", flush=True)
@@ -305,29 +310,3 @@ def _search(args, settings: Settings) -> int:
     else:
         print(hits_text(hits))
     return 0
-
-
-class _TerminalProgress:
-    """Show build stages as tqdm bars on a terminal; stay quiet when output is piped."""
-
-    def __enter__(self):
-        self.bar, self.stage = None, None
-        return self
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        if stage != self.stage:
-            self._close()
-            if stage.startswith("Waiting"):  # said even when piped: a build that seems stuck
-                print(f"{stage}…", file=sys.stderr, flush=True)
-            self.stage = stage
-            self.bar = tqdm(total=total, desc=stage, unit="", disable=None, leave=False)
-        self.bar.update(done - self.bar.n)
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-    def __exit__(self, *exc) -> None:
-        self._close()

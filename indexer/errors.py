@@ -1,4 +1,6 @@
-"""Expected failures, each carrying one sentence a person can act on."""
+"""Expected failures, each carrying one sentence a person can act on; counts said right."""
+
+from pathlib import Path
 
 
 class IndexerError(Exception):
@@ -43,3 +45,17 @@ class IndexDamagedError(IndexerError):
 
 class StoreUnavailableError(IndexerError):
     """The configured store (a Milvus server or Milvus Lite file) cannot be used right now."""
+
+
+def not_a_folder(path) -> DocumentsFolderError:
+    """Say that the documents folder given is missing, or is a file."""
+    if Path(path).exists():
+        return DocumentsFolderError(
+            f"{path} is a file, not a folder; give the folder that holds the documents."
+        )
+    return DocumentsFolderError(f"The documents folder {path}/ does not exist.")
+
+
+def counted(number: int, noun: str) -> str:
+    """Return "1 passage", "2 passages": a count with its noun in the right number."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"

@@ -62,6 +62,15 @@ def test_build_of_a_missing_folder_says_so_in_one_line(tmp_path):
     assert "no-docs" in result.stderr
 
 
+def test_build_of_a_file_says_it_is_not_a_folder(tmp_path):
+    (tmp_path / "README.md").write_text("# Notes\n", encoding="utf-8")
+    result = run("build", "README.md", "--index", str(tmp_path / "idx"), cwd=tmp_path)
+    assert_one_sentence_error(result)
+    assert result.stderr == (
+        "error: README.md is a file, not a folder; give the folder that holds the documents.\n"
+    )
+
+
 @pytest.fixture(scope="module")
 def built_index(tmp_path_factory) -> Path:
     """The seeds built by `python -m indexer build` with the bundled model, once."""
@@ -240,4 +249,36 @@ def test_a_build_while_another_holds_the_index_waits_says_so_then_builds(tmp_pat
         assert build.poll() is None  # still waiting its turn
     out, err = build.communicate(timeout=TIMEOUT)  # the other build let go
     assert build.returncode == 0 and "Traceback" not in err, err
-    assert out.startswith("1 added, 0 changed") and "1 passages (1 embedded)" in out, out
+    assert out.startswith("1 added, 0 changed") and "1 passage (1 embedded)" in out, out
+
+
+@pytest.mark.model
+def test_search_shows_scores_a_reader_can_compare(built_index, tmp_path):
+    result = run("search", "Anthropic annual revenue", "--index", str(built_index), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. ") and REVENUE_FILE in result.stdout
+    scores = re.findall(r"similarity (\d\.\d\d) · keywords (\d+\.\d)", result.stdout)
+    ranked = re.findall(r"(?m)^ ?\d+\. ", result.stdout)
+    assert len(scores) == len(ranked) >= 5, result.stdout
+    assert all(0 < float(s) <= 1 for s, _ in scores), result.stdout
+    assert not re.search(r"\b0\.0\d{3}\b", result.stdout)  # no fusion scores (0.0320)
+
+
+@pytest.mark.model
+def test_eval_show_prints_each_question_beside_its_id(built_index, tmp_path):
+    qa = ROOT.parent / "shared" / "qa" / "seeds-dev.jsonl"
+    first = json.loads(qa.read_text(encoding="utf-8").splitlines()[0])
+    command = ["eval", str(qa), "--docs", str(SEEDS), "--index", str(built_index), "--show"]
+    result = run(*command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert first["question"][:60] in result.stdout
+
+
+@pytest.mark.model
+def test_a_model_that_cannot_load_is_named_instead_of_a_rebuild(built_index, tmp_path):
+    result = run("ask", "Who founded Anthropic?", "--index", str(built_index), "--model", "nope",
+                 cwd=tmp_path)  # fmt: skip
+    assert_one_sentence_error(result)
+    assert "The model 'nope' is neither a model folder nor a bundled model" in result.stderr
+    assert "leave --model unset" in result.stderr and "rebuild" not in result.stderr

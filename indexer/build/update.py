@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..embed.embedders import Embedder, embedder_for, fingerprint
-from ..errors import DocumentsFolderError
+from ..errors import DocumentsFolderError, counted, not_a_folder
 from ..read.documents import Document, Skipped, find_files, read_document
 from ..settings import Settings
 from ..store.manifest import FileEntry, Manifest
@@ -52,8 +52,9 @@ class BuildReport:
         return (
             f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
             f"{len(c.renamed)} renamed, {len(c.unchanged)} unchanged, "
-            f"{len(c.duplicates)} duplicates, {len(self.skipped)} skipped; "
-            f"{self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s"
+            f"{counted(len(c.duplicates), 'duplicate')}, {len(self.skipped)} skipped; "
+            f"{counted(self.passages, 'passage')} ({self.embedded} embedded) "
+            f"in {self.seconds:.1f} s"
         )
 
 
@@ -69,7 +70,7 @@ def build_index(
     settings = settings or Settings.from_env()
     docs_dir, index_dir = Path(docs_dir), Path(index_dir)
     if not docs_dir.is_dir():
-        raise DocumentsFolderError(f"The documents folder {docs_dir}/ does not exist.")
+        raise not_a_folder(docs_dir)
     embedder = embedder or embedder_for(settings)
     target = store_for(index_dir, settings)
     with target.lock(progress):

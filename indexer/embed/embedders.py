@@ -51,6 +51,11 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def model_found(name: str) -> bool:
+    """Whether a configured model can be loaded here: the e5 option, or a model folder."""
+    return name == E5_MODEL or Path(resolve_model(name)).is_dir()
+
+
 def embedder_for(settings) -> Embedder:
     """Return the embedder the settings ask for (model, batch size, backend)."""
     if settings.model == E5_MODEL:

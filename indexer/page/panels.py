@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import counted
 from .render import escape_markdown
 
 _LISTED_FILES = 20
@@ -12,7 +13,7 @@ def manifest_markdown(manifest, notice: str | None = None) -> str:
     files = sorted(manifest.files)
     built = (manifest.built_at or "unknown").replace("T", " ").replace("+00:00", " UTC")
     lines = [
-        f"**{len(files)} files, {manifest.passages} passages** · "
+        f"**{counted(len(files), 'file')}, {counted(manifest.passages, 'passage')}** · "
         f"model `{_code(manifest.model)}` · built {built}",
         "",
         "Files: " + _name_list(files),
@@ -41,7 +42,7 @@ def report_markdown(report) -> str:
         ("Unchanged", changes.unchanged),
     ]
     lines = [
-        f"**Index updated** in {report.seconds:.1f} s: {report.passages} passages, "
+        f"**Index updated** in {report.seconds:.1f} s: {counted(report.passages, 'passage')}, "
         f"{report.embedded} newly embedded."
     ]
     for label, paths in rows:

@@ -46,11 +46,20 @@ def _header_line(quote, clean) -> str:
 
 
 def hits_text(hits) -> str:
-    """Return ranked passages as plain text (CLI search): score, citation, the text clipped."""
+    """Return ranked passages as plain text (CLI search): rank, citation, scores, text clipped.
+
+    The scores shown are ones a reader can compare: the passage's (or its best sentence's)
+    cosine similarity to the query, and its BM25 keyword score (0: no query word in it).
+    """
     return "\n".join(
-        f"{n:2}. {hit.score:.4f}  {format_citation(hit)}\n    {shorten(hit.text, 100)}"
+        f"{n:2}. {format_citation(hit)}\n    similarity {_similarity(hit)} · keywords "
+        f"{hit.keyword_score:.1f}\n    {shorten(hit.text, 100)}"
         for n, hit in enumerate(hits, 1)
     )
+
+
+def _similarity(hit) -> str:
+    return "—" if hit.dense_score is None else f"{hit.dense_score:.2f}"
 
 
 def answer_markdown(answer) -> str:

@@ -7,6 +7,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from ..errors import counted
+
 PDF_PAGE_BREAK = "\n\n"  # between the pages of a PDF's extracted text
 _HTML_DROPPED = (
     "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
@@ -85,7 +87,8 @@ def extract_pdf(data: bytes, max_chars: int) -> Extracted:
         raise ExtractionError("PDF with no pages")
     if not any(text.strip() for text in page_texts_read):
         raise ExtractionError(
-            f"PDF with no text layer ({len(page_texts_read)} pages of images?): it needs OCR first"
+            f"PDF with no text layer ({counted(len(page_texts_read), 'page')} of images?): "
+            "it needs OCR first"
         )
     starts, offset = [], 0
     for text in page_texts_read:

@@ -36,7 +36,8 @@ def load_local_index(index_dir: Path, settings: Settings, embedder: Embedder, ki
     """
     version = versions.open_version(index_dir)
     splitter, weights = settings.splitter(), fingerprint(embedder)
-    disk.check_compatible(version.manifest, embedder.name, splitter, f"{index_dir}/", weights)
+    where = f"{index_dir}/"
+    disk.check_compatible(version.manifest, embedder.name, splitter, where, weights, settings.model)
     stored, keywords = disk.read_version(version.folder), disk.read_keywords(version.folder)
     serve_one_query_at_a_time()
     index = (kind or LocalIndex)(

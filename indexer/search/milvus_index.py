@@ -38,8 +38,9 @@ def load_milvus_index(settings, embedder, kind=None) -> MilvusIndex:
         stamp, notice = versions.serving()
         manifest = read_manifest(client, versions, stamp)
         check_compatible(
-            manifest, embedder.name, settings.splitter(), versions.where, fingerprint(embedder)
-        )
+            manifest, embedder.name, settings.splitter(), versions.where, fingerprint(embedder),
+            settings.model,
+        )  # fmt: skip
         count, frequencies = json.loads(read_meta(client, versions.collection(stamp, "m"), "terms"))
     index = (kind or MilvusIndex)(client, versions, stamp, manifest, embedder, settings)
     index.term_stats = count, frequencies

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError
+from ..embed.embedders import model_found
+from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError, ModelLoadError
 from ..read.passages import Passage
 from .ann import build_ann, save_ann
 from .integrity import READ_ERRORS, TEXTS, text_damage, write_checksums
@@ -68,12 +69,23 @@ def build_lock(index_dir: Path, wait_seconds: float = 0.0, progress=None):
 
 
 def check_compatible(
-    manifest: Manifest, model: str, splitter: dict, where: str, weights: str = ""
+    manifest: Manifest,
+    model: str,
+    splitter: dict,
+    where: str,
+    weights: str = "",
+    configured: str | None = None,
 ) -> None:
     """Refuse an index whose vectors or passages were made with other settings or weights.
 
-    where names the index in the sentence: "index/" or the Milvus collection.
+    where names the index in the sentence: "index/" or the Milvus collection; configured,
+    the model setting, is checked first so a model that cannot load is not rebuilt with.
     """
+    if manifest.model != model and configured and not model_found(configured):
+        raise ModelLoadError(
+            f"The model '{configured}' is neither a model folder nor a bundled model; the index "
+            f"in {where} was built with '{manifest.model}': leave --model unset to use it."
+        )
     if manifest.model != model:
         raise IndexMismatchError(
             f"The index in {where} was built with model '{manifest.model}', "
