@@ -216,6 +216,47 @@ def in_view(page, selector: str) -> bool:
     )
 
 
+FILLER = " ".join(f"Survey note {i} records the tide at the outer breakwater." for i in range(70))
+HARBOUR = f"Harbour survey\n\n{FILLER} The Brackwater harbour wall is 812 metres long. {FILLER}\n"
+
+
+def first_letter_of_mark_in_view(page) -> dict:
+    """Where the quote's first letter stands against the viewer's visible box."""
+    return page.evaluate(
+        """() => {
+            const shown = document.querySelector('#viewer .doc');
+            const box = shown.getBoundingClientRect();
+            const at = document.querySelector('#viewer mark').getClientRects()[0];
+            const gutter = shown.querySelector('.ln').getBoundingClientRect().right;
+            return {inside: at.top >= box.top && at.bottom <= box.bottom
+                            && at.left >= gutter && at.left < box.left + shown.clientWidth,
+                    at: [at.left, at.top], box: [box.left, box.top, box.right, box.bottom]};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("width", [1360, 390])
+def test_a_quote_inside_a_long_line_is_in_view_in_the_viewer(browser, app_server, width):
+    (app_server.docs / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    page.locator("#rebuild").click()
+    page.locator("#report").get_by_text("Index updated").wait_for()
+    ask(page, "How long is the Brackwater harbour wall?")
+    page.locator(f"{BOT} a[href^='#cite=']", has_text="harbour.txt").first.click()
+    page.locator("#viewer mark", has_text="812 metres").wait_for()
+    page.wait_for_timeout(800)  # the scroll to the quote
+    shown = first_letter_of_mark_in_view(page)
+    assert shown["inside"], shown  # wrapped: the quote is in the box, not 1,000 px to the right
+    page.locator("#viewer .wrap-toggle input").check()  # unwrapped: scrolled sideways to it
+    page.wait_for_timeout(500)
+    shown = first_letter_of_mark_in_view(page)
+    assert shown["inside"], shown
+    context.close()
+
+
 def test_a_citation_opens_the_document_at_the_cited_lines(page):
     ask(page, "What is a jailbreak in the context of AI models?")
     link = page.locator(f"{BOT} a[href^='#cite=']").last

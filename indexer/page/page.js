@@ -18,12 +18,28 @@ document.addEventListener("click", (event) => {
     const shown = document.querySelector("#viewer .doc");
     if ((mark && shown && shown.dataset.cite === wanted) || ++tries > 100) {
       clearInterval(scroll);
-      if (mark && shown) {  // vertically only: the line numbers stay in view
-        const row = mark.closest(".row") || mark;
-        shown.scrollTop = row.offsetTop - shown.clientHeight / 2;
-        shown.scrollLeft = 0;
-        shown.scrollIntoView({ block: "nearest" });
-      }
+      if (mark && shown) showMark(mark, shown);
     }
   }, 100);
 }, true);
+
+// Bring the quote's first character into the viewer's box: a third of the way down, and, with
+// long lines unwrapped, sideways past the line numbers (which stay put); then the box itself.
+function showMark(mark, shown) {
+  const box = shown.getBoundingClientRect();
+  const at = mark.getClientRects()[0] || mark.getBoundingClientRect();
+  shown.scrollTop += at.top - box.top - shown.clientHeight / 3;
+  const numbers = shown.querySelector(".ln");
+  const gutter = numbers ? numbers.getBoundingClientRect().width : 0;
+  const left = at.left - box.left;
+  if (left < gutter || left > shown.clientWidth - 40) shown.scrollLeft += left - gutter - 20;
+  shown.scrollIntoView({ block: "nearest" });
+}
+
+// Wrapping switched on or off: the quote moved; bring it back into view.
+document.addEventListener("change", (event) => {
+  if (!event.target.closest || !event.target.closest("#viewer .wrap-toggle")) return;
+  const mark = document.querySelector("#viewer mark");
+  const shown = document.querySelector("#viewer .doc");
+  if (mark && shown) showMark(mark, shown);
+});

@@ -72,7 +72,8 @@ def document_html(
             f'<p class="muted">Lines {shown.start}–{shown.stop - 1} of {count}; the whole text is '
             "in the indexed-text box below.</p>"
         )
-    title = f'<div class="doc-title">{escape_html(source)}</div>'
+    toggle = '<label class="wrap-toggle"><input type="checkbox"> long lines unwrapped</label>'
+    title = f'<div class="doc-title"><span>{escape_html(source)}</span>{toggle}</div>'
     cite = f' data-cite="{escape_html(link)}"' if link else ""
     return f'<div class="doc"{cite}>{title}{note}{"".join(rows)}</div>'
 
