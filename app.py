@@ -79,7 +79,9 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                     )
                 readings = gr.State([])  # how each question was read, for follow-ups
                 with gr.Row():
-                    on_its_own = gr.Button(visible=False, elem_id="ask_on_its_own", size="sm")
+                    # "hidden", not False: Gradio 6.17 never shows a button again once an update
+                    # said visible=False (checked in a real browser); "hidden" keeps it mounted.
+                    on_its_own = gr.Button(visible="hidden", elem_id="ask_on_its_own", size="sm")
                     new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
                     export = gr.Button("Export conversation", elem_id="export", size="sm")
             with gr.Column(scale=2):
@@ -167,7 +169,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             api_visibility="private",
         ).then(lambda: gr.File(visible=True), None, [exports], api_visibility="private")
         new_chat.click(
-            lambda: ([], "", SOURCES_PLACEHOLDER, [], gr.Button(visible=False)),
+            lambda: ([], "", SOURCES_PLACEHOLDER, [], gr.update(visible="hidden")),
             None,
             [chat, question, sources, readings, on_its_own],
             api_visibility="private",

@@ -332,6 +332,22 @@ def test_a_pdf_citation_opens_its_page_drawn_with_the_quote_boxed(page, tmp_path
     assert (folder / "screenshot-pdf.png").stat().st_size > 10_000
 
 
+def test_a_follow_up_offers_to_ask_it_on_its_own_and_that_answers(page):
+    ask(page, "How much money does Anthropic make a year?")
+    ask(page, "and OpenAI?")
+    button = page.locator("#ask_on_its_own")
+    button.wait_for(state="visible", timeout=30_000)
+    assert "on its own" in button.inner_text() and "and OpenAI?" in button.inner_text()
+    count = page.locator(BOT).count()
+    button.click()
+    page.wait_for_function(
+        "() => !document.querySelector('#ask_on_its_own') ||"
+        " document.querySelector('#ask_on_its_own').offsetParent === null"
+    )
+    assert page.locator(BOT).count() == count  # the answer replaced, not added
+    assert "read as a follow-up" not in page.locator(BOT).last.inner_text().lower()
+
+
 def test_an_example_asks_when_clicked(page):
     before = page.locator(BOT).count()
     page.locator("#examples button, #examples td, #examples .gallery-item").first.click()

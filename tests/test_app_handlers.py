@@ -345,18 +345,18 @@ def test_follow_ups_chain_through_the_history():
 
 def test_chat_follow_up_says_how_it_was_read(verbatim):
     history, _, _, readings, undo = verbatim.respond("What is Anthropic's annualized revenue?", [])
-    assert undo.visible is False  # a complete question: nothing to undo
+    assert undo["visible"] == "hidden"  # a complete question: nothing to undo
     history, _, _, readings, undo = verbatim.respond("and OpenAI?", history, readings)
     assert len(history) == 4
     assert "Read as a follow-up: What is OpenAI's annualized revenue?" in _text(history[-1])
     assert _text(history[-2]) == "and OpenAI?"  # the chat shows what the user typed
     assert readings[-1][:2] == ["and OpenAI?", "What is OpenAI's annualized revenue?"]
-    assert undo.visible is True and "and OpenAI?" in undo.value
+    assert undo["visible"] is True and "and OpenAI?" in undo["value"]
     # Undo: the same question answered as typed, the follow-up note gone, later follow-ups
     # build on the question as typed.
     history, _, readings, undo = verbatim.ask_on_its_own(history, readings)
     assert len(history) == 4 and "Read as a follow-up" not in _text(history[-1])
-    assert readings[-1][:2] == ["and OpenAI?", "and OpenAI?"] and undo.visible is False
+    assert readings[-1][:2] == ["and OpenAI?", "and OpenAI?"] and undo["visible"] == "hidden"
 
 
 # -- starting it ------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ class Verbatim:
             {"role": "user", "content": escape_markdown(typed)},
             {"role": "assistant", "content": reply},
         ]
-        undo = gr.Button(value=on_its_own_label(typed), visible=read_as != typed)
+        # Hidden as "hidden", never False: Gradio 6.17 does not show again what False hid.
+        undo = gr.update(value=on_its_own_label(typed), visible=read_as != typed or "hidden")
         record = turn_record(typed, read_as, answer, self.live.index.manifest)
         return history, "", sources_html(answer), [*readings, [typed, read_as, record]], undo
 
@@ -79,7 +80,7 @@ class Verbatim:
         """Answer the last question again as typed, not as a follow-up; replace its answer."""
         history, readings = list(history or []), list(readings or [])
         if not readings or len(history) < 2:
-            return history, gr.skip(), readings, gr.Button(visible=False)
+            return history, gr.skip(), readings, gr.update(visible="hidden")
         typed = readings[-1][0]
         try:
             answer, _ = self.live.answer(typed)
@@ -89,7 +90,7 @@ class Verbatim:
         history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
         record = turn_record(typed, typed, answer, self.live.index.manifest)
         readings = [*readings[:-1], [typed, typed, record]]
-        return history, sources_html(answer), readings, gr.Button(visible=False)
+        return history, sources_html(answer), readings, gr.update(visible="hidden")
 
     def export(self, readings: list | None) -> list[str]:
         """Write the conversation as Markdown and as JSON (for `indexer verify`); return both."""
