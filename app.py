@@ -69,14 +69,11 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 scope = gr.Dropdown(
                     choices=[ALL], value=ALL, label="Ask within", elem_id="scope", scale=0
                 )
-                examples_list = None
-                if examples:
-                    examples_list = gr.Examples(
-                        examples=[[q] for q in examples],
-                        inputs=[question],
-                        label="Try a question about the bundled documents",
-                        elem_id="examples",
-                    )
+                # Plain buttons, not gr.Examples: its gallery threw 4 TypeErrors on every load
+                # under the Soft theme (Gradio 6.17), and buttons wrap on a phone.
+                with gr.Row(elem_id="examples", visible=bool(examples)):
+                    gr.Markdown("Try:", elem_classes="examples-label")
+                    tries = [gr.Button(q, size="sm", elem_classes="example") for q in examples]
                 readings = gr.State([])  # how each question was read, for follow-ups
                 with gr.Row():
                     # "hidden", not False: Gradio 6.17 never shows a button again once an update
@@ -147,8 +144,8 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         chat.clear(lambda: SOURCES_PLACEHOLDER, None, [sources], api_visibility="private")
         gr.api(app.ask, api_name="ask", concurrency_limit=8, concurrency_id="answer")
         gr.api(app.ask_within, api_name="ask_within", concurrency_limit=8, concurrency_id="answer")
-        if examples_list is not None:  # an example asks at once, as if typed and sent
-            examples_list.load_input_event.then(
+        for example in tries:  # an example asks at once, as if typed and sent
+            example.click(lambda q: q, [example], [question], api_visibility="private").then(
                 app.respond,
                 [question, chat, readings, scope],
                 [chat, question, sources, readings, on_its_own],

@@ -348,6 +348,24 @@ def test_a_follow_up_offers_to_ask_it_on_its_own_and_that_answers(page):
     assert "read as a follow-up" not in page.locator(BOT).last.inner_text().lower()
 
 
+def test_no_error_in_the_browser_console_on_load_and_after_a_question(browser, app_server):
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {(error.stack or error)!s:.600}"))
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.goto(app_server.url)
+    page.wait_for_selector("#question textarea")
+    page.wait_for_timeout(2000)  # everything the page does on load
+    assert errors == [], errors
+    ask(page, "How much money does Anthropic make a year?")
+    page.locator(f"{BOT} a[href^='#cite=']").last.click()
+    page.locator("#viewer mark").first.wait_for()
+    page.wait_for_timeout(1000)
+    assert errors == [], errors
+    context.close()
+
+
 def test_an_example_asks_when_clicked(page):
     before = page.locator(BOT).count()
     page.locator("#examples button, #examples td, #examples .gallery-item").first.click()

@@ -1,5 +1,6 @@
 """The app as a user runs it (`python app.py`), driven through gradio_client with the real model."""
 
+import html
 import os
 import tempfile
 import time
@@ -129,7 +130,7 @@ def test_upload_with_spaces_and_clash_through_the_client(app_server, tmp_path):
     status = client.predict([handle_file(spaced), handle_file(clash)], api_name="/upload")
     assert "2 of 2 saved" in status
     assert (app_server.docs / "field-notes.txt").is_file()
-    status = status.replace("\\", "")  # Markdown escapes
+    status = html.unescape(status)  # Markdown escapes are character references
     assert "002_6d34ce2141a5a6b8-2.txt" in status and "another document" in status
     assert "$850" in (app_server.docs / REVENUE_SOURCE).read_text(encoding="utf-8")
 
