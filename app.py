@@ -29,6 +29,11 @@ VIEWER_PLACEHOLDER = (
     '<p class="muted">Click a citation to open its document at the cited lines, or choose a '
     "file.</p>"
 )
+EMPTY_CHAT = (
+    "**Ask a question below.** Each answer is a sentence quoted word for word from your "
+    "documents, with a citation that opens the file at that line; or a plain “not in the "
+    "documents”."
+)
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "milvus_uri", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page" / "page.css").read_text(encoding="utf-8")
@@ -57,6 +62,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                     latex_delimiters=[],
                     feedback_options=None,
                     buttons=["copy"],
+                    placeholder=EMPTY_CHAT,
                 )
                 question = gr.Textbox(
                     elem_id="question",

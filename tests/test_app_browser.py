@@ -358,6 +358,7 @@ def test_no_error_in_the_browser_console_on_load_and_after_a_question(browser, a
     page.wait_for_selector("#question textarea")
     page.wait_for_timeout(2000)  # everything the page does on load
     assert errors == [], errors
+    assert "Ask a question below." in page.locator("#chat").inner_text()  # not a blank box
     ask(page, "How much money does Anthropic make a year?")
     page.locator(f"{BOT} a[href^='#cite=']").last.click()
     page.locator("#viewer mark").first.wait_for()

@@ -491,6 +491,23 @@ def test_export_then_verify_then_edit_the_file(verbatim, tmp_path):
         verbatim.export([])
 
 
+def test_export_escapes_questions_and_keeps_a_follow_up_as_typed_and_as_read(verbatim):
+    import json
+
+    typed = "# What is Anthropic's *annualized* [revenue](javascript:x)?"
+    history, _, _, readings, _ = verbatim.respond(typed, [])
+    history, _, _, readings, _ = verbatim.respond("and OpenAI?", history, readings)
+    markdown, data = verbatim.export(readings)
+    text = Path(markdown).read_text(encoding="utf-8")
+    heading = "## \\# What is Anthropic's \\*annualized\\* \\[revenue\\]\\(javascript:x\\)?"
+    assert heading in text.splitlines()
+    assert "## and OpenAI?" in text.splitlines()
+    assert "*Read as a follow-up: \\# What is OpenAI's \\*annualized\\*" in text
+    turns = json.loads(Path(data).read_text(encoding="utf-8"))["turns"]
+    assert [t["question"] for t in turns] == [typed, "and OpenAI?"]
+    assert turns[1]["read_as"].startswith("# What is OpenAI's") and turns[0]["read_as"] == typed
+
+
 def test_documents_panel_trash_restore_and_a_scoped_question(verbatim, tmp_path):
     (verbatim.docs_dir / "scan.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
     report, _ = verbatim.rebuild(progress=RecordingProgress())

@@ -9,13 +9,15 @@ from pathlib import Path
 
 from ..errors import IndexerError
 from ..read.documents import Document, read_document
+from .render import escape_markdown_file
 
 FORMAT = "verbatim-export-1"
 
 
 def turn_record(question: str, read_as: str, answer, manifest) -> dict:
     """Return one question and its answer, each quote with the hashes of what it cites."""
-    record = {"question": question, "read_as": read_as, **answer.to_record()}
+    # The answer's own "question" is the one it answered (read_as): the typed one is kept too.
+    record = {**answer.to_record(), "question": question, "read_as": read_as}
     for quote in record["quotes"]:
         entry = manifest.files.get(quote["source"])
         quote["text_sha256"] = entry.text_sha256 if entry else None  # of the indexed text
@@ -38,19 +40,25 @@ def to_json(turns: list[dict], manifest) -> str:
 
 
 def to_markdown(turns: list[dict]) -> str:
-    """Return the conversation as Markdown a person reads: quotes as block quotes, citations."""
+    """Return the conversation as Markdown a person reads: quotes as block quotes, citations.
+
+    Questions, quotes and citations are escaped: each shows as written, never as formatting.
+    """
     lines = ["# Verbatim conversation", ""]
     for turn in turns:
-        lines += [f"## {turn['question']}", ""]
+        lines += [f"## {escape_markdown_file(turn['question'])}", ""]
         if turn["read_as"] != turn["question"]:
-            lines += [f"*Read as: {turn['read_as']}*", ""]
+            lines += [f"*Read as a follow-up: {escape_markdown_file(turn['read_as'])}*", ""]
         if turn["refused"]:
-            lines += [f"The documents do not answer this question. {turn['reason']}".strip(), ""]
+            refusal = f"The documents do not answer this question. {turn['reason']}".strip()
+            lines += [escape_markdown_file(refusal), ""]
         for n, quote in enumerate(turn["quotes"], 1):
-            lines += [f"> {line}" for line in quote["text"].splitlines()] + [""]
+            lines += [f"> {escape_markdown_file(line)}" for line in quote["text"].splitlines()]
             lines += [
-                f"[{n}] {quote['citation']} · characters {quote['start']}–{quote['end']} · "
-                f"sha256 of the indexed text {quote['text_sha256']}",
+                "",
+                f"\\[{n}\\] {escape_markdown_file(quote['citation'])} · characters "
+                f"{quote['start']}–{quote['end']} · sha256 of the indexed text "
+                f"{quote['text_sha256']}",
                 "",
             ]
     return "\n".join(lines)

@@ -179,7 +179,9 @@ def escape_html(text: str) -> str:
 
 # Numeric character references, not backslashes: a reference is never syntax to Markdown,
 # while Gradio's renderer still read an escaped "[a](b)" inside a link's text as a second link.
-_MARKDOWN_LITERAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]()#|~$<>"}
+_MARKDOWN_SPECIAL = "\\`*_[]()#|~$<>"
+_MARKDOWN_LITERAL = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL}
+_MARKDOWN_ESCAPED = {ord(c): f"\\{c}" for c in _MARKDOWN_SPECIAL}
 
 
 def escape_markdown(text: str) -> str:
@@ -188,6 +190,13 @@ def escape_markdown(text: str) -> str:
     # A line starting "1." or "- " would become a list item; escaped, it stays a sentence.
     text = re.sub(r"(?m)^(\s*\d+)\.(?=\s|$)", r"\1&#46;", text)
     return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", lambda m: f"{m[1]}&#{ord(m[2])};", text)
+
+
+def escape_markdown_file(text: str) -> str:
+    """Escape text for a Markdown file read in any viewer: backslashes, readable as plain text."""
+    text = (text or "").translate(_MARKDOWN_ESCAPED)
+    text = re.sub(r"(?m)^(\s*\d+)\.(?=\s|$)", r"\1\\.", text)
+    return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", r"\1\\\2", text)
 
 
 def cite_link(source: str, start: int, end: int) -> str:
