@@ -9,6 +9,7 @@ from pathlib import Path
 import gradio as gr
 
 from indexer import IndexerError, Settings
+from indexer.cli import show_notices
 from indexer.page.handlers import ALL, Verbatim
 from indexer.page.library import COLUMNS
 from indexer.page.uploads import sweep_forever
@@ -245,6 +246,7 @@ def _terminal_progress(stage: str, done: int, total: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Build or update the index, then serve the page; return an exit code."""
     args = _parser().parse_args(argv)
+    show_notices()
     try:
         settings = Settings.from_env(flag_values(args, FLAGS))
     except IndexerError as error:

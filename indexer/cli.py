@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
+    show_notices()
     try:
         return args.run(args, Settings.from_env(flag_values(args, FLAGS)))
     except IndexerError as error:
@@ -33,6 +34,17 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`ask --json | head`): nothing more to say, and nowhere to say it.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def show_notices() -> None:
+    """Print the product's notices (a long one-time step, say) on stderr, one line each."""
+    import logging
+
+    notices = logging.getLogger("verbatim")
+    if not notices.handlers:
+        notices.addHandler(logging.StreamHandler(sys.stderr))
+    notices.setLevel(logging.INFO)
+    notices.propagate = False
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -282,3 +282,20 @@ def test_a_model_that_cannot_load_is_named_instead_of_a_rebuild(built_index, tmp
     assert_one_sentence_error(result)
     assert "The model 'nope' is neither a model folder nor a bundled model" in result.stderr
     assert "leave --model unset" in result.stderr and "rebuild" not in result.stderr
+
+
+@pytest.mark.model
+def test_the_first_build_says_it_prepares_the_model_and_how_long_it_took(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "quay.txt").write_text("The quay crane lifts forty tonnes.\n", encoding="utf-8")
+    fresh_cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}  # as on a new machine
+    result = run("build", str(docs), "--index", str(tmp_path / "index"), cwd=tmp_path,
+                 env=fresh_cache)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Preparing the model once: an int8 ONNX copy into "), lines
+    assert re.fullmatch(r"The model is ready \(\d+\.\d s\)\.", lines[1]), lines
+    again = run("build", str(docs), "--index", str(tmp_path / "index"), cwd=tmp_path,
+                env=fresh_cache)  # fmt: skip
+    assert "Preparing the model" not in again.stderr  # once

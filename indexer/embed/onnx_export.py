@@ -7,8 +7,12 @@ import hashlib
 import logging
 import os
 import shutil
+import time
 import warnings
 from pathlib import Path
+
+# Long one-time steps say what they do; the CLI and the app print these lines on stderr.
+NOTICES = logging.getLogger("verbatim")
 
 
 def exported_model(source: str) -> tuple[Path, str]:
@@ -32,6 +36,8 @@ def _export(source: Path, folder: Path, config: str) -> None:
     for stale in folder.parent.glob(f"{folder.name}.tmp-*"):  # exports killed part-way
         if not _alive(stale.name.rsplit("-", 1)[-1]):
             shutil.rmtree(stale, ignore_errors=True)
+    began = time.perf_counter()
+    NOTICES.info("Preparing the model once: an int8 ONNX copy into %s (about 10 s)…", folder.parent)
     staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(source, staging, ignore=shutil.ignore_patterns("onnx", "*.onnx"))
@@ -45,6 +51,7 @@ def _export(source: Path, folder: Path, config: str) -> None:
         os.rename(staging, folder)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
+    NOTICES.info("The model is ready (%.1f s).", time.perf_counter() - began)
 
 
 def cache_root() -> Path:
