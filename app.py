@@ -12,6 +12,13 @@ from indexer import IndexerError, Settings
 from indexer.cli import show_notices
 from indexer.page.handlers import ALL, Verbatim
 from indexer.page.library import COLUMNS
+from indexer.page.panels import (
+    EMPTY_CHAT,
+    SEED_EXAMPLES,
+    SEED_MARKER,
+    SOURCES_PLACEHOLDER,
+    VIEWER_PLACEHOLDER,
+)
 from indexer.page.uploads import sweep_forever
 from indexer.read.documents import SUPPORTED_LABEL
 from indexer.settings import add_flags, flag_values
@@ -19,23 +26,6 @@ from indexer.settings import add_flags, flag_values
 # Gradio 6.17 names a status code Starlette has deprecated: one two-line warning per request.
 warnings.filterwarnings("ignore", message="'HTTP_422_UNPROCESSABLE_ENTITY' is deprecated")
 
-SEED_EXAMPLES = [
-    "How much money does Anthropic make a year?",
-    "Why did Anthropic pause the release of its tool?",
-    "What is a jailbreak in the context of AI models?",
-    "What is the Responsible Scaling Policy?",
-]
-SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the bundled seeds
-VIEWER_PLACEHOLDER = (
-    '<p class="muted">Click a citation to open its document at the cited lines, or choose a '
-    "file.</p>"
-)
-EMPTY_CHAT = (
-    "**Ask a question below.** Each answer is a sentence quoted word for word from your "
-    "documents, with a citation that opens the file at that line; or a plain “not in the "
-    "documents”."
-)
-SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 FLAGS = ["docs_dir", "index_dir", "model", "milvus_uri", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page" / "page.css").read_text(encoding="utf-8")
 PAGE_JS = (Path(__file__).parent / "indexer" / "page" / "page.js").read_text(encoding="utf-8")
@@ -178,32 +168,46 @@ def build_ui(app: Verbatim) -> gr.Blocks:
             [chat, question, sources, readings, on_its_own],
             api_visibility="private",
         )
-        upload.upload(
-            app.upload, [upload], [upload_status], api_name="upload", concurrency_limit=4
-        ).then(lambda: None, None, [upload], api_visibility="private")
-        rebuild.click(
-            app.rebuild,
-            None,
-            [report, index_info],
-            api_name="rebuild",
-            concurrency_limit=1,
-            concurrency_id="rebuild",
-        ).then(app.indexed_files, None, [document], api_visibility="private").then(
-            app.documents, [needle], [table], api_visibility="private"
-        ).then(app.choices, None, choices, api_visibility="private")
+
+        def refreshed(event) -> None:
+            """After a build: the file lists, the documents table and the choices follow."""
+            for handler, inputs, outputs in (
+                (app.indexed_files, None, [document]),
+                (app.documents, [needle], [table]),
+                (app.choices, None, choices),
+            ):
+                event = event.then(handler, inputs, outputs, api_visibility="private")
+
+        refreshed(
+            upload.upload(
+                app.upload, [upload], [upload_status], api_name="upload", concurrency_id="rebuild"
+            )
+            .then(lambda: None, None, [upload], api_visibility="private")
+            .then(app.last_report, None, [report], api_visibility="private")
+            .then(app.index_summary, None, [index_info], api_visibility="private")
+        )
+        refreshed(
+            rebuild.click(
+                app.rebuild,
+                None,
+                [report, index_info],
+                api_name="rebuild",
+                concurrency_limit=1,
+                concurrency_id="rebuild",
+            )
+        )
         for button, handler, picked in (
             (trash, app.trash, manage),
             (restore, app.restore, trashed),
         ):
-            button.click(
-                handler,
-                [picked],
-                [report, index_info],
-                api_visibility="private",
-                concurrency_limit=1,
-                concurrency_id="rebuild",
-            ).then(app.documents, [needle], [table], api_visibility="private").then(
-                app.choices, None, choices, api_visibility="private"
+            refreshed(
+                button.click(
+                    handler,
+                    [picked],
+                    [report, index_info],
+                    api_visibility="private",
+                    concurrency_id="rebuild",
+                )
             )
         needle.change(app.documents, [needle], [table], api_visibility="private")
         page.load(app.documents, [needle], [table], api_visibility="private")

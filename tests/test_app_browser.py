@@ -78,13 +78,14 @@ def ask(page, question: str) -> str:
     return page.locator(BOT).last.inner_text()
 
 
-def upload_and_rebuild(page, files: list[Path]) -> str:
-    """Upload files through the page, click Rebuild index and return the report's text."""
+def upload(page, files: list[Path]) -> str:
+    """Upload files through the page (it indexes them at once); return the build's report."""
     page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+    status = page.locator("#upload_status")
+    status.get_by_text("answerable now").wait_for()
     for f in files:
-        page.locator("#upload_status").get_by_text(clean_upload_name(f.name)).wait_for()
-    page.locator("#rebuild").click()
-    page.locator("#report").get_by_text("Index updated").wait_for()
+        assert clean_upload_name(f.name) in status.inner_text()
+    page.locator("#report").get_by_text(clean_upload_name(files[0].name)).first.wait_for()
     return page.locator("#report").inner_text()
 
 
@@ -110,7 +111,7 @@ def test_uploaded_fact_is_answered_after_rebuild(page, tmp_path):
         "by the keeper Marta Quillan.\n",
         encoding="utf-8",
     )
-    report = upload_and_rebuild(page, [fact])
+    report = upload(page, [fact])
     assert "lighthouse-log.txt" in report.split("Added", 1)[1].split("\n", 1)[0]
     answer = ask(page, "What colour was the lighthouse on Skerrow Island painted?")
     assert "teal" in answer and "lighthouse-log.txt" in answer
@@ -126,7 +127,7 @@ def test_script_in_a_document_never_runs(page, tmp_path):
         f"A note pinned to the gate reads {payload} and nothing else.\n",
         encoding="utf-8",
     )
-    upload_and_rebuild(page, [probe])
+    upload(page, [probe])
     answer = ask(page, "What is the annual budget of the Oskarvik ferry service?")
     assert "4.2 million euros" in answer and "ferry.txt" in answer
     sources = page.locator("#sources")
@@ -159,7 +160,7 @@ def test_no_payload_in_a_file_name_a_document_or_a_question_runs(page, tmp_path)
         + " | 40 t |\n",
         encoding="utf-8",
     )
-    upload_and_rebuild(page, [probe])
+    upload(page, [probe])
     for payload in PAYLOADS:
         ask(page, f"How much does the Tallowmere quay crane lift? {payload}")
     ask(page, "How much does the Tallowmere quay crane lift?")
@@ -304,7 +305,7 @@ def write_lines_pdf(path: Path, pages: list[list[str]]) -> None:
 def test_a_pdf_citation_opens_its_page_drawn_with_the_quote_boxed(page, tmp_path):
     pdf = tmp_path / "nightjar.pdf"
     write_lines_pdf(pdf, NIGHTJAR_PAGES)
-    upload_and_rebuild(page, [pdf])
+    upload(page, [pdf])
     ask(page, "What does the nightjar feed on?")
     link = page.locator(f"{BOT} a[href^='#cite=']", has_text="nightjar.pdf").first
     # Line 3 of page 2 (line 7 of the whole text): lines count within the page.

@@ -1,5 +1,6 @@
 """The app's handlers, called directly as plain functions, over an index built with the fake."""
 
+import html
 import os
 import tempfile
 from pathlib import Path
@@ -271,21 +272,42 @@ def test_rebuild_reports_and_swaps_the_index(verbatim, tmp_path):
     assert "3 files" in verbatim.index_summary()
     new = tmp_path / "zeppelin.txt"
     new.write_text("The zeppelin hangar at Kestrow holds nine airships.", encoding="utf-8")
-    verbatim.upload([str(new)])
+    uploading = RecordingProgress()
+    uploaded = verbatim.upload([str(new)], progress=uploading)
+    assert any(desc and "Embedding" in desc for _, desc in uploading.calls)  # with progress
+    assert "**Indexed** in " in uploaded and "1 new file answerable now." in uploaded
+    _, sources = verbatim.ask("zeppelin hangar Kestrow airships")  # at once, no Rebuild click
+    assert sources[0]["source"] == "zeppelin.txt"
+    assert "Added (1): zeppelin.txt" in verbatim.last_report()
     (verbatim.docs_dir / "004_0496f1b9ade24f07.txt").unlink()
     (verbatim.docs_dir / "empty.md").write_text("", encoding="utf-8")
     progress = RecordingProgress()
     report, summary = verbatim.rebuild(progress=progress)
-    assert "Added (1): zeppelin.txt" in report
+    assert "Added (0)" in report
     assert "Removed (1): 004&#95;0496f1b9ade24f07.txt" in report
-    assert "Unchanged (2)" in report and "Changed (0)" in report
+    assert "Unchanged (3)" in report and "Changed (0)" in report
     assert "Skipped (1): empty.md (" in report
     assert "3 files" in summary and "Skipped: empty.md" in summary
-    assert any(desc and "Embedding" in desc for _, desc in progress.calls)
+    assert progress.calls  # the rebuild's own progress
     assert verbatim.live.index is not before  # the new version took over ...
     assert before.answer("Anthropic revenue").question  # ... and the old one still answers
     _, sources = verbatim.ask("zeppelin hangar Kestrow airships")
     assert sources[0]["source"] == "zeppelin.txt"
+
+
+def test_an_upload_that_cannot_be_indexed_says_why_and_a_refusal_names_it(verbatim, tmp_path):
+    scan = tmp_path / "harbour-survey.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)  # no readable text
+    status = html.unescape(verbatim.upload([str(scan)], progress=RecordingProgress()))
+    assert "harbour-survey.pdf saved" in status
+    assert "**Not indexed:** harbour-survey.pdf: corrupt PDF" in status
+    assert "0 new files answerable now." in status
+    answer, _ = verbatim.live.answer("How long is the harbour wall at Brackwater?")
+    assert answer.refused
+    assert "harbour-survey.pdf was not indexed (corrupt PDF" in answer.reason
+    assert "it might hold the answer." in answer.reason
+    answer, _ = verbatim.live.answer("What colour is the lighthouse at Skerrow?")
+    assert answer.refused and "harbour-survey.pdf" not in answer.reason  # no shared word
 
 
 def test_rebuild_failure_is_one_sentence(tmp_path, fake_embedder):
@@ -411,9 +433,13 @@ def test_examples_are_offered_beside_the_seeds(seeds_copy, tmp_path, fake_embedd
     other.mkdir()
     without = app.create_app(other, tmp_path / "j", Settings(), fake_embedder)
 
-    def example_texts(demo):
+    def example_texts(demo):  # the labels of the example buttons
         config = demo.get_config_file()
-        return str([c["props"].get("samples") for c in config["components"]])
+        return [
+            c["props"].get("value")
+            for c in config["components"]
+            if "example" in (c["props"].get("elem_classes") or [])
+        ]
 
     assert "How much money does Anthropic make a year?" in example_texts(with_seeds)
     assert "How much money does Anthropic make a year?" not in example_texts(without)

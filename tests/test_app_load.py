@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +46,7 @@ def test_thirty_two_callers_during_an_upload_and_two_rebuilds(app_server, tmp_pa
         ),
         encoding="utf-8",
     )
-    app_server.client().predict([handle_file(note)], api_name="/upload")
+    uploading = app_server.client().submit([handle_file(note)], api_name="/upload")
     first = app_server.client().submit(api_name="/rebuild")
     second = app_server.client().submit(api_name="/rebuild")
     latencies, errors, wrong = [], [], []
@@ -64,7 +66,8 @@ def test_thirty_two_callers_during_an_upload_and_two_rebuilds(app_server, tmp_pa
 
     with ThreadPoolExecutor(32) as pool:
         list(pool.map(caller, range(32)))
-    # Both rebuilds report: the second waits for the first and never fails because of it.
+    # The upload indexes its file; both rebuilds report, waiting their turn, never failing.
+    assert "answerable now" in uploading.result(timeout=600)
     outcomes = [job.result(timeout=600)[0] for job in (first, second)]
     latencies.sort()
     print(
@@ -79,6 +82,26 @@ def test_thirty_two_callers_during_an_upload_and_two_rebuilds(app_server, tmp_pa
     assert "Traceback" not in app_server.log.read_text()
 
 
+CLIENT_GAP = """
+import os, sys, time
+from gradio_client import Client
+client = Client(sys.argv[1], verbose=False)
+client.predict(sys.argv[2], api_name="/ask")  # opens the Client's event stream; it stays open
+post = client.send_data
+def post_then_pause(*args, **kwargs):
+    event_id = post(*args, **kwargs)
+    time.sleep(2)  # the answer arrives on the open stream before the event is registered
+    return event_id
+client.send_data = post_then_pause
+try:
+    client.submit(sys.argv[2], api_name="/ask").result(timeout=15)
+    print("returned", flush=True)
+except TimeoutError:
+    print("never returned", flush=True)
+os._exit(0)  # the stuck call's thread would keep any interpreter from exiting
+"""
+
+
 def test_gradio_client_drops_a_reply_that_lands_before_it_registers_the_call(app_server):
     """The client's limit, not the server's: why the load test asks over plain HTTP.
 
@@ -86,19 +109,15 @@ def test_gradio_client_drops_a_reply_that_lands_before_it_registers_the_call(app
     event to collect its messages from the event stream its Client keeps open. An answer
     streamed back in between (ours take ~20 ms; a loaded machine can pause a thread longer)
     is dropped and the call waits forever: 3 of 96 calls in one load run. The gap is widened
-    here to make it certain; the same question on the same server returns over HTTP.
+    here to make it certain (in a process of its own: a stuck call keeps a process from
+    exiting); the same question on the same server returns over HTTP.
     """
-    client = app_server.client()
-    client.predict(REVENUE, api_name="/ask")  # opens the Client's event stream; it stays open
-    post = client.send_data
-
-    def post_then_pause(*args, **kwargs):
-        event_id = post(*args, **kwargs)
-        time.sleep(2)  # the answer arrives on the open stream before the event is registered
-        return event_id
-
-    client.send_data = post_then_pause
-    job = client.submit(REVENUE, api_name="/ask")
-    with pytest.raises(TimeoutError):
-        job.result(timeout=15)
+    result = subprocess.run(
+        [sys.executable, "-c", CLIENT_GAP, app_server.url, REVENUE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
+    assert result.stdout.strip() == "never returned", (result.stdout, result.stderr[-2000:])
     assert any("$850" in s["text"] for s in ask_over_http(app_server.url, REVENUE))

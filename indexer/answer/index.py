@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..embed.embedders import Embedder, embedder_for
+from ..read.terms import tokenize
 from ..records import Answer
 from ..search import milvus_index
 from ..search.local_index import LocalIndex, load_local_index
@@ -38,7 +41,24 @@ class Answers:
         scope, a file or folder name, limits the answer to the files it names.
         """
         self.check_unchanged()
-        return answer_question(self.within(scope) if scope else self, question)
+        answer = answer_question(self.within(scope) if scope else self, question)
+        if not answer.refused:
+            return answer
+        note = skipped_note(self.manifest.skipped, question)
+        return replace(answer, reason=f"{answer.reason} {note}".strip()) if note else answer
+
+
+def skipped_note(skipped, question: str) -> str:
+    """Name the skipped files whose names share a word with the question, and why they were.
+
+    Their text was never read, so a refusal cannot rule them out: "scan.pdf was not indexed
+    (PDF with no text layer …): it might hold the answer."
+    """
+    asked = set(tokenize([question])[0])
+    named = [s for s in skipped if asked & set(tokenize([re.sub(r"[\W_]+", " ", s.path)])[0])]
+    return " ".join(
+        f"{s.path} was not indexed ({s.reason}): it might hold the answer." for s in named[:3]
+    )
 
 
 class Index(Answers, LocalIndex):

@@ -11,12 +11,13 @@ import gradio as gr
 
 from ..answer.followups import resolved_previous, user_questions
 from ..errors import IndexerError
-from ..read.documents import SUPPORTED_LABEL
+from ..read.documents import SUPPORTED_LABEL, relative_name
 from .conversation_export import to_json, to_markdown, turn_record
 from .library import documents_table, move_to_trash, restore, scopes, trash_entries
 from .live_index import LiveIndex
 from .panels import (
     follow_up_note,
+    indexed_markdown,
     manifest_markdown,
     no_index_markdown,
     on_its_own_label,
@@ -220,8 +221,12 @@ class Verbatim:
         gr.Info(html.escape(f"{name} is back in the documents folder."), duration=TOAST_SECONDS)
         return self.rebuild(progress)
 
-    def upload(self, files: list | None) -> str:
-        """Copy uploaded files into the documents folder under clean, non-colliding names."""
+    def upload(self, files: list | None, progress=gr.Progress()) -> str:  # noqa: B008
+        """Copy uploaded files into the documents folder (clean, non-colliding names), then index.
+
+        The same incremental build as Rebuild, so a file is answerable when this returns; a
+        file the build skipped is named with its reason.
+        """
         if not files:
             gr.Warning(
                 f"No file was uploaded; choose one or more {SUPPORTED_LABEL} files.",
@@ -234,17 +239,28 @@ class Verbatim:
         for outcome in saved:
             if outcome.renamed:
                 gr.Info(html.escape(outcome.message), duration=TOAST_SECONDS)
-        return uploads_markdown([outcome.message for outcome in saved], refused, len(files))
+        shown = uploads_markdown([outcome.message for outcome in saved], refused, len(files))
+        if not saved:
+            return shown
+        try:
+            report = self.live.build(progress=lambda *a: _report_to(progress, *a))
+        except IndexerError as error:
+            return f"{shown}\n\n**Not indexed:** {escape_markdown(str(error))}"
+        self._last_report = report_markdown(report)
+        root = Path(self.docs_dir).resolve()
+        names = {relative_name(root, outcome.path) for outcome in saved}
+        return shown + "\n\n" + indexed_markdown(names, report)
+
+    def last_report(self) -> str:
+        """Return the report of the last build that changed something (a rebuild or an upload)."""
+        return self._last_report or ""
 
     def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
         """Rebuild the index incrementally with a progress bar; report what changed."""
 
-        def report_progress(stage: str, done: int, total: int) -> None:
-            progress((done, total) if total else None, desc=stage)
-
         progress(0, desc="Starting")
         try:
-            report = self.live.build(progress=report_progress)
+            report = self.live.build(progress=lambda *a: _report_to(progress, *a))
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         shown = report_markdown(report)
@@ -253,6 +269,11 @@ class Verbatim:
         else:  # a second click finds nothing new: keep what the first one did in view
             shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + self._last_report
         return shown, self.index_summary()
+
+
+def _report_to(progress, stage: str, done: int, total: int) -> None:
+    """Show a build stage on Gradio's progress bar."""
+    progress((done, total) if total else None, desc=stage)
 
 
 def _scope(choice: str | None) -> str | None:

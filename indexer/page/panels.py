@@ -7,6 +7,25 @@ from .render import escape_markdown
 
 _LISTED_FILES = 20
 
+# What the page shows before there is anything to show.
+SEED_EXAMPLES = [
+    "How much money does Anthropic make a year?",
+    "Why did Anthropic pause the release of its tool?",
+    "What is a jailbreak in the context of AI models?",
+    "What is the Responsible Scaling Policy?",
+]
+SEED_MARKER = "002_6d34ce2141a5a6b8.txt"  # examples are only offered beside the bundled seeds
+VIEWER_PLACEHOLDER = (
+    '<p class="muted">Click a citation to open its document at the cited lines, or choose a '
+    "file.</p>"
+)
+EMPTY_CHAT = (
+    "**Ask a question below.** Each answer is a sentence quoted word for word from your "
+    "documents, with a citation that opens the file at that line; or a plain “not in the "
+    "documents”."
+)
+SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
+
 
 def manifest_markdown(manifest, notice: str | None = None) -> str:
     """Describe the index in service in a few lines (and why it is an older one, if it is)."""
@@ -59,8 +78,19 @@ def uploads_markdown(saved: list[str], refused: list[str], total: int) -> str:
     """Describe what became of each uploaded file (saved or refused, with the sentence why)."""
     lines = [f"- {escape_markdown(message)}" for message in saved]
     lines += [f"- Not saved: {escape_markdown(message)}" for message in refused]
-    tail = " Click **Rebuild index** to add them to the index." if saved else ""
-    return f"**Uploads** ({len(saved)} of {total} saved):{tail}\n\n" + "\n".join(lines)
+    return f"**Uploads** ({len(saved)} of {total} saved):\n\n" + "\n".join(lines)
+
+
+def indexed_markdown(names: set[str], report) -> str:
+    """Say the uploads were indexed, naming any the build skipped and why (a scan needs OCR)."""
+    skipped = {s.path: s.reason for s in report.skipped if s.path in names}
+    lines = [
+        f"- **Not indexed:** {escape_markdown(name)}: {escape_markdown(reason)}"
+        for name, reason in sorted(skipped.items())
+    ]
+    indexed = len(names) - len(skipped)
+    head = f"**Indexed** in {report.seconds:.1f} s: {counted(indexed, 'new file')} answerable now."
+    return "\n".join([head, *lines])
 
 
 def follow_up_note(read_as: str) -> str:
