@@ -58,7 +58,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 question = gr.Textbox(
                     elem_id="question",
                     label="Question",
-                    placeholder="Ask about the documents, then follow up (“and Google?”)",
+                    placeholder="Ask about the documents",
                     lines=1,
                     max_lines=4,
                     submit_btn="Ask",
@@ -114,7 +114,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         with gr.Accordion("Documents: state, trash, restore", open=False, elem_id="library"):
             needle = gr.Textbox(label="Filter by name", elem_id="documents_filter", max_lines=1)
             table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="documents")
-            with gr.Row():
+            with gr.Row(elem_id="library_actions"):
                 manage = gr.Dropdown(label="File", choices=[], elem_id="manage_file")
                 trash = gr.Button("Move to trash and re-index", elem_id="trash", size="sm")
                 trashed = gr.Dropdown(label="In the trash", choices=[], elem_id="trashed")

@@ -381,6 +381,53 @@ def test_an_example_asks_when_clicked(page):
     )
 
 
+# Pairs of visible controls (not one inside the other) whose boxes overlap by over 2 px.
+OVERLAPS = """() => {
+    const name = (e) => `${e.tagName.toLowerCase()}#${e.id} "${(e.innerText || e.value
+        || e.getAttribute('aria-label') || '').slice(0, 30)}" in #${e.closest('[id]')?.id}`;
+    const shown = (e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 1 && r.height > 1 && e.offsetParent !== null
+            && getComputedStyle(e).visibility !== 'hidden';
+    };
+    const controls = [...document.querySelectorAll(
+        'button, input:not([type=hidden]), textarea, select, a[href], label, th')].filter(shown);
+    const found = [];
+    controls.forEach((a, i) => controls.slice(i + 1).forEach((b) => {
+        if (a.contains(b) || b.contains(a)) return;
+        const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+        const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+        const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+        if (w > 2 && h > 2) found.push(`${name(a)} X ${name(b)}`);
+    }));
+    return found;
+}"""
+HEADERS = """() => [...document.querySelectorAll('#documents th')].filter(th => th.offsetParent)
+    .map(th => ({text: th.innerText.trim(), height: th.getBoundingClientRect().height,
+                 clipped: th.scrollWidth > th.clientWidth + 1}))"""
+
+
+@pytest.mark.parametrize("width", [1360, 390])
+def test_no_control_overlaps_another_at_a_desk_or_on_a_phone(browser, app_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    page.wait_for_selector("#question textarea")
+    ask(page, "How much money does Anthropic make a year?")
+    page.locator("#library").get_by_text("Documents: state, trash, restore").click()
+    page.locator("#documents th").first.wait_for()
+    page.wait_for_timeout(800)
+    assert page.evaluate(OVERLAPS) == []
+    headers = page.evaluate(HEADERS)
+    assert headers and all(h["height"] < 48 and not h["clipped"] for h in headers), headers
+    # The examples are reachable on a phone too, and the question's hint fits its box.
+    assert page.locator("#examples button.example").first.is_visible()
+    hint = page.locator("#question textarea")
+    assert hint.evaluate("t => t.scrollHeight <= t.clientHeight + 2")
+    context.close()
+
+
 @pytest.mark.parametrize(("width", "name"), [(1360, "screenshot.png"), (390, "screenshot-390.png")])
 def test_the_page_at_a_desk_and_on_a_phone(browser, app_server, tmp_path, width, name):
     context = browser.new_context(viewport={"width": width, "height": 900})

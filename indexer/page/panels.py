@@ -22,7 +22,7 @@ VIEWER_PLACEHOLDER = (
 EMPTY_CHAT = (
     "**Ask a question below.** Each answer is a sentence quoted word for word from your "
     "documents, with a citation that opens the file at that line; or a plain “not in the "
-    "documents”."
+    "documents”. Follow up with a few words: “and Google?”"
 )
 SOURCES_PLACEHOLDER = '<p class="muted">The passages behind the latest answer appear here.</p>'
 
