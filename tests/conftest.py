@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -141,15 +142,22 @@ class AppServer:
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> AppServer:
     """Start `python app.py --docs <copy of seeds> --index <tmp>` once; stop it at the end."""
+    base = tmp_path_factory.mktemp("app")
+    shutil.copytree(SEEDS, base / "docs")
+    with running_app(base, ["--docs", str(base / "docs"), "--index", str(base / "index")]) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def running_app(base: Path, flags: list[str], docs: str = "docs", index: str = "index"):
+    """Run `python app.py FLAGS` from base (its own temporary folders) until the block ends."""
     import os
     import subprocess
     import sys
     import time
     import urllib.request
 
-    base = tmp_path_factory.mktemp("app")
-    docs, index, log = base / "docs", base / "index", base / "app.log"
-    shutil.copytree(SEEDS, docs)
+    log = base / "app.log"
     (base / "tmp").mkdir()
     port = free_port()
     env = {
@@ -160,10 +168,10 @@ def app_server(tmp_path_factory) -> AppServer:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("VERBATIM_AUTH", None)
-    command = [sys.executable, str(ROOT / "app.py"), "--docs", str(docs), "--index", str(index)]
+    command = [sys.executable, str(ROOT / "app.py"), *flags]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(command, cwd=base, env=env, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     try:
@@ -179,7 +187,7 @@ def app_server(tmp_path_factory) -> AppServer:
             if time.monotonic() > deadline:
                 pytest.fail(f"app.py did not answer on {url} in time:\n{log.read_text()}")
             time.sleep(0.5)
-        yield AppServer(url, docs, index, process, log)
+        yield AppServer(url, base / docs, base / index, process, log)
     finally:
         process.terminate()
         try:

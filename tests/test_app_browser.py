@@ -368,6 +368,40 @@ def test_no_error_in_the_browser_console_on_load_and_after_a_question(browser, a
     context.close()
 
 
+def test_restore_from_the_trash_with_the_readmes_default_folders(browser, tmp_path):
+    """`python app.py` with no flags: the relative seeds/ and index/ of the README."""
+    import shutil
+
+    from .conftest import SEEDS, running_app
+
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    with running_app(tmp_path, [], docs="seeds") as app_server:
+        context = browser.new_context(viewport={"width": 1360, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(app_server.url)
+        page.wait_for_selector("#question textarea")
+        page.locator("#library").get_by_text("Documents: state, trash, restore").click()
+        name = "002_6d34ce2141a5a6b8.txt"
+        page.locator("#manage_file input").fill(name)
+        page.locator("#manage_file input").press("Enter")
+        page.locator("#trash").click()
+        page.locator("#report").get_by_text("Removed (1)").wait_for()
+        assert not (app_server.docs / name).exists()
+        page.locator("#trashed input").click()
+        page.get_by_role("option", name=name, exact=False).first.click()
+        page.locator("#restore").click()
+        page.locator("#report").get_by_text("Added (1)").wait_for()
+        assert (app_server.docs / name).is_file()
+        page.locator("#trashed input").click()
+        assert page.get_by_role("option").count() == 0  # no stale entry in the trash list
+        assert page.locator(".error, [data-testid='error']").count() == 0
+        assert "Error" not in app_server.log.read_text() and "Traceback" not in (
+            app_server.log.read_text()
+        )
+        context.close()
+
+
 def test_an_example_asks_when_clicked(page):
     before = page.locator(BOT).count()
     page.locator("#examples button, #examples td, #examples .gallery-item").first.click()
