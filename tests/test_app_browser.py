@@ -251,6 +251,11 @@ def test_a_quote_inside_a_long_line_is_in_view_in_the_viewer(browser, app_server
     page.wait_for_timeout(800)  # the scroll to the quote
     shown = first_letter_of_mark_in_view(page)
     assert shown["inside"], shown  # wrapped: the quote is in the box, not 1,000 px to the right
+    # The cited line's number is in view beside the quote, not under the sticky file name.
+    title = page.locator("#viewer .doc-title").bounding_box()
+    number = page.locator("#viewer .row.cited .ln").first.bounding_box()
+    box = page.locator("#viewer .doc").bounding_box()
+    assert title["y"] + title["height"] - 1 <= number["y"] < box["y"] + box["height"], number
     page.locator("#viewer .wrap-toggle input").check()  # unwrapped: scrolled sideways to it
     page.wait_for_timeout(500)
     shown = first_letter_of_mark_in_view(page)
