@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from indexer import Settings, build_index, load_index
+from indexer import IndexerError, Settings, build_index, load_index
 from indexer.errors import IndexMismatchError, StoreUnavailableError
 from indexer.store.milvus.store import release
 
@@ -184,4 +184,25 @@ def test_the_page_answers_rebuilds_and_opens_citations_from_milvus(seeds_copy, t
         f"#cite={quote['start']}:{quote['end']}:{quote['source']}"
     )
     assert "<mark>" in viewer and whole[quote["start"] : quote["end"]] == quote["text"]
+    release(settings.milvus_uri)
+
+
+def test_a_text_changed_in_the_engine_is_damage_in_one_sentence(seeds_copy, tmp_path):
+    """The Milvus store keeps no version files here (only the build lock): its texts are
+    checked against their hash when read, as the local store's are."""
+    settings = Settings(milvus_uri=str(tmp_path / "m" / "verbatim.db"))
+    build_index(seeds_copy, tmp_path / "index", settings, FakeEmbedder())
+    index = load_index(tmp_path / "index", settings, FakeEmbedder())
+    source = sorted(index.manifest.files)[0]
+    key = f"text/{index.manifest.files[source].text_sha256}:0"
+    row = index.client.query(index.meta, filter=f'key == "{key}"', output_fields=["value"])[0]
+    index.client.upsert(
+        index.meta, [{"key": key, "value": "X" + row["value"][1:], "vec": [1.0, 0.0]}]
+    )
+    index.client.flush(index.meta)
+    fresh = load_index(tmp_path / "index", settings, FakeEmbedder())
+    with pytest.raises(IndexerError) as damaged:
+        fresh.document_text(source)
+    assert "\n" not in str(damaged.value) and "does not match its checksum" in str(damaged.value)
+    assert "python -m indexer build" in str(damaged.value)
     release(settings.milvus_uri)
