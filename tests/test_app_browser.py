@@ -1,5 +1,6 @@
 """The page in a real headless Chromium: ask, read the sources, upload, rebuild, stay safe."""
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -62,6 +63,22 @@ def page(browser, app_server):
     page.wait_for_selector("#question textarea")
     yield page
     context.close()
+
+
+@contextlib.contextmanager
+def page_at(browser, url: str, width: int, height: int = 900, before_load=None):
+    """A fresh page at a viewport width, loaded and ready for a question; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    if before_load is not None:
+        before_load(page)  # listeners that must hear the load itself
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def ask(page, question: str) -> str:
@@ -239,28 +256,24 @@ def first_letter_of_mark_in_view(page) -> dict:
 @pytest.mark.parametrize("width", [1360, 390])
 def test_a_quote_inside_a_long_line_is_in_view_in_the_viewer(browser, app_server, width):
     (app_server.docs / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(app_server.url)
-    page.locator("#rebuild").click()
-    page.locator("#report").get_by_text("Index updated").wait_for()
-    ask(page, "How long is the Brackwater harbour wall?")
-    page.locator(f"{BOT} a[href^='#cite=']", has_text="harbour.txt").first.click()
-    page.locator("#viewer mark", has_text="812 metres").wait_for()
-    page.wait_for_timeout(800)  # the scroll to the quote
-    shown = first_letter_of_mark_in_view(page)
-    assert shown["inside"], shown  # wrapped: the quote is in the box, not 1,000 px to the right
-    # The cited line's number is in view beside the quote, not under the sticky file name.
-    title = page.locator("#viewer .doc-title").bounding_box()
-    number = page.locator("#viewer .row.cited .ln").first.bounding_box()
-    box = page.locator("#viewer .doc").bounding_box()
-    assert title["y"] + title["height"] - 1 <= number["y"] < box["y"] + box["height"], number
-    page.locator("#viewer .wrap-toggle input").check()  # unwrapped: scrolled sideways to it
-    page.wait_for_timeout(500)
-    shown = first_letter_of_mark_in_view(page)
-    assert shown["inside"], shown
-    context.close()
+    with page_at(browser, app_server.url, width) as page:
+        page.locator("#rebuild").click()
+        page.locator("#report").get_by_text("Index updated").wait_for()
+        ask(page, "How long is the Brackwater harbour wall?")
+        page.locator(f"{BOT} a[href^='#cite=']", has_text="harbour.txt").first.click()
+        page.locator("#viewer mark", has_text="812 metres").wait_for()
+        page.wait_for_timeout(800)  # the scroll to the quote
+        shown = first_letter_of_mark_in_view(page)
+        assert shown["inside"], shown  # wrapped: the quote is in the box, not 1,000 px to the right
+        # The cited line's number is in view beside the quote, not under the sticky file name.
+        title = page.locator("#viewer .doc-title").bounding_box()
+        number = page.locator("#viewer .row.cited .ln").first.bounding_box()
+        box = page.locator("#viewer .doc").bounding_box()
+        assert title["y"] + title["height"] - 1 <= number["y"] < box["y"] + box["height"], number
+        page.locator("#viewer .wrap-toggle input").check()  # unwrapped: scrolled sideways to it
+        page.wait_for_timeout(500)
+        shown = first_letter_of_mark_in_view(page)
+        assert shown["inside"], shown
 
 
 def test_a_citation_opens_the_document_at_the_cited_lines(page):
@@ -355,22 +368,21 @@ def test_a_follow_up_offers_to_ask_it_on_its_own_and_that_answers(page):
 
 
 def test_no_error_in_the_browser_console_on_load_and_after_a_question(browser, app_server):
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {(error.stack or error)!s:.600}"))
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-    page.goto(app_server.url)
-    page.wait_for_selector("#question textarea")
-    page.wait_for_timeout(2000)  # everything the page does on load
-    assert errors == [], errors
-    assert "Ask a question below." in page.locator("#chat").inner_text()  # not a blank box
-    ask(page, "How much money does Anthropic make a year?")
-    page.locator(f"{BOT} a[href^='#cite=']").last.click()
-    page.locator("#viewer mark").first.wait_for()
-    page.wait_for_timeout(1000)
-    assert errors == [], errors
-    context.close()
+
+    def listen(page) -> None:
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {(e.stack or e)!s:.600}"))
+        page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+
+    with page_at(browser, app_server.url, 1360, before_load=listen) as page:
+        page.wait_for_timeout(2000)  # everything the page does on load
+        assert errors == [], errors
+        assert "Ask a question below." in page.locator("#chat").inner_text()  # not a blank box
+        ask(page, "How much money does Anthropic make a year?")
+        page.locator(f"{BOT} a[href^='#cite=']").last.click()
+        page.locator("#viewer mark").first.wait_for()
+        page.wait_for_timeout(1000)
+        assert errors == [], errors
 
 
 def test_restore_from_the_trash_with_the_readmes_default_folders(browser, tmp_path):
@@ -380,12 +392,10 @@ def test_restore_from_the_trash_with_the_readmes_default_folders(browser, tmp_pa
     from .conftest import SEEDS, running_app
 
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    with running_app(tmp_path, [], docs="seeds") as app_server:
-        context = browser.new_context(viewport={"width": 1360, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(app_server.url)
-        page.wait_for_selector("#question textarea")
+    with (
+        running_app(tmp_path, [], docs="seeds") as app_server,
+        page_at(browser, app_server.url, 1360, 1000) as page,
+    ):
         page.locator("#library").get_by_text("Documents: state, trash, restore").click()
         name = "002_6d34ce2141a5a6b8.txt"
         page.locator("#manage_file input").fill(name)
@@ -404,7 +414,6 @@ def test_restore_from_the_trash_with_the_readmes_default_folders(browser, tmp_pa
         assert "Error" not in app_server.log.read_text() and "Traceback" not in (
             app_server.log.read_text()
         )
-        context.close()
 
 
 def test_an_example_asks_when_clicked(page):
@@ -448,41 +457,31 @@ HEADERS = """() => [...document.querySelectorAll('#documents th')].filter(th => 
 
 @pytest.mark.parametrize("width", [1360, 390])
 def test_no_control_overlaps_another_at_a_desk_or_on_a_phone(browser, app_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(app_server.url)
-    page.wait_for_selector("#question textarea")
-    ask(page, "How much money does Anthropic make a year?")
-    page.locator("#library").get_by_text("Documents: state, trash, restore").click()
-    page.locator("#documents th").first.wait_for()
-    page.wait_for_timeout(800)
-    assert page.evaluate(OVERLAPS) == []
-    headers = page.evaluate(HEADERS)
-    assert headers and all(h["height"] < 48 and not h["clipped"] for h in headers), headers
-    # The examples are reachable on a phone too, and the question's hint fits its box.
-    assert page.locator("#examples button.example").first.is_visible()
-    hint = page.locator("#question textarea")
-    assert hint.evaluate("t => t.scrollHeight <= t.clientHeight + 2")
-    context.close()
+    with page_at(browser, app_server.url, width) as page:
+        ask(page, "How much money does Anthropic make a year?")
+        page.locator("#library").get_by_text("Documents: state, trash, restore").click()
+        page.locator("#documents th").first.wait_for()
+        page.wait_for_timeout(800)
+        assert page.evaluate(OVERLAPS) == []
+        headers = page.evaluate(HEADERS)
+        assert headers and all(h["height"] < 48 and not h["clipped"] for h in headers), headers
+        # The examples are reachable on a phone too, and the question's hint fits its box.
+        assert page.locator("#examples button.example").first.is_visible()
+        hint = page.locator("#question textarea")
+        assert hint.evaluate("t => t.scrollHeight <= t.clientHeight + 2")
 
 
 @pytest.mark.parametrize(("width", "name"), [(1360, "screenshot.png"), (390, "screenshot-390.png")])
 def test_the_page_at_a_desk_and_on_a_phone(browser, app_server, tmp_path, width, name):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(app_server.url)
-    page.wait_for_selector("#question textarea")
-    ask(page, "How much money does OpenAI make a year?")
-    page.locator(f"{BOT} a[href^='#cite=']").last.click()
-    page.locator("#viewer mark").first.wait_for()
-    answer = page.locator(BOT).last.bounding_box()
-    sources = page.locator("#sources").bounding_box()
-    # The sources of an answer follow it closely, also on a narrow screen.
-    assert sources["y"] - (answer["y"] + answer["height"]) < 600, (answer, sources)
-    page.wait_for_timeout(3000)  # let the viewer's text settle before the picture
-    folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
-    page.screenshot(path=str(folder / name), full_page=True)
-    assert (folder / name).stat().st_size > 10_000
-    context.close()
+    with page_at(browser, app_server.url, width) as page:
+        ask(page, "How much money does OpenAI make a year?")
+        page.locator(f"{BOT} a[href^='#cite=']").last.click()
+        page.locator("#viewer mark").first.wait_for()
+        answer = page.locator(BOT).last.bounding_box()
+        sources = page.locator("#sources").bounding_box()
+        # The sources of an answer follow it closely, also on a narrow screen.
+        assert sources["y"] - (answer["y"] + answer["height"]) < 600, (answer, sources)
+        page.wait_for_timeout(3000)  # let the viewer's text settle before the picture
+        folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
+        page.screenshot(path=str(folder / name), full_page=True)
+        assert (folder / name).stat().st_size > 10_000

@@ -226,9 +226,8 @@ def read_text(folder: Path, sha256: str) -> str:
     path = folder / TEXTS / f"{sha256}.txt"
     with _as_damage(folder):
         data = path.read_bytes()
-    if text_damage(data, sha256):
-        raise _damaged(folder, f"{TEXTS}/{path.name} does not match its checksum")
-    with _as_damage(folder):
+        if text_damage(data, sha256):
+            raise _damaged(folder, f"{TEXTS}/{path.name} does not match its checksum")
         # Decoded from bytes: the text keeps its own line breaks, so offsets stay exact.
         return data.decode("utf-8", "surrogatepass")
 
