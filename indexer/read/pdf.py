@@ -16,6 +16,9 @@ import numpy as np
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # as str.splitlines
 DROPPED = frozenset("\x00\ufffe\uffff")  # pdfium's markers, never text
 RENDER_SCALE = 1.5  # 108 dpi: a page fits the side panel and small print stays legible
+# A page with fewer letters than this over an image covering most of it is a scan with a stray
+# text layer (a stamp, a page number): it is read by OCR.
+FEW_LETTERS = 20
 
 
 class PdfError(Exception):
@@ -64,6 +67,37 @@ def read_page(document, number: int) -> PageText:
         textpage.close()
         page.close()
     return _cleaned(whole)
+
+
+def needs_ocr(document, number: int, text: str) -> bool:
+    """Whether a page is a scan: no text layer (or a few letters) over an image."""
+    import pypdfium2.raw as raw
+
+    if len(text.strip()) >= FEW_LETTERS:
+        return False
+    page = document[number]
+    try:
+        area = page.get_width() * page.get_height()
+        images = [obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])]
+    finally:
+        page.close()
+    covered = max(((r - left) * (t - b) for left, b, r, t in images), default=0.0)
+    return bool(images) and (not text.strip() or covered >= area / 2)
+
+
+def page_size(document, number: int, dpi: int) -> tuple[int, int]:
+    """Return the size in pixels of a page drawn at dpi, without drawing it."""
+    width, height = document.get_page_size(number)
+    return round(width * dpi / 72), round(height * dpi / 72)
+
+
+def draw_page(document, number: int, dpi: float):
+    """Return the page drawn at dpi as a PIL image."""
+    page = document[number]
+    try:
+        return page.render(scale=dpi / 72).to_pil()
+    finally:
+        page.close()
 
 
 def _cleaned(raw_text: str) -> PageText:

@@ -17,12 +17,14 @@ class FileEntry:
     sha256: str  # of the file's bytes: whether the file changed
     encoding: str
     format: str
-    pages: int | None  # PDF pages, else None
+    pages: int | None  # pages of a PDF or an image file, else None
     passages: int  # its rows in the index, in file order; 0 for an identical copy
     units: int
     same_as: str | None = None  # the file it is an identical copy of, cited through it
     text_sha256: str = ""  # of the indexed text: what passages, vectors and texts/ are keyed by
     page_starts: list[int] | None = None  # a PDF's page offsets in the indexed text
+    # The pages OCR read: {"page": from 1, "key": its reading in index/ocr/, "confidence": 0..1}
+    ocr: list[dict] | None = None
 
 
 @dataclass(frozen=True)
