@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .read.ocr import OcrPage
 from .read.passages import LineIndex, Passage
 
 MAX_QUOTE_CHARS = 400  # a quote longer than this is a passage, not an answer
@@ -17,6 +18,21 @@ def _through(holder: str, name: str) -> property:
 
 
 @dataclass(frozen=True)
+class ScanMark:
+    """A page OCR read, where it starts in its file's indexed text, and the page's confidence."""
+
+    page_start: int
+    confidence: float  # the page's mean word confidence, kept in the manifest
+    reading: OcrPage | None  # its words and boxes (None: the reading is no longer kept)
+
+    def span_confidence(self, start: int, end: int) -> float:
+        """Return the mean confidence of the words a span of the file's text touches."""
+        if self.reading is None:
+            return self.confidence
+        return self.reading.span_confidence(start - self.page_start, end - self.page_start)
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage found for a question: where it stands in the index and how it scored."""
 
@@ -27,6 +43,7 @@ class Hit:
     keyword_score: float = 0.0
     copies: tuple[str, ...] = ()  # other files with identical content, cited alongside
     stale: bool = False  # the file changed or vanished since it was indexed
+    scan: ScanMark | None = None  # set when the passage's page was read by OCR
 
     source = _through("passage", "source")
     start = _through("passage", "start")
@@ -42,6 +59,11 @@ class Hit:
     def hit(self) -> Hit:
         """Return itself: a hit is where its own passage is cited from."""
         return self
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Return the mean OCR confidence of the passage's words; None for a text layer."""
+        return self.scan.span_confidence(self.start, self.end) if self.scan else None
 
     @property
     def table_header(self) -> dict | None:
@@ -86,6 +108,12 @@ class Quote:
     def line_end(self) -> int:
         """Return the line of the quote's last character."""
         return self._line_of(self.end - 1)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Return the mean OCR confidence of the quoted words; None for a text layer."""
+        scan = self.hit.scan
+        return scan.span_confidence(self.start, self.end) if scan else None
 
     def _line_of(self, offset: int) -> int:
         # Counted inside the passage, whose first line is known: no source file is reread.
@@ -145,7 +173,9 @@ def format_citation(place: Hit | Quote) -> str:
     under = f' — "{place.heading}"' if place.heading else ""
     copies = f" (also {', '.join(place.copies)})" if place.copies else ""
     stale = " [the file changed since it was indexed]" if place.stale else ""
-    return f"{place.source}{copies}, {page}{lines}{under}{stale}"
+    confidence = place.ocr_confidence
+    ocr = f" (read by OCR, {confidence:.0%} confidence)" if confidence is not None else ""
+    return f"{place.source}{copies}, {page}{lines}{under}{ocr}{stale}"
 
 
 def place_record(place: Hit | Quote) -> dict:
@@ -164,4 +194,6 @@ def place_record(place: Hit | Quote) -> dict:
         "stale": place.stale,
         "citation": format_citation(place),
         "table_header": place.table_header,
+        "ocr": place.hit.scan is not None,
+        "ocr_confidence": None if place.ocr_confidence is None else round(place.ocr_confidence, 4),
     }

@@ -163,8 +163,9 @@ class Verbatim:
         entry = index.manifest.files[source]
         link = request if cited else ""
         html_view = document_html(source, text, span, entry.page_starts, link)
-        if entry.format == "pdf" and span:
-            html_view += page_figure(source, self._file_bytes(source), entry, text, span)
+        if entry.format in ("pdf", "image") and span:
+            data = self._file_bytes(source)
+            html_view += page_figure(source, data, entry, text, span, index.scans)
         return html_view, gr.Dropdown(value=source), text
 
     def _file_bytes(self, source: str) -> bytes | None:

@@ -90,15 +90,17 @@ def _marked(content: str, begin: int, span: tuple[int, int] | None) -> str:
     )
 
 
-def page_figure(source: str, data: bytes | None, entry, text: str, span) -> str:
-    """Return the cited PDF page drawn as an image with the quote's lines boxed, or a note.
+def page_figure(source: str, data: bytes | None, entry, text: str, span, scans=None) -> str:
+    """Return the cited page (PDF or scan) drawn as an image with the quote's lines boxed.
 
     data is the file's bytes now; they must be the bytes that were indexed (entry.sha256),
-    else the stored offsets would box other letters and no page is drawn.
+    else the stored offsets would box other letters and no page is drawn. scans gives the
+    OCR readings of scanned pages (their words' boxes).
     """
     from ..read.pdf import PdfError, page_view
+    from ..read.scans import scanned_page_view
 
-    if entry.format != "pdf" or not span or not entry.page_starts:
+    if entry.format not in ("pdf", "image") or not span or not entry.page_starts:
         return ""
     if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
         return '<p class="muted">The file changed since it was indexed: its page is not drawn.</p>'
@@ -106,11 +108,16 @@ def page_figure(source: str, data: bytes | None, entry, text: str, span) -> str:
     number = bisect.bisect_right(starts, span[0]) - 1
     page_start = starts[number]
     page_end = starts[number + 1] - len(PDF_PAGE_BREAK) if number + 1 < len(starts) else len(text)
+    start, end, indexed = span[0] - page_start, span[1] - page_start, text[page_start:page_end]
+    mark = scans.of(source, number + 1) if scans is not None else None
     try:
-        view = page_view(
-            data, number, span[0] - page_start, span[1] - page_start, text[page_start:page_end]
-        )
-    except PdfError:
+        if mark is None:
+            view = page_view(data, number, start, end, indexed)
+        elif mark.reading is None or mark.reading.text != indexed:
+            view = None
+        else:
+            view = scanned_page_view(data, entry.format, number, mark.reading, start, end)
+    except (PdfError, OSError, ValueError, EOFError):
         view = None
     if view is None:
         return '<p class="muted">This page reads differently now: it is not drawn.</p>'
@@ -119,7 +126,7 @@ def page_figure(source: str, data: bytes | None, entry, text: str, span) -> str:
         f'height:{height:.3%}"></span>'
         for left, top, width, height in view.boxes
     )
-    label = escape_html(f"{source}, page {number + 1}")
+    label = escape_html(f"{source}, page {number + 1}" + (", read by OCR" if mark else ""))
     return (
         f'<figure class="page-image" data-page="{number + 1}"><div class="page-frame">'
         f'<img src="{view.data_uri()}" alt="{label}">{boxes}</div>'

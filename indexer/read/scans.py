@@ -25,6 +25,7 @@ IMAGE_SIGNATURES = (
     (b"BM", "bmp"),
 )
 MIN_SIDE = 16  # pixels: smaller than this holds no legible letter
+VIEW_WIDTH = 1000  # pixels: an image page is drawn no wider in the viewer
 
 
 class ScanError(Exception):
@@ -72,7 +73,7 @@ class ScanReader:
         """Return a future ReadPage of a page image (a finished one if the cache holds it)."""
         if not self._id:
             self.start()
-        image = upright_grey(image)
+        image = grey_on_white(image)
         key = page_key(image, self._id)
         with self._lock:
             self.total += 1
@@ -116,6 +117,7 @@ class ScanReader:
         """Open an image file's pages (all frames of a TIFF), refusing one too large to decode."""
         from PIL import Image, UnidentifiedImageError
 
+        Image.MAX_IMAGE_PIXELS = self.max_pixels  # Pillow's own guard, at the same limit
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -151,7 +153,7 @@ class ScanReader:
         )
 
 
-def upright_grey(image):
+def grey_on_white(image):
     """Return the page as 8-bit grey on white (transparent parts white), as OCR reads it."""
     from PIL import Image
 
@@ -160,3 +162,31 @@ def upright_grey(image):
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, rgba)
     return image.convert("L")
+
+
+def scanned_page_view(data: bytes, format: str, number: int, reading, start: int, end: int):
+    """Draw page `number` (0-based) of a scanned PDF or image file upright, [start, end) boxed.
+
+    reading is the page's kept OCR reading; its letters' boxes are fractions of the upright
+    page, so they fit the page drawn at any size.
+    """
+    from .pdf import RENDER_SCALE, PageView, draw_page, open_pdf
+
+    if format == "pdf":
+        document = open_pdf(data)
+        try:
+            image = draw_page(document, number, RENDER_SCALE * 72)
+        finally:
+            document.close()
+    else:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(number)
+            image = grey_on_white(opened)
+        image.thumbnail((VIEW_WIDTH, VIEW_WIDTH * 4))
+    if reading.turn:
+        image = image.rotate(-reading.turn, expand=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return PageView(buffer.getvalue(), reading.letter_boxes(start, end))

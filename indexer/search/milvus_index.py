@@ -26,6 +26,7 @@ from ..store.milvus.store import Versions, calls, connect, read_manifest
 from .freshness import Freshness
 from .fusion import CANDIDATES, found_hit, fuse, in_scope, not_indexed, out_of_scope
 from .query import check_question
+from .scanned import ScanMarks
 
 CACHED_ROWS = 20_000  # passage records and unit vectors kept between calls
 
@@ -89,6 +90,7 @@ class MilvusIndex:
         # machine answering from the server alone has none).
         docs = manifest.docs_dir if manifest.docs_dir and Path(manifest.docs_dir).is_dir() else ""
         self.freshness = Freshness(docs, {n: e.sha256 for n, e in manifest.files.items()})
+        self.scans = ScanMarks(manifest, settings.index_dir)
         self.notice: str | None = None
         self.term_stats: tuple[int, dict[str, int]] = (0, {})
         self._records, self._vectors, self._texts = _Rows(), _Rows(), {}
