@@ -180,7 +180,7 @@ def _chat(args, settings: Settings) -> int:
 def _verify(args, settings: Settings) -> int:
     from .page.conversation_export import verify
 
-    results = verify(args.export, args.docs or settings.docs_dir)
+    results = verify(args.export, args.docs or settings.docs_dir, settings)
     for status, quote in results:
         print(f"{status}: {quote['citation']} — “{' '.join(quote['text'].split())[:80]}”")
     standing = sum(status.startswith("stands") for status, _ in results)
@@ -280,6 +280,8 @@ def _print_report(report) -> None:
         print(f"identical copy {copy} = {original} (embedded once, both cited)")
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
+    for page in report.low_confidence:
+        print(f"low OCR confidence: {page}")
     print(report.summary(), flush=True)
 
 

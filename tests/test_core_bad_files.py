@@ -25,7 +25,7 @@ EXPECTED_REASONS = {
     "scan.pdf": "ocr",
     "broken.docx": "corrupt word",
     "empty.txt": "empty",
-    "photo.txt": "binary",
+    "photo.txt": "image",  # read by its content: a PNG, whatever its name
     "notes.md": "binary",
     "huge.txt": "limit",
     "secret.txt": "permission denied",

@@ -108,7 +108,7 @@ def test_text_is_decoded_exactly(tmp_path, data, expected):
 @pytest.mark.parametrize(
     ("data", "reason_words"),
     [
-        pytest.param(PNG, ["binary"], id="png-renamed-txt"),
+        pytest.param(PNG, ["image"], id="png-renamed-txt"),  # read as the image it is
         pytest.param(b"", ["empty"], id="empty"),
         pytest.param(b"  \n\t\r\n   \n", ["empty"], id="whitespace-only"),
         pytest.param(CORRUPT_UTF8, ["utf-8"], id="corrupt-utf-8"),
@@ -155,7 +155,7 @@ def test_folder_walk_finds_nested_files_and_ignores_the_rest(tmp_path):
 
     names = [path.relative_to(docs).as_posix() for path in find_files(docs)]
 
-    assert sorted(names) == ["a/b/deep.txt", "a/mid.md", "notes.md", "top.txt"]
+    assert sorted(names) == ["a/b/deep.txt", "a/mid.md", "image.png", "notes.md", "top.txt"]
 
 
 def test_symlink_loop_does_not_hang_or_duplicate(tmp_path, fake_embedder, settings):
@@ -193,7 +193,7 @@ def test_build_over_bad_files_finishes_and_serves_the_good_ones(tmp_path, settin
 
     skipped = {s.path: s.reason.lower() for s in report.skipped}
     assert set(skipped) == {"binary.txt", "empty.txt", "blank.md", "corrupt.txt", "x.txt"}
-    assert "binary" in skipped["binary.txt"]
+    assert "image" in skipped["binary.txt"]  # a PNG by content, unreadable
     assert "empty" in skipped["empty.txt"]
     assert "empty" in skipped["blank.md"]
     assert "utf-8" in skipped["corrupt.txt"]

@@ -9,7 +9,7 @@ from ..read.documents import Document
 from ..read.passages import split_document
 from ..settings import Settings
 from ..store import disk
-from ..store.progress import report_progress
+from ..read.progress import report_progress
 
 EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
 

@@ -15,7 +15,7 @@ from ..read.ocr_cache import OcrCache
 from ..read.scans import ScanReader
 from ..settings import Settings
 from ..store.manifest import FileEntry, Manifest
-from ..store.progress import Progress, report_progress
+from ..read.progress import Progress, report_progress
 from ..store.seam import store_for
 from .blocks import Block, embed_blocks, merge, split_block
 
@@ -57,8 +57,9 @@ class BuildReport:
             f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
             f"{len(c.renamed)} renamed, {len(c.unchanged)} unchanged, "
             f"{counted(len(c.duplicates), 'duplicate')}, {len(self.skipped)} skipped; "
-            f"{counted(self.passages, 'passage')} ({self.embedded} embedded) "
-            f"in {self.seconds:.1f} s"
+            f"{counted(self.passages, 'passage')} ({self.embedded} embedded)"
+            + (f", {counted(self.ocr_pages, 'page')} read by OCR" if self.ocr_pages else "")
+            + f" in {self.seconds:.1f} s"
         )
 
 

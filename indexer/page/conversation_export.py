@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import IndexerError
 from ..read.documents import Document, read_document
+from ..read.scans import ScanReader
 from .render import escape_markdown_file
 
 FORMAT = "verbatim-export-1"
@@ -64,8 +65,12 @@ def to_markdown(turns: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def verify(export_path: str | Path, docs_dir: str | Path) -> list[tuple[str, dict]]:
-    """Check every quote of an export against the files: "stands", "changed" or "vanished"."""
+def verify(export_path: str | Path, docs_dir: str | Path, settings=None) -> list[tuple[str, dict]]:
+    """Check every quote of an export against the files: "stands", "changed" or "vanished".
+
+    A scanned page's text is its OCR reading, kept in the index folder by the page image's
+    hash: the file is read again (its pages drawn and hashed) and the reading found by it.
+    """
     try:
         export = json.loads(Path(export_path).read_text(encoding="utf-8"))
         turns = export["turns"] if export.get("format") == FORMAT else None
@@ -75,10 +80,13 @@ def verify(export_path: str | Path, docs_dir: str | Path) -> list[tuple[str, dic
         raise IndexerError(f"{export_path} is not a Verbatim export (JSON from the chat page).")
     texts: dict[str, Document | None] = {}
     results = []
+    scans = None
+    if settings is not None and settings.ocr == "on":
+        scans = ScanReader(settings, settings.index_dir)
     for quote in (q for turn in turns for q in turn.get("quotes", [])):
         source = quote["source"]
         if source not in texts:
-            found = read_document(Path(docs_dir), Path(docs_dir) / source, 10**10)
+            found = read_document(Path(docs_dir), Path(docs_dir) / source, 10**10, scans=scans)
             texts[source] = found if isinstance(found, Document) else None
         document = texts[source]
         if document is None:
@@ -90,4 +98,6 @@ def verify(export_path: str | Path, docs_dir: str | Path) -> list[tuple[str, dic
             results.append(
                 ("stands" if digest == quote["text_sha256"] else "stands, file edited", quote)
             )
+    if scans is not None:
+        scans.close()
     return results

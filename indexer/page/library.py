@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import DocumentsFolderError
+from ..errors import DocumentsFolderError, counted
 from ..read.documents import find_files, relative_name
 
 TRASH = "trash"  # inside the index folder: never indexed, never lost
@@ -41,10 +41,22 @@ def documents_table(docs_dir: Path, index, needle: str = "") -> list[list]:
         elif entry.same_as:
             state = f"identical copy of {entry.same_as}"
         else:
-            state = "indexed"
+            state = "indexed" + ocr_note(entry, index.settings.ocr_low_confidence)
         passages = entry.passages if entry else 0
         rows.append([name, state, passages, size, built if entry else ""])
     return rows
+
+
+def ocr_note(entry, below: float) -> str:
+    """Say which pages of a file OCR read, naming those read with low confidence."""
+    if not entry.ocr:
+        return ""
+    low = [
+        f"p. {mark['page']}: read by OCR, {mark['confidence']:.0%} confidence"
+        for mark in entry.ocr
+        if mark["confidence"] < below
+    ]
+    return f" ({counted(len(entry.ocr), 'page')} read by OCR{''.join('; ' + n for n in low)})"
 
 
 def move_to_trash(docs_dir: Path, index_dir: Path, name: str) -> str:

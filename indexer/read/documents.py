@@ -15,7 +15,7 @@ from .scans import image_format
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES)
-SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown, text or scanned images"
+SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown, image (a scan) or text"
 _BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx", **dict.fromkeys(IMAGE_SUFFIXES, "image")}
 
 # A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8
@@ -140,6 +140,8 @@ def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int
     A paged file whose pages wait for OCR comes back as the call that finishes it.
     """
     content = sniff(data) or image_format(data)
+    if content == "bmp" and suffix != ".bmp":
+        content = None  # "BM" is too short a signature: a text may begin so
     if content in ("pdf", "png", "jpeg", "tiff", "bmp", "webp"):
         paged = extract_pdf(data, max_chars, scans) if content == "pdf" else None
         paged = paged or extract_image(data, scans)

@@ -100,7 +100,7 @@ class ScanReader:
         return ReadPage(page, key)
 
     def _count(self) -> None:
-        from ..store.progress import report_progress
+        from .progress import report_progress
 
         with self._lock:
             self.done += 1

@@ -23,7 +23,7 @@ from ..read.passages import Passage
 from .ann import build_ann, save_ann
 from .integrity import READ_ERRORS, TEXTS, text_damage, write_checksums
 from .manifest import Manifest
-from .progress import report_progress
+from ..read.progress import report_progress
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"

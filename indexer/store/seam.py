@@ -15,7 +15,7 @@ from ..errors import IndexerError, NoIndexError
 from . import disk, versions
 from .disk import Previous
 from .manifest import Manifest
-from .progress import report_progress
+from ..read.progress import report_progress
 
 
 class Store(Protocol):

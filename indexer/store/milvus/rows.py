@@ -12,7 +12,7 @@ from ...read.terms import tokenize
 from .. import disk
 from ..ann import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS
 from ..manifest import Manifest
-from ..progress import report_progress
+from ...read.progress import report_progress
 
 CHUNK_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: four per character at most
 MAX_FIELD = 65_535
