@@ -7,9 +7,9 @@ import numpy as np
 from ..embed.embedders import Embedder
 from ..read.documents import Document
 from ..read.passages import split_document
+from ..read.progress import report_progress
 from ..settings import Settings
 from ..store import disk
-from ..read.progress import report_progress
 
 EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
 

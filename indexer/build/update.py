@@ -12,10 +12,10 @@ from ..embed.embedders import Embedder, embedder_for, fingerprint
 from ..errors import DocumentsFolderError, counted, not_a_folder
 from ..read.documents import Document, Skipped, find_files, start_reading
 from ..read.ocr_cache import OcrCache
+from ..read.progress import Progress, report_progress
 from ..read.scans import ScanReader
 from ..settings import Settings
 from ..store.manifest import FileEntry, Manifest
-from ..read.progress import Progress, report_progress
 from ..store.seam import store_for
 from .blocks import Block, embed_blocks, merge, split_block
 

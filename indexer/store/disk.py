@@ -20,10 +20,10 @@ import numpy as np
 from ..embed.embedders import model_found
 from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError, ModelLoadError
 from ..read.passages import Passage
+from ..read.progress import report_progress
 from .ann import build_ann, save_ann
 from .integrity import READ_ERRORS, TEXTS, text_damage, write_checksums
 from .manifest import Manifest
-from ..read.progress import report_progress
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"

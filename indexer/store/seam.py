@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import IndexerError, NoIndexError
+from ..read.progress import report_progress
 from . import disk, versions
 from .disk import Previous
 from .manifest import Manifest
-from ..read.progress import report_progress
 
 
 class Store(Protocol):

@@ -8,11 +8,11 @@ import numpy as np
 
 from ...errors import IndexerError
 from ...read.passages import Passage
+from ...read.progress import report_progress
 from ...read.terms import tokenize
 from .. import disk
 from ..ann import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS
 from ..manifest import Manifest
-from ...read.progress import report_progress
 
 CHUNK_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: four per character at most
 MAX_FIELD = 65_535
