@@ -22,6 +22,9 @@ FACTS = [
 ]  # fmt: skip
 
 
+GUTTER = 36  # points between columns, as in a journal page
+
+
 @dataclass(frozen=True)
 class Scan:
     """A page image and the true word boxes of the text drawn on it, in its pixels."""
@@ -37,12 +40,12 @@ def text_pdf(paragraphs: list[str], columns: int = 1, size: int = 12) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.add_page()
     pdf.set_font("Helvetica", size=size)
-    width = (595 - 72 * 2 - 24 * (columns - 1)) / columns
+    width = (595 - 72 * 2 - GUTTER * (columns - 1)) / columns
     per_column = -(-len(paragraphs) // columns)
     for column in range(columns):
-        pdf.set_xy(72 + column * (width + 24), 72)
+        pdf.set_xy(72 + column * (width + GUTTER), 72)
         for paragraph in paragraphs[column * per_column : (column + 1) * per_column]:
-            pdf.set_x(72 + column * (width + 24))
+            pdf.set_x(72 + column * (width + GUTTER))
             pdf.multi_cell(width, size * 1.4, paragraph)
             pdf.ln(size)
     return bytes(pdf.output())

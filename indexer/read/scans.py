@@ -117,10 +117,11 @@ class ScanReader:
         """Open an image file's pages (all frames of a TIFF), refusing one too large to decode."""
         from PIL import Image, UnidentifiedImageError
 
-        Image.MAX_IMAGE_PIXELS = self.max_pixels  # Pillow's own guard, at the same limit
+        # Pillow's own guard stays, further out: check_size refuses first, naming the size.
+        Image.MAX_IMAGE_PIXELS = self.max_pixels * 4
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 with Image.open(io.BytesIO(data)) as image:  # reads the header only
                     pages = []
                     for frame in range(getattr(image, "n_frames", 1)):
@@ -129,7 +130,7 @@ class ScanReader:
                         pages.append(image.copy())  # decodes this frame
         except ScanError:
             raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except Image.DecompressionBombError:
             raise ScanError(self._too_large()) from None
         except UnidentifiedImageError:
             raise ScanError("not an image Pillow can read (damaged or an unknown kind)") from None
