@@ -8,6 +8,7 @@ the text it was drawn from.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import zlib
@@ -203,6 +204,40 @@ def test_a_rebuild_reads_no_page_twice(scans_folder, tmp_path):
     report = build_index(scans_folder["docs"], index, Settings(), FakeEmbedder())
     assert report.ocr_pages == 1
     assert "Albatross" in load_index(index, Settings(), FakeEmbedder()).document_text("harbour.png")
+
+
+def test_pages_are_read_in_parallel_with_progress(tmp_path, monkeypatch):
+    import threading
+
+    from indexer.read import ocr
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = ocr.read_image
+
+    def counted(*args):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(ocr, "read_image", counted)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pages = [scanned(HARBOUR).image, scanned(ORCHARD).image] * 2
+    (docs / "four-pages.pdf").write_bytes(image_pdf(pages))
+    seen = []
+    report = build_index(
+        docs, tmp_path / "index", Settings(), FakeEmbedder(), lambda *step: seen.append(step)
+    )
+    ocr_steps = [(done, total) for stage, done, total in seen if stage.endswith("(OCR)")]
+    assert ocr_steps[-1] == (4, 4) and [d for d, _ in ocr_steps] == [1, 2, 3, 4]
+    assert report.ocr_pages == 4
+    assert most[0] == min(4, os.cpu_count() or 1)  # one page per core at a time
 
 
 def test_low_confidence_pages_are_listed_in_the_report_and_the_documents_panel(scans_folder):

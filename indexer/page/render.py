@@ -128,6 +128,9 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
     heading = f" · “{escape_html(hit.heading)}”" if hit.heading else ""
     page = f"p. {hit.page} · " if hit.page else ""
     copies = f" (also {escape_html(', '.join(hit.copies))})" if hit.copies else ""
+    if hit.scan is not None:
+        sure = hit.scan.span_confidence(start, end)
+        heading += f' · <span class="ocr-mark">read by OCR, {sure:.0%} confidence</span>'
     head = (
         f'<div class="source-head"><b>{escape_html(label)}</b> '
         f'<span class="source-file">{escape_html(hit.source)}</span>{copies} · '
