@@ -351,6 +351,40 @@ def test_a_pdf_citation_opens_its_page_drawn_with_the_quote_boxed(page, tmp_path
     assert (folder / "screenshot-pdf.png").stat().st_size > 10_000
 
 
+def test_a_scanned_page_citation_opens_the_scan_drawn_with_the_quote_boxed(page, tmp_path):
+    from .scans import FACTS, degraded, image_bytes, page_scan
+    from .test_core_ocr import HARBOUR
+
+    scan = tmp_path / "harbour-scan.png"
+    drawn = degraded(page_scan(FACTS + HARBOUR), noise=0.05)
+    scan.write_bytes(image_bytes([drawn.image], "PNG"))
+    upload(page, [scan])
+    ask(page, "How did the salvage crews refloat the ferry Albatross?")
+    link = page.locator(f"{BOT} a[href^='#cite=']", has_text="harbour-scan.png").first
+    assert "read by OCR" in page.locator(BOT).last.inner_text()
+    assert "read by OCR" in page.locator("#sources").inner_text()
+    link.click()
+    figure = page.locator("#viewer .page-image")
+    figure.locator("img").wait_for()
+    assert "read by OCR" in figure.locator("figcaption").inner_text()
+    assert "empty oil drums" in " ".join(page.locator("#viewer mark").all_inner_texts())
+    page.wait_for_function(
+        "() => document.querySelector('#viewer .page-image img').naturalWidth > 0"
+    )
+    image = figure.locator("img").bounding_box()
+    boxes = [b.bounding_box() for b in figure.locator(".hl").all()]
+    assert 1 <= len(boxes) <= 2  # the quoted sentence's lines, each boxed
+    for box in boxes:  # on the drawn scan, in its upper part where the second paragraph stands
+        assert image["x"] <= box["x"] and box["x"] + box["width"] <= image["x"] + image["width"]
+        assert image["y"] < box["y"] < image["y"] + image["height"] / 3
+        assert box["height"] > 4
+    assert page.dialogs == []
+    figure.scroll_into_view_if_needed()
+    folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
+    page.locator("#viewer_panel").screenshot(path=str(folder / "screenshot-scan.png"))
+    assert (folder / "screenshot-scan.png").stat().st_size > 10_000
+
+
 def test_a_follow_up_offers_to_ask_it_on_its_own_and_that_answers(page):
     ask(page, "How much money does Anthropic make a year?")
     ask(page, "and OpenAI?")
