@@ -19,7 +19,6 @@ import numpy as np
 
 from ..errors import IndexerError
 
-TURNS = (0, 90, 180, 270)  # clockwise turns that may bring a page upright
 UPRIGHT_CONFIDENCE = 0.80  # a first reading this sure is taken without trying other turns
 
 
@@ -185,14 +184,21 @@ def engine_version() -> str:
 
 
 def read_image(image, languages: str, dpi: int) -> OcrPage:
-    """Read a page image (PIL); a page that reads poorly upright is tried at the other turns."""
+    """Read a page image (PIL), turned upright first when it reads poorly as it stands.
+
+    Tesseract has no orientation model here, so the turns are tried: a page whose words stand
+    tall is sideways (90 or 270); one whose level words read poorly may be upside down (180).
+    """
     page = _read_turned(image, 0, languages, dpi)
-    if not page.words or (page.confidence >= UPRIGHT_CONFIDENCE and _upright_share(page) > 0.5):
+    sideways = _upright_share(page) <= 0.5
+    if not page.words or (page.confidence >= UPRIGHT_CONFIDENCE and not sideways):
         return page
-    for turn in TURNS[1:]:
+    for turn in (90, 270) if sideways else (180, 90, 270):
         other = _read_turned(image, turn, languages, dpi)
         if _plausibility(other) > _plausibility(page):
             page = other
+        if turn == 180 and page.turn == 180 and page.confidence >= UPRIGHT_CONFIDENCE:
+            break  # upside down, now read well
     return page
 
 
