@@ -138,10 +138,10 @@ def build_ratio(paragraphs: list[str], pages: int, work: Path) -> dict:
     docs = work / "docs"
     docs.mkdir(parents=True)
     images = [
-        degraded(page_scan(_page_paragraphs(paragraphs, n)), noise=0.05, seed=n).image
+        degraded(page_scan(_page_paragraphs(paragraphs, n)), noise=0.03, seed=n).image
         for n in range(pages)
     ]
-    (docs / "scanned-book.pdf").write_bytes(image_pdf(images))
+    (docs / "scanned-book.pdf").write_bytes(image_pdf(images, format="JPEG"))
     settings = Settings()
     embedder = embedder_for(settings)
     embedder.encode(["warm up the model"])

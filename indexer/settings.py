@@ -56,7 +56,12 @@ class Settings:
         100_000,
     )
     max_file_mb: float = _setting(
-        50.0, "Files larger than this many megabytes are skipped.", float, 0.001, 100_000
+        200.0,
+        "Files larger than this many megabytes are skipped (a scanned book of a few hundred "
+        "pages is tens of megabytes; a file's text has its own limit, below).",
+        float,
+        0.001,
+        100_000,
     )
     max_file_chars: int = _setting(
         10_000_000,

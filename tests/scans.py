@@ -106,14 +106,17 @@ def turned(scan: Scan, degrees: int) -> Scan:
     return Scan(scan.image.rotate(-degrees, expand=True, fillcolor=255), scan.words, scan.dpi)
 
 
-def image_pdf(images: list[Image.Image], dpi: int = 200) -> bytes:
-    """Wrap page images as a PDF with no text layer, each page the image's size at dpi."""
+def image_pdf(images: list[Image.Image], dpi: int = 200, format: str = "PNG") -> bytes:
+    """Wrap page images as a PDF with no text layer, each page the image's size at dpi.
+
+    format "JPEG" keeps a noisy book small, as scanners do.
+    """
     pdf = FPDF(unit="pt")
     for image in images:
         width, height = image.size[0] * 72 / dpi, image.size[1] * 72 / dpi
         pdf.add_page(format=(width, height))
         buffer = io.BytesIO()
-        image.convert("L").save(buffer, format="PNG")
+        image.convert("L").save(buffer, format=format)
         pdf.image(buffer, x=0, y=0, w=width, h=height)
     return bytes(pdf.output())
 

@@ -372,3 +372,16 @@ def test_json_and_citation_of_a_text_layer_quote_say_nothing_of_ocr(tmp_path):
     record = json.loads(json.dumps(quote.to_record()))
     assert record["ocr"] is False and record["ocr_confidence"] is None
     assert "OCR" not in format_citation(quote)
+
+
+def test_scanned_quotes_are_marked_when_the_index_is_on_milvus(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.png").write_bytes(image_bytes([scanned(HARBOUR).image], "PNG"))
+    settings = Settings(milvus_uri=str(tmp_path / "milvus" / "verbatim.db"))
+    report = build_index(docs, tmp_path / "index", settings, FakeEmbedder())
+    assert report.ocr_pages == 1 and any((tmp_path / "index" / "ocr").iterdir())
+    index = load_index(tmp_path / "index", settings, FakeEmbedder())
+    record = index.answer("When did the ferry Albatross run aground?").quotes[0].to_record()
+    assert "3 March 1954" in record["text"] and record["ocr"] is True
+    assert "read by OCR" in record["citation"] and record["ocr_confidence"] > 0.5

@@ -28,7 +28,7 @@ def load_index(
     settings = settings or Settings.from_env()
     embedder = embedder or embedder_for(settings)
     if settings.milvus_uri:
-        return milvus_index.load_milvus_index(settings, embedder, MilvusIndex)
+        return milvus_index.load_milvus_index(settings, embedder, MilvusIndex, index_dir)
     return load_local_index(index_dir, settings, embedder, Index)
 
 

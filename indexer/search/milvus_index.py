@@ -31,8 +31,11 @@ from .scanned import ScanMarks
 CACHED_ROWS = 20_000  # passage records and unit vectors kept between calls
 
 
-def load_milvus_index(settings, embedder, kind=None) -> MilvusIndex:
-    """Open the version in service on Milvus as kind (a MilvusIndex); refuse a mismatched one."""
+def load_milvus_index(settings, embedder, kind=None, index_dir=None) -> MilvusIndex:
+    """Open the version in service on Milvus as kind (a MilvusIndex); refuse a mismatched one.
+
+    index_dir (default: the setting) is the local folder that keeps the build's OCR readings.
+    """
     client = connect(settings)
     versions = Versions(client, settings.milvus_collection, settings.milvus_uri)
     with calls(settings.milvus_uri):
@@ -46,6 +49,7 @@ def load_milvus_index(settings, embedder, kind=None) -> MilvusIndex:
     index = (kind or MilvusIndex)(client, versions, stamp, manifest, embedder, settings)
     index.term_stats = count, frequencies
     index.notice = notice
+    index.scans = ScanMarks(manifest, index_dir or settings.index_dir)
     return index
 
 
@@ -116,7 +120,7 @@ class MilvusIndex:
             self.client, self.versions, self.stamp, self.manifest, self.embedder,
             self.settings, names,
         )  # fmt: skip
-        view.term_stats, view.notice = self.term_stats, self.notice
+        view.term_stats, view.notice, view.scans = self.term_stats, self.notice, self.scans
         return view
 
     def document_text(self, source: str) -> str:
