@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .read.ocr import OcrPage
+from .read.paged import Parts
 from .read.passages import LineIndex, Passage
 
 MAX_QUOTE_CHARS = 400  # a quote longer than this is a passage, not an answer
@@ -44,6 +45,7 @@ class Hit:
     copies: tuple[str, ...] = ()  # other files with identical content, cited alongside
     stale: bool = False  # the file changed or vanished since it was indexed
     scan: ScanMark | None = None  # set when the passage's page was read by OCR
+    parts: Parts | None = None  # set when the file's pages are slides or sheets
 
     source = _through("passage", "source")
     start = _through("passage", "start")
@@ -165,17 +167,51 @@ def cited_lines(place: Hit | Quote) -> tuple[int, int]:
     return place.line_start - shift, place.line_end - shift
 
 
+def cited_rows(place: Hit | Quote) -> tuple[int, int] | None:
+    """Return the spreadsheet rows a citation of a sheet gives, or None."""
+    parts = place.hit.parts
+    if not (parts and parts.kind == "sheet" and place.page):
+        return None
+    first, last = cited_lines(place)
+    rows = [parts.row_of(place.page, line) for line in (first, last)]
+    return (rows[0], rows[1]) if None not in rows else None
+
+
+def part_label(place: Hit | Quote) -> str:
+    """Return the part of the file a place stands on: 'p. 3', 'slide 4', 'sheet "2024"', or ''."""
+    parts = place.hit.parts
+    if not place.page:
+        return ""
+    if parts is None or parts.kind == "page":
+        return f"p. {place.page}"
+    if parts.kind == "slide":
+        return f"slide {place.page}"
+    label = parts.labels[place.page - 1] if place.page <= len(parts.labels) else ""
+    return f'sheet "{label}"' if label else ""
+
+
+def where_in_file(place: Hit | Quote, separator: str = ", ", dash: str = "-") -> str:
+    """Return 'p. 3, lines 4-6', 'slide 4, line 2', 'sheet "2024", row 17' or 'lines 4-6'."""
+    rows = cited_rows(place)
+    if rows:
+        lines = f"row {rows[0]}" if rows[0] == rows[1] else f"rows {rows[0]}{dash}{rows[1]}"
+    else:
+        first, last = cited_lines(place)
+        lines = f"line {first}" if first == last else f"lines {first}{dash}{last}"
+    label = part_label(place)
+    return f"{label}{separator}{lines}" if label else lines
+
+
 def format_citation(place: Hit | Quote) -> str:
     """Return a citation a reader can follow: file, page, lines (within the page), heading."""
-    first, last = cited_lines(place)
-    lines = f"line {first}" if first == last else f"lines {first}-{last}"
-    page = f"p. {place.page}, " if place.page else ""
-    under = f' — "{place.heading}"' if place.heading else ""
+    parts = place.hit.parts
+    sheet = parts is not None and parts.kind == "sheet"
+    under = f' — "{place.heading}"' if place.heading and not sheet else ""
     copies = f" (also {', '.join(place.copies)})" if place.copies else ""
     stale = " [the file changed since it was indexed]" if place.stale else ""
     confidence = place.ocr_confidence
     ocr = f" (read by OCR, {confidence:.0%} confidence)" if confidence is not None else ""
-    return f"{place.source}{copies}, {page}{lines}{under}{ocr}{stale}"
+    return f"{place.source}{copies}, {where_in_file(place)}{under}{ocr}{stale}"
 
 
 def place_record(place: Hit | Quote) -> dict:
@@ -194,6 +230,8 @@ def place_record(place: Hit | Quote) -> dict:
         "stale": place.stale,
         "citation": format_citation(place),
         "table_header": place.table_header,
+        "part": place.hit.parts.kind if place.hit.parts and place.page else None,
+        "rows": list(cited_rows(place) or ()) or None,
         "ocr": place.hit.scan is not None,
         "ocr_confidence": None if place.ocr_confidence is None else round(place.ocr_confidence, 4),
     }

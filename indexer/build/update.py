@@ -130,6 +130,7 @@ def build_index(
                     doc.text_sha256,
                     list(doc.pages) or None,
                     [asdict(mark) for mark in doc.ocr] or None,
+                    doc.parts.to_record() if doc.parts else None,
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },

@@ -12,6 +12,7 @@ import gradio as gr
 from ..answer.followups import resolved_previous, user_questions
 from ..errors import IndexerError
 from ..read.documents import SUPPORTED_LABEL, relative_name
+from ..read.paged import Parts
 from .conversation_export import to_json, to_markdown, turn_record
 from .library import documents_table, move_to_trash, restore, scopes, trash_entries
 from .live_index import LiveIndex
@@ -162,7 +163,8 @@ class Verbatim:
             raise gr.Error(toast_text(error), print_exception=False) from None
         entry = index.manifest.files[source]
         link = request if cited else ""
-        html_view = document_html(source, text, span, entry.page_starts, link)
+        parts = Parts.from_record(entry.parts) if entry.parts else None
+        html_view = document_html(source, text, span, entry.page_starts, link, parts)
         if entry.format in ("pdf", "image") and span:
             data = self._file_bytes(source)
             html_view += page_figure(source, data, entry, text, span, index.scans)

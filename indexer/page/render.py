@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
-from ..records import cited_lines, format_citation
+from ..records import format_citation, where_in_file
 
 REFUSAL = "The documents do not answer this question."
 
@@ -121,12 +121,11 @@ def sources_html(answer) -> str:
 
 
 def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, str]) -> str:
-    first, last = cited_lines(hit)
     start, end = spans[0] if spans else (hit.start, hit.end)
     link = escape_html(cite_link(hit.source, start, end))
-    lines = f"line {first}" if first == last else f"lines {first}–{last}"
+    # Where the passage stands: "p. 2 · lines 3–5", "slide 4 · line 2", 'sheet "2024" · row 17'.
+    lines = escape_html(where_in_file(hit, " · ", "–"))
     heading = f" · “{escape_html(hit.heading)}”" if hit.heading else ""
-    page = f"p. {hit.page} · " if hit.page else ""
     copies = f" (also {escape_html(', '.join(hit.copies))})" if hit.copies else ""
     if hit.scan is not None:
         sure = hit.scan.span_confidence(start, end)
@@ -134,7 +133,7 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
     head = (
         f'<div class="source-head"><b>{escape_html(label)}</b> '
         f'<span class="source-file">{escape_html(hit.source)}</span>{copies} · '
-        f"{page}{lines}{heading} · {score} · "
+        f"{lines}{heading} · {score} · "
         f'<a class="cite" href="{link}">open in the document</a></div>'
     )
     header = headers.get(hit.position)

@@ -29,9 +29,16 @@ def parse_link(request: str) -> tuple[str, int, int] | None:
 
 
 def document_html(
-    source: str, text: str, span: tuple[int, int] | None = None, page_starts=None, link: str = ""
+    source: str,
+    text: str,
+    span: tuple[int, int] | None = None,
+    page_starts=None,
+    link: str = "",
+    parts=None,
 ) -> str:
     """Return the viewer's HTML: numbered lines (counted within each page of a PDF), span marked.
+
+    parts (read.paged.Parts) names slides and sheets; a sheet's lines show its row numbers.
 
     A long document is shown around the span (or from its start), with a note saying so.
     """
@@ -53,7 +60,8 @@ def document_html(
         if number in page_lines:
             page_first = number
             if number >= shown.start:
-                rows.append(f'<div class="page-marker">page {page_lines[number]}</div>')
+                marker = escape_html(_part_name(parts, page_lines[number]))
+                rows.append(f'<div class="page-marker">{marker}</div>')
         if number < shown.start:
             continue
         begin = starts[number - 1]
@@ -61,6 +69,9 @@ def document_html(
         content = text[begin:finish].rstrip("\r\n")
         cell = _marked(content, begin, span)
         shown_number = number - page_first + 1
+        if parts is not None and parts.kind == "sheet":
+            row = parts.row_of(len([n for n in page_lines if n <= number]), shown_number)
+            shown_number = row if row is not None else ""
         marked = " cited" if span and first_line <= number <= last_line else ""
         rows.append(
             f'<div class="row{marked}" id="L{number}"><span class="ln">{shown_number}</span>'
@@ -76,6 +87,16 @@ def document_html(
     title = f'<div class="doc-title"><span>{escape_html(source)}</span>{toggle}</div>'
     cite = f' data-cite="{escape_html(link)}"' if link else ""
     return f'<div class="doc"{cite}>{title}{note}{"".join(rows)}</div>'
+
+
+def _part_name(parts, number: int) -> str:
+    """Return what a page marker says: 'page 3', 'slide 3' or 'sheet "2024"'."""
+    if parts is None or parts.kind == "page":
+        return f"page {number}"
+    if parts.kind == "slide":
+        return f"slide {number}"
+    label = parts.labels[number - 1] if number <= len(parts.labels) else ""
+    return f'sheet "{label}"' if label else f"sheet {number}"
 
 
 def _marked(content: str, begin: int, span: tuple[int, int] | None) -> str:

@@ -9,14 +9,30 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .archives import check_expansion
+from .ebooks import extract_epub, extract_odt
 from .formats import extract_docx, extract_html, extract_pdf, looks_like_html, sniff
-from .paged import ExtractionError, OcrMark, Paged, extract_image, too_long
+from .mail import extract_email
+from .paged import Extracted, ExtractionError, OcrMark, Paged, Parts, extract_image, too_long
 from .scans import image_format
+from .sheets import extract_delimited, extract_workbook
+from .slides import extract_slides
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES)
-SUPPORTED_LABEL = "PDF, Word (.docx), HTML, Markdown, image (a scan) or text"
-_BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx", **dict.fromkeys(IMAGE_SUFFIXES, "image")}
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SUPPORTED_SUFFIXES = (
+    ".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".pptx", ".epub", ".odt",
+    ".eml", ".csv", ".tsv", *SHEET_SUFFIXES, *IMAGE_SUFFIXES,
+)  # fmt: skip
+SUPPORTED_LABEL = (
+    "PDF, Word, Excel, PowerPoint, OpenDocument, EPUB, e-mail (.eml), CSV, HTML, Markdown, "
+    "image (a scan) or text"
+)
+_BINARY_FORMATS = {
+    ".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".epub": "epub", ".odt": "odt",
+    **dict.fromkeys(SHEET_SUFFIXES, "spreadsheet"), **dict.fromkeys(IMAGE_SUFFIXES, "image"),
+}  # fmt: skip
+_ZIPPED = {"xlsx": "xlsx", "ods": "ods", "pptx": "pptx", "epub": "epub", "odt": "odt"}
 
 # A valid multi-byte UTF-8 sequence; a file holding some of these but failing strict UTF-8
 # decoding is corrupt UTF-8, and decoding it as a legacy code page would only make mojibake.
@@ -46,6 +62,7 @@ class Document:
     format: str = "text"  # "text", "markdown", "pdf", "image", "docx" or "html"
     pages: tuple[int, ...] = ()  # start offset of each page in text (PDFs, images)
     ocr: tuple[OcrMark, ...] = ()  # the pages whose text OCR read
+    parts: Parts | None = None  # slides or sheets, when its pages are those
 
     @cached_property
     def text_sha256(self) -> str:
@@ -148,17 +165,50 @@ def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int
         return lambda: _paged_document(name, paged, digest, max_chars)
     if content == "docx":
         return Document(name, extract_docx(data, max_chars).text, digest, "binary", "docx")
-    if content == "zip":
-        return Skipped(name, "a zip archive, not a document")
+    if content in _ZIPPED or (content == "ole" and suffix == ".xls"):
+        extracted = extract_office(data, max_chars, _ZIPPED.get(content, "xls"))
+        return _document(name, extracted, digest)
+    if content == "ole":
+        return Skipped(name, "an encrypted Office file (it needs a password) or a legacy .doc/.ppt")
+    if content in ("zip", "xlsb"):
+        return Skipped(
+            name,
+            "a zip archive, not a document"
+            if content == "zip"
+            else "an .xlsb workbook: save it as .xlsx",
+        )
+    if suffix == ".eml":
+        return _document(name, extract_email(data, max_chars), digest)
     decoded = decode_bytes(data)
     if isinstance(decoded, str):
         expected = _BINARY_FORMATS.get(suffix)
         return Skipped(name, f"not a {expected} file: {decoded}" if expected else decoded)
     text, encoding = decoded
+    if suffix in (".csv", ".tsv"):
+        extracted = extract_delimited(text, max_chars, "\t" if suffix == ".tsv" else ",")
+        return _document(name, extracted, digest, encoding)
     if suffix in (".html", ".htm") or looks_like_html(text):
         return Document(name, extract_html(text).text, digest, encoding, "html")
     markdown = suffix in (".md", ".markdown")
     return Document(name, text, digest, encoding, "markdown" if markdown else "text")
+
+
+def extract_office(data: bytes, max_chars: int, kind: str) -> Extracted:
+    """Read a spreadsheet, slide deck, EPUB or ODT file, after checking it cannot explode."""
+    if kind != "xls":
+        check_expansion(data, max_chars, _BINARY_FORMATS.get(f".{kind}", kind))
+    if kind in ("xlsx", "xls", "ods"):
+        return extract_workbook(data, max_chars, kind)
+    if kind == "pptx":
+        return extract_slides(data, max_chars)
+    return extract_epub(data, max_chars) if kind == "epub" else extract_odt(data, max_chars)
+
+
+def _document(name: str, extracted: Extracted, digest: str, encoding: str = "binary") -> Document:
+    return Document(
+        name, extracted.text, digest, encoding, extracted.format, extracted.pages,
+        parts=extracted.parts,
+    )  # fmt: skip
 
 
 def _paged_document(name: str, paged: Paged, digest: str, max_chars: int) -> Document:

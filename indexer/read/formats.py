@@ -21,16 +21,20 @@ _HTML_BLOCKS = {
 _HEADING_TAG = re.compile(r"h([1-6])")
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office files, encrypted new ones
+
+
 def sniff(data: bytes) -> str | None:
-    """Name the binary format the bytes hold ("pdf", "docx", "zip"), or None for other content."""
+    """Name the binary format the bytes hold ("pdf", "docx", "xlsx", "pptx", "epub", "odt",
+    "ods", "ole", "zip"), or None for other content."""
+    from .archives import zip_kind
+
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return "docx" if "word/document.xml" in archive.namelist() else "zip"
-        except zipfile.BadZipFile:
-            return "zip"
+        return zip_kind(data)
+    if data.startswith(OLE_MAGIC):
+        return "ole"
     return None
 
 
@@ -88,7 +92,7 @@ def extract_docx(data: bytes, max_chars: int) -> Extracted:
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 rows = [[cell.text for cell in row.cells] for row in item.rows]
-                blocks.append("\n".join(_table_lines(rows)))
+                blocks.append("\n".join(table_lines(rows)))
             else:
                 blocks.append(_docx_paragraph(item))
     except Exception as error:  # python-docx raises many kinds on damaged files
@@ -140,7 +144,7 @@ def _docx_paragraph(paragraph) -> str:
     return text
 
 
-def _table_lines(rows: list[list[str]]) -> list[str]:
+def table_lines(rows: list[list[str]]) -> list[str]:
     """Render table rows one per line, a separator under the first (the header)."""
     lines = []
     for number, cells in enumerate(rows):
@@ -191,7 +195,7 @@ def extract_html(markup: str) -> Extracted:
                 ]
                 rows = [row for row in rows if any(row)]
                 if rows:
-                    blocks.append("\n".join(_table_lines(rows)))
+                    blocks.append("\n".join(table_lines(rows)))
             elif child.name == "li":
                 flush()
                 walk(child)

@@ -29,13 +29,51 @@ class OcrMark:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """What the parts of a paged file are called, so a citation names them as the file does.
+
+    kind is "page" (PDFs, images), "slide" or "sheet"; a sheet has a name (labels) and, per
+    sheet, runs [first line in the sheet, its row number, how many lines] mapping its lines to
+    the spreadsheet's own row numbers.
+    """
+
+    kind: str = "page"
+    labels: tuple[str, ...] = ()
+    rows: tuple[tuple[tuple[int, int, int], ...], ...] = ()
+
+    def row_of(self, part: int, line: int) -> int | None:
+        """Return the row number of a line of a part (both from 1), or None if not a row."""
+        if not self.rows or part > len(self.rows):
+            return None
+        for first, row, count in self.rows[part - 1]:
+            if first <= line < first + count:
+                return row + line - first
+        return None
+
+    def to_record(self) -> dict:
+        """Return the JSON-ready record the manifest keeps."""
+        return {
+            "kind": self.kind,
+            "labels": list(self.labels),
+            "rows": [list(map(list, r)) for r in self.rows],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Parts:
+        """Return the parts of a record written by to_record."""
+        rows = tuple(tuple(tuple(run) for run in runs) for runs in record.get("rows", ()))
+        return cls(record["kind"], tuple(record.get("labels", ())), rows)
+
+
+@dataclass(frozen=True)
 class Extracted:
     """A file's extracted text; `pages` holds the start offset of each page of a paged one."""
 
     text: str
-    format: str  # "pdf", "image", "docx" or "html"
+    format: str  # "pdf", "image", "docx", "html", "xlsx", "csv", "pptx", ...
     pages: tuple[int, ...] = ()
     ocr: tuple[OcrMark, ...] = ()  # the pages read by OCR
+    parts: Parts | None = None  # what the pages are (None: PDF-like pages, or none)
 
 
 @dataclass(frozen=True)

@@ -74,4 +74,5 @@ def found_hit(index, passage, position: int, score, dense_score, keyword_score, 
         copies=index.copies.get(passage.source, ()),
         stale=index.freshness.is_stale(passage.source),
         scan=index.scans.of(passage.source, passage.page),
+        parts=index.parts.get(passage.source),
     )

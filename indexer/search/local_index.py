@@ -25,8 +25,8 @@ from .fusion import (
     not_indexed,
     out_of_scope,
 )
+from .places import ScanMarks, parts_by_source
 from .query import check_question
-from .scanned import ScanMarks
 from .vectors import VectorSearch, serve_one_query_at_a_time
 
 
@@ -65,6 +65,7 @@ class LocalIndex:
         recorded = {name: entry.sha256 for name, entry in manifest.files.items()}
         self.freshness = Freshness(manifest.docs_dir, recorded)
         self.scans = ScanMarks(manifest, Path(folder).parent)  # readings beside the versions
+        self.parts = parts_by_source(manifest)
         self.notice: str | None = None  # set when a damaged version was passed over
         self.stamps: dict = {}  # its files as checked at load (versions.stamps_of)
         # Each passage's units are contiguous: unit rows _units_from[p] .. _units_from[p + 1].

@@ -25,8 +25,8 @@ from ..store.milvus.rows import BM25, read_meta
 from ..store.milvus.store import Versions, calls, connect, read_manifest
 from .freshness import Freshness
 from .fusion import CANDIDATES, found_hit, fuse, in_scope, not_indexed, out_of_scope
+from .places import ScanMarks, parts_by_source
 from .query import check_question
-from .scanned import ScanMarks
 
 CACHED_ROWS = 20_000  # passage records and unit vectors kept between calls
 
@@ -95,6 +95,7 @@ class MilvusIndex:
         docs = manifest.docs_dir if manifest.docs_dir and Path(manifest.docs_dir).is_dir() else ""
         self.freshness = Freshness(docs, {n: e.sha256 for n, e in manifest.files.items()})
         self.scans = ScanMarks(manifest, settings.index_dir)
+        self.parts = parts_by_source(manifest)
         self.notice: str | None = None
         self.term_stats: tuple[int, dict[str, int]] = (0, {})
         self._records, self._vectors, self._texts = _Rows(), _Rows(), {}

@@ -25,6 +25,8 @@ class FileEntry:
     page_starts: list[int] | None = None  # a PDF's page offsets in the indexed text
     # The pages OCR read: {"page": from 1, "key": its reading in index/ocr/, "confidence": 0..1}
     ocr: list[dict] | None = None
+    # What its pages are, when not PDF pages: slides, or sheets with their names and row numbers
+    parts: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which passages stand on pages OCR read, and how sure it was: hits and quotes say so."""
+"""Where a hit stands beyond its lines: on a page OCR read (how surely), a slide, a sheet."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..read.ocr_cache import OcrCache
+from ..read.paged import Parts
 from ..records import ScanMark
 
 
@@ -34,3 +35,12 @@ class ScanMarks:
             return None
         reading = self.cache.get(mark["key"])
         return ScanMark(entry.page_starts[page - 1], mark["confidence"], reading)
+
+
+def parts_by_source(manifest) -> dict[str, Parts]:
+    """Map each file whose pages are slides or sheets to what they are called."""
+    return {
+        name: Parts.from_record(entry.parts)
+        for name, entry in manifest.files.items()
+        if entry.parts
+    }
