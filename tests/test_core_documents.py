@@ -155,7 +155,14 @@ def test_folder_walk_finds_nested_files_and_ignores_the_rest(tmp_path):
 
     names = [path.relative_to(docs).as_posix() for path in find_files(docs)]
 
-    assert sorted(names) == ["a/b/deep.txt", "a/mid.md", "image.png", "notes.md", "top.txt"]
+    assert sorted(names) == [
+        "a/b/deep.txt",
+        "a/mid.md",
+        "data.csv",
+        "image.png",
+        "notes.md",
+        "top.txt",
+    ]
 
 
 def test_symlink_loop_does_not_hang_or_duplicate(tmp_path, fake_embedder, settings):
@@ -186,7 +193,7 @@ def test_build_over_bad_files_finishes_and_serves_the_good_ones(tmp_path, settin
     write(docs, "corrupt.txt", CORRUPT_UTF8)
     (docs / "x.txt").symlink_to(docs / "gone.txt")
     (docs / "nested" / "loop").symlink_to(docs, target_is_directory=True)
-    write(docs, "ignored.csv", "not,a,document\n")
+    write(docs, "ignored.dat", "not a supported kind of file\n")
 
     with deadline(30):
         report = build_index(docs, tmp_path / "index", settings, FakeEmbedder())

@@ -48,13 +48,14 @@ def looks_like_html(text: str) -> bool:
 
 def extract_pdf(data: bytes, max_chars: int, scans=None) -> Paged:
     """Start reading a PDF: each page's text layer as pdfium reads it, scanned pages by OCR."""
-    from .pdf import PdfError, draw_page, needs_ocr, open_pdf, page_size, page_texts
+    from .pdf import PdfError, Ruling, draw_page, needs_ocr, open_pdf, page_size, page_texts
 
     parts, length = [], 0
+    ruling = Ruling(data)
     try:
         document = open_pdf(data)
         try:
-            for number, page in enumerate(page_texts(document)):  # a huge file stops early
+            for number, page in enumerate(page_texts(document, ruling)):  # huge: stops early
                 if scans is not None and needs_ocr(document, number, page.text):
                     scans.check_size(page_size(document, number, scans.dpi))
                     parts.append(scans.submit(draw_page(document, number, scans.dpi)))
@@ -64,6 +65,7 @@ def extract_pdf(data: bytes, max_chars: int, scans=None) -> Paged:
                 if length > max_chars:
                     raise too_long(length, max_chars)
         finally:
+            ruling.close()
             document.close()
     except PdfError as error:
         raise ExtractionError(str(error)) from None

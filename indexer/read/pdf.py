@@ -45,14 +45,18 @@ def open_pdf(data: bytes):
         raise PdfError(f"corrupt PDF: {error}") from None
 
 
-def page_texts(document):
+def page_texts(document, ruling=None):
     """Yield the text of each page in turn (so a caller can stop early on a huge file)."""
     for number in range(len(document)):
-        yield read_page(document, number)
+        yield read_page(document, number, ruling)
 
 
-def read_page(document, number: int) -> PageText:
-    """Return one page's text: lines right-trimmed, no blank lines at its start or end."""
+def read_page(document, number: int, ruling=None) -> PageText:
+    """Return one page's text: lines right-trimmed, no blank lines at its start or end.
+
+    Tables on the page become `| a | b |` rows (read.pdf_tables); ruling (a Ruling of the same
+    file) finds the ruled ones.
+    """
     import pypdfium2.raw as raw
 
     page = document[number]
@@ -63,10 +67,55 @@ def read_page(document, number: int) -> PageText:
         if len(whole) != count or any("\ud800" <= c <= "\udfff" for c in whole):
             # Letters beyond the BMP take two UTF-16 units in the bulk text: read one by one.
             whole = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+        lines = _lines(whole)
+        if any(len(line) > 1 for line in lines):
+            from .pdf_tables import Line, tables_as_rows
+
+            boxed = [Line(line, [_box(textpage, i) for _, i in line]) for line in lines]
+            ruled = ruling.tables(number, page.get_height()) if ruling is not None else []
+            lines = tables_as_rows(boxed, ruled)
     finally:
         textpage.close()
         page.close()
-    return _cleaned(whole)
+    return _joined(lines)
+
+
+def _box(textpage, index: int):
+    """Return a letter's tight box (left, bottom, right, top), or None for a generated one."""
+    if index < 0:
+        return None
+    left, bottom, right, top = textpage.get_charbox(index)
+    return (left, bottom, right, top) if right > left and top > bottom else None
+
+
+class Ruling:
+    """A PDF's ruled tables, found by pdfplumber's table finder (cells drawn with lines)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self._plumber = None
+
+    def tables(self, number: int, height: float) -> list[list[list[tuple]]]:
+        """Return page number's ruled tables: rows of cell boxes in pdfium's coordinates."""
+        import pdfplumber
+
+        if self._plumber is None:
+            self._plumber = pdfplumber.open(io.BytesIO(self.data))
+        page = self._plumber.pages[number]
+        if not (page.lines or page.rects):  # nothing drawn: no ruled table (and no parsing)
+            return []
+        return [
+            [
+                [(c[0], height - c[3], c[2], height - c[1]) for c in row.cells if c is not None]
+                for row in table.rows
+            ]
+            for table in page.find_tables()
+        ]
+
+    def close(self) -> None:
+        """Close pdfplumber's copy of the file."""
+        if self._plumber is not None:
+            self._plumber.close()
 
 
 def needs_ocr(document, number: int, text: str) -> bool:
@@ -100,8 +149,8 @@ def draw_page(document, number: int, dpi: float):
         page.close()
 
 
-def _cleaned(raw_text: str) -> PageText:
-    """Split into lines, right-trim each, drop blank end lines; keep each letter's index."""
+def _lines(raw_text: str) -> list[list[tuple[str, int]]]:
+    """Return the page's lines of (letter, pdfium index), right-trimmed, blank ends dropped."""
     lines: list[list[tuple[str, int]]] = [[]]
     previous = ""
     for index, char in enumerate(raw_text):
@@ -120,6 +169,11 @@ def _cleaned(raw_text: str) -> PageText:
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
+    return lines
+
+
+def _joined(lines: list[list[tuple[str, int]]]) -> PageText:
+    """Join lines with line breaks (added: index -1) into the page's text."""
     text, chars = [], []
     for number, line in enumerate(lines):
         if number:
@@ -149,8 +203,9 @@ def page_view(data: bytes, number: int, start: int, end: int, indexed: str) -> P
     (the index's offsets would point at other letters).
     """
     document = open_pdf(data)
+    ruling = Ruling(data)
     try:
-        page_text = read_page(document, number)
+        page_text = read_page(document, number, ruling)
         if page_text.text != indexed:
             return None
         page = document[number]
@@ -161,6 +216,7 @@ def page_view(data: bytes, number: int, start: int, end: int, indexed: str) -> P
         finally:
             page.close()
     finally:
+        ruling.close()
         document.close()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
