@@ -14,6 +14,8 @@ a fresh process, and each is set against a floor measured in the same run:
   ONNX session and encodes one question;
 - ocr: a 100-page image-only PDF built from nothing against bare Tesseract on its pages, one
   process per core (bench/ocr.py, which also gives OCR's error rate per kind of scan);
+- csv: a 100,000-row CSV built from nothing against encoding each row once (bench/formats.py,
+  which also times every format on the test files);
 - app: `python app.py` start to first answer against a bare process that imports gradio and
   loads the model; `/ask` round trips over loopback; the app's peak memory with the seeds.
 """
@@ -89,6 +91,8 @@ def main() -> int:
         }
     if "ocr" in parts:
         results["ocr"] = _child("ocr", [*common, "--backend", str(args.ocr_pages)])
+    if "csv" in parts:
+        results["csv"] = _child("csv", [*common, "--backend", str(args.csv_rows)])
     print(_table(results), flush=True)
     m.write_json(args.json, results)
     print(f"\nwrote {args.json}")
@@ -105,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--starts", type=int, default=3, help="timed cold starts (default 3)")
     parser.add_argument(
         "--only",
-        default="build,answers,cli,app,load,ocr",
+        default="build,answers,cli,app,load,ocr,csv",
         help="parts; later ones reuse the built index",
     )
     parser.add_argument(
@@ -115,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scale-work", type=Path, default=Path("/tmp/verbatim-scale"))
     parser.add_argument("--ocr-pages", type=int, default=100, help="pages of the scanned book")
+    parser.add_argument("--csv-rows", type=int, default=100_000, help="rows of the large CSV")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, help=argparse.SUPPRESS)
@@ -307,8 +312,17 @@ def _ocr(args) -> dict:
     return ocr.build_ratio(paragraphs, int(args.backend), args.docs_dir.parent / "ocr")
 
 
+def _csv(args) -> dict:
+    """A large CSV built from nothing against encoding each row once (bench/formats.py)."""
+    from bench import formats
+
+    settings, embedder = _loaded()
+    return formats.big_csv(args.docs_dir.parent / "csv", int(args.backend), settings, embedder)
+
+
 CHILDREN = {
-    "floor": _floor, "build": _build, "answers": _answers, "load": _load_check, "ocr": _ocr
+    "floor": _floor, "build": _build, "answers": _answers, "load": _load_check, "ocr": _ocr,
+    "csv": _csv,
 }  # fmt: skip
 
 
@@ -460,6 +474,13 @@ def _table(r: dict) -> str:
              f"{o['bare_s']:.1f} s", ""),
             (f"build of the {o['pages']}-page scan from nothing", f"{o['build_s']:.1f} s",
              f"{o['ratio']:.2f}× the bare engine (target ≤ 1.3×)"),
+        ]  # fmt: skip
+    if "csv" in r:
+        c = r["csv"]
+        rows += [
+            (f"floor: each of a CSV's {c['rows']:,} rows encoded once", f"{c['floor_s']:.1f} s", ""),
+            (f"build of the {c['rows']:,}-row CSV from nothing", f"{c['build_s']:.1f} s",
+             f"{c['ratio']:.2f}× the floor"),
         ]  # fmt: skip
     lines = [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join([lines[0], "|---|---|---|", *lines[1:]])

@@ -7,8 +7,11 @@ import zipfile
 from email.message import EmailMessage
 
 
-def workbook() -> bytes:
-    """Two sheets: '2024' (a table from row 3, a blank row inside, a formula) and 'Staff'."""
+def workbook(tag: str = "") -> bytes:
+    """Two sheets: '2024' (a table from row 3, a blank row inside, a formula) and 'Staff'.
+
+    tag is added to a cell (the benchmarks make many distinct copies).
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -23,12 +26,12 @@ def workbook() -> bytes:
     staff = book.add_worksheet("Staff")
     staff.write_row(0, 0, ["Name", "Role", "Started"])
     staff.write_row(1, 0, ["Ingrid Solberg", "Bookkeeper", "2019-04-01"])
-    staff.write_row(2, 0, ["Tomas Berge", "Courier", "2021-09-15"])
+    staff.write_row(2, 0, ["Tomas Berge", "Courier", "2021-09-15" + tag])
     book.close()
     return buffer.getvalue()
 
 
-def slide_deck() -> bytes:
+def slide_deck(tag: str = "") -> bytes:
     """Three slides: a title slide, one with a text box and a table, one with notes."""
     from pptx import Presentation
     from pptx.util import Inches
@@ -49,18 +52,20 @@ def slide_deck() -> bytes:
     third = deck.slides.add_slide(deck.slide_layouts[1])
     third.shapes.title.text = "Timeline"
     third.placeholders[1].text = "Dredging starts in the autumn."
-    third.notes_slide.notes_text_frame.text = "Mention that the dredger is hired from Rotterdam."
+    third.notes_slide.notes_text_frame.text = (
+        "Mention that the dredger is hired from Rotterdam." + tag
+    )
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
 
 
-def epub() -> bytes:
+def epub(tag: str = "") -> bytes:
     """A two-chapter EPUB (the spine lists chapter two first: reading order is the spine's)."""
     chapters = {
         "one.xhtml": "<h1>The Ferryman</h1><p>Old Anselm rowed the ferry across the Vey for "
         "forty years.</p>",
-        "two.xhtml": "<h1>Prologue</h1><p>The river was wide and slow that summer.</p>",
+        "two.xhtml": f"<h1>Prologue</h1><p>The river was wide and slow that summer.{tag}</p>",
     }
     package = (
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
@@ -85,7 +90,7 @@ def epub() -> bytes:
     return buffer.getvalue()
 
 
-def odt() -> bytes:
+def odt(tag: str = "") -> bytes:
     """An OpenDocument text: a heading, a paragraph, a list and a small table."""
     text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
     table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -94,7 +99,7 @@ def odt() -> bytes:
         f'<?xml version="1.0"?><office:document-content xmlns:office="{office}" '
         f'xmlns:text="{text}" xmlns:table="{table}"><office:body><office:text>'
         '<text:h text:outline-level="1">Beekeeping log</text:h>'
-        "<text:p>The hives on the south slope gave 38 kilograms of heather honey.</text:p>"
+        f"<text:p>The hives on the south slope gave 38 kilograms of heather honey.{tag}</text:p>"
         "<text:list><text:list-item><text:p>Check the queen cells weekly.</text:p>"
         "</text:list-item></text:list>"
         "<table:table><table:table-row><table:table-cell><text:p>Hive</text:p></table:table-cell>"
@@ -110,10 +115,10 @@ def odt() -> bytes:
     return buffer.getvalue()
 
 
-def email_with_html_body() -> bytes:
+def email_with_html_body(tag: str = "") -> bytes:
     """A message whose only body is HTML, with a PDF attached."""
     message = EmailMessage()
-    message["Subject"] = "Gate codes for the allotments"
+    message["Subject"] = "Gate codes for the allotments" + tag
     message["From"] = "Marit Lunde <marit@example.org>"
     message["To"] = "allotments@example.org"
     message["Date"] = "Tue, 04 Mar 2025 09:12:00 +0100"

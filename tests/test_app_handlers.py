@@ -181,7 +181,11 @@ def test_unsupported_uploads_are_rejected(name):
         uploads.clean_upload_name(name)
 
 
-@pytest.mark.parametrize("name", ["Report.PDF", "minutes.docx", "page.HTM", "notes.html"])
+@pytest.mark.parametrize(
+    "name",
+    ["Report.PDF", "minutes.docx", "page.HTM", "notes.html", "budget.XLSX", "deck.pptx",
+     "mail.eml", "scan.png", "data.csv", "book.epub", "letter.odt", "old.xls", "sheet.ods"],
+)  # fmt: skip
 def test_new_formats_are_accepted_as_uploads(name):
     assert uploads.clean_upload_name(name).lower() == name.lower()
 

@@ -27,7 +27,7 @@ PEARS = [("Pear", "Tonnes", "Price per kg"), ("Conference", "12", "1.30 EUR"),
          ("Clara Frijs", "8", "1.15 EUR"), ("Williams", "5", "1.40 EUR")]  # fmt: skip
 
 
-def tables_pdf() -> bytes:
+def tables_pdf(tag: str = "") -> bytes:
     """Two pages: a ruled table under a heading, then an unruled (aligned) one, prose around."""
     pdf = FPDF()
     pdf.add_page()
@@ -48,7 +48,7 @@ def tables_pdf() -> bytes:
             pdf.cell(width, 7, value)
         pdf.ln(7)
     pdf.ln(3)
-    _prose(pdf, "Pears are sold through the same cooperative as apples.")
+    _prose(pdf, "Pears are sold through the same cooperative as apples." + tag)
     return bytes(pdf.output())
 
 

@@ -25,8 +25,8 @@ SUPPORTED_SUFFIXES = (
     ".eml", ".csv", ".tsv", *SHEET_SUFFIXES, *IMAGE_SUFFIXES,
 )  # fmt: skip
 SUPPORTED_LABEL = (
-    "PDF, Word, Excel, PowerPoint, OpenDocument, EPUB, e-mail (.eml), CSV, HTML, Markdown, "
-    "image (a scan) or text"
+    "PDF, Word (.docx), Excel, PowerPoint, OpenDocument, EPUB, e-mail, CSV, HTML, Markdown, "
+    "image or text"
 )
 _BINARY_FORMATS = {
     ".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".epub": "epub", ".odt": "odt",
