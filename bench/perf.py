@@ -478,7 +478,8 @@ def _table(r: dict) -> str:
     if "csv" in r:
         c = r["csv"]
         rows += [
-            (f"floor: each of a CSV's {c['rows']:,} rows encoded once", f"{c['floor_s']:.1f} s", ""),
+            (f"floor: each of a CSV's {c['rows']:,} rows encoded once",
+             f"{c['floor_s']:.1f} s", ""),
             (f"build of the {c['rows']:,}-row CSV from nothing", f"{c['build_s']:.1f} s",
              f"{c['ratio']:.2f}× the floor"),
         ]  # fmt: skip
