@@ -129,10 +129,14 @@ def big_csv(work: Path, rows: int, settings, embedder) -> dict:
     lines += [f"{n},{CITIES[n % 8]},gauge-{n % 113},{(n * 37) % 500 / 10:.1f}" for n in range(rows)]
     (docs / "rainfall.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     document = read_document(docs, docs / "rainfall.csv", 10**10, 10**9)
-    row_texts = [line for line in document.text.split("\n") if line.startswith("| ")][1:]
+    header, *row_texts = [line for line in document.text.split("\n") if line.startswith("| ")]
     began = time.perf_counter()
     embedder.encode(row_texts)
     floor = time.perf_counter() - began
+    # What a row must be encoded with to know its columns: its header row, as the build does.
+    began = time.perf_counter()
+    embedder.encode([f"{header}\n{row}" for row in row_texts])
+    floor_with_header = time.perf_counter() - began
     began = time.perf_counter()
     report = build_index(docs, work / "index", settings, embedder)
     build = time.perf_counter() - began
@@ -140,8 +144,10 @@ def big_csv(work: Path, rows: int, settings, embedder) -> dict:
         "rows": rows,
         "passages": report.passages,
         "floor_s": floor,
+        "floor_with_header_s": floor_with_header,
         "build_s": build,
         "ratio": build / floor,
+        "ratio_with_header": build / floor_with_header,
         "skipped": [s.reason for s in report.skipped],
     }
 
@@ -166,8 +172,11 @@ def table(results: dict) -> str:
             "| measure | figure | against |",
             "|---|---|---|",
             f"| floor: each of the {c['rows']:,} rows encoded once | {c['floor_s']:.1f} s | |",
+            f"| floor: each row encoded once with its header row | "
+            f"{c['floor_with_header_s']:.1f} s | |",
             f"| build of the {c['rows']:,}-row CSV from nothing ({c['passages']:,} passages) "
-            f"| {c['build_s']:.1f} s | {c['ratio']:.2f}× the floor |",
+            f"| {c['build_s']:.1f} s | {c['ratio']:.2f}× the rows floor, "
+            f"{c['ratio_with_header']:.2f}× the rows-with-header floor |",
         ]
     return "\n".join(lines)
 
