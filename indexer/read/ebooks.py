@@ -22,7 +22,7 @@ def extract_epub(data: bytes, max_chars: int) -> Extracted:
     """Return the chapters of an EPUB in reading order, each through the HTML reader."""
     from lxml import etree
 
-    from .documents import decode_bytes
+    from .encodings import decode_bytes
     from .formats import extract_html
 
     chapters, length = [], 0
