@@ -282,6 +282,8 @@ def _print_report(report) -> None:
         print(f"skipped {skipped.path}: {skipped.reason}")
     for page in report.low_confidence:
         print(f"low OCR confidence: {page}")
+    if report.languages:
+        print(f"documents: {report.languages}")
     print(report.summary(), flush=True)
 
 

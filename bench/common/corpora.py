@@ -65,6 +65,49 @@ def squad(shared: Path) -> Corpus:
     return Corpus("squad", files, questions, renamed)
 
 
+XQUAD_LANGUAGES = ("en", "es", "de", "el", "ru", "tr", "ar", "vi", "th", "zh", "hi", "ro")
+
+
+def xquad(shared: Path, language: str, questions_in: str | None = None) -> Corpus:
+    """XQuAD's tuning paragraphs in one language, each paragraph a file; every question answerable.
+
+    questions_in asks the same questions in another language (XQuAD's ids match across
+    languages): the documents and gold spans stay those of `language`.
+    """
+    files, questions = {}, []
+    asked = _xquad_questions(shared, questions_in) if questions_in else {}
+    data = json.loads(
+        (shared / "xquad" / f"xquad.{language}.tune.json").read_text(encoding="utf-8")
+    )
+    for article in data["data"]:
+        for number, paragraph in enumerate(article["paragraphs"], 1):
+            name = _file_name(f"{article['title']}_{number:02d}")
+            files[name] = paragraph["context"]
+            for qa in paragraph["qas"]:
+                gold = tuple(
+                    dict.fromkeys(
+                        (name, a["answer_start"], a["answer_start"] + len(a["text"]))
+                        for a in qa["answers"]
+                    )
+                )
+                text = asked.get(qa["id"], qa["question"])
+                questions.append(Question(qa["id"], text, gold, group=article["title"]))
+    _check_spans(files, questions)
+    return Corpus(f"xquad-{language}", files, questions)
+
+
+def _xquad_questions(shared: Path, language: str) -> dict[str, str]:
+    data = json.loads(
+        (shared / "xquad" / f"xquad.{language}.tune.json").read_text(encoding="utf-8")
+    )
+    return {
+        qa["id"]: qa["question"]
+        for article in data["data"]
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    }
+
+
 def scifact(shared: Path) -> Corpus:
     """BEIR SciFact: one file per abstract, the title on the first line; judged dev claims."""
     folder = shared / "scifact"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 from ..embed.embedders import Embedder, embedder_for, fingerprint
 from ..errors import DocumentsFolderError, counted, not_a_folder
 from ..read.documents import Document, Skipped, find_files, start_reading
+from ..read.languages import shares
 from ..read.ocr_cache import OcrCache
 from ..read.progress import Progress, report_progress
 from ..read.scans import ScanReader
@@ -49,6 +51,7 @@ class BuildReport:
     repaired: str | None = None  # the damage found in the version that was in service
     low_confidence: list[str] = field(default_factory=list)  # "a.pdf p. 3: read by OCR, 61 %"
     ocr_pages: int = 0  # pages the OCR engine read in this build (not from its cache)
+    languages: str = ""  # "81% German, 19% English": the documents' text by language
 
     def summary(self) -> str:
         """Return the one-line summary people read after a build."""
@@ -104,6 +107,7 @@ def build_index(
             return BuildReport(
                 changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
                 low_confidence_pages(documents, settings.ocr_low_confidence), ocr_pages,
+                language_shares(documents),
             )  # fmt: skip
 
         unchanged = (
@@ -131,6 +135,7 @@ def build_index(
                     list(doc.pages) or None,
                     [asdict(mark) for mark in doc.ocr] or None,
                     doc.parts.to_record() if doc.parts else None,
+                    doc.language,
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },
@@ -175,6 +180,14 @@ def _read_all(docs_dir: Path, index_dir: Path, settings: Settings, progress):
     documents = [r for r in results if isinstance(r, Document)]
     skipped = [r for r in results if isinstance(r, Skipped)]
     return documents, skipped, scans.read if scans else 0
+
+
+def language_shares(documents: list[Document]) -> str:
+    """Say how the documents' text divides by language."""
+    lengths = Counter()
+    for doc in documents:
+        lengths[doc.language] += len(doc.text)
+    return shares(lengths)
 
 
 def low_confidence_pages(documents: list[Document], below: float) -> list[str]:

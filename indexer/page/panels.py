@@ -67,6 +67,8 @@ def report_markdown(report) -> str:
     for label, paths in rows:
         lines.append(f"- {label} ({len(paths)}): {_name_list(paths) if paths else '—'}")
     lines.append(f"- Skipped ({len(report.skipped)}): {_skipped_list(report.skipped) or '—'}")
+    if report.languages:
+        lines.append(f"- Documents: {escape_markdown(report.languages)}")
     if report.low_confidence:
         low = ", ".join(escape_markdown(page) for page in report.low_confidence)
         lines.append(f"- Low OCR confidence ({len(report.low_confidence)}): {low}")

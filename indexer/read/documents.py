@@ -12,6 +12,7 @@ from .archives import check_expansion
 from .ebooks import extract_epub, extract_odt
 from .encodings import decode_bytes
 from .formats import extract_docx, extract_html, extract_pdf, looks_like_html, sniff
+from .languages import detect
 from .mail import extract_email
 from .paged import Extracted, ExtractionError, OcrMark, Paged, Parts, extract_image, too_long
 from .scans import image_format
@@ -47,6 +48,11 @@ class Document:
     pages: tuple[int, ...] = ()  # start offset of each page in text (PDFs, images)
     ocr: tuple[OcrMark, ...] = ()  # the pages whose text OCR read
     parts: Parts | None = None  # slides or sheets, when its pages are those
+
+    @cached_property
+    def language(self) -> str:
+        """Return the ISO 639-1 code of the text's language (sentences are split by it)."""
+        return detect(self.text)
 
     @cached_property
     def text_sha256(self) -> str:

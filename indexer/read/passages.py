@@ -42,7 +42,7 @@ class Passage:
         """Return what is embedded and keyword-indexed: the context prefix, then the text."""
         return f"{self.prefix}\n{self.text}" if self.prefix else self.text
 
-    def quotable_spans(self) -> list[tuple[int, int]]:
+    def quotable_spans(self, language: str = "en") -> list[tuple[int, int]]:
         """Return the source spans that may be quoted alone: its sentences, or the whole row."""
         if self.kind == "table-row":
             return [(self.start, self.end)]
@@ -50,7 +50,7 @@ class Passage:
             (self.start + m.start(), self.start + m.end())
             for m in re.finditer(r"\S(?:.*\S)?", self.text[: self.body_start - self.start])
         ]
-        body = sentence_spans(self.text, self.body_start - self.start)
+        body = sentence_spans(self.text, self.body_start - self.start, language=language)
         return heading_lines + [(self.start + s, self.start + e) for s, e in body]
 
     @property
@@ -70,16 +70,21 @@ class Passage:
 
 
 def split_document(
-    source: str, text: str, pages: tuple[int, ...], max_chars: int, min_chars: int
+    source: str,
+    text: str,
+    pages: tuple[int, ...],
+    max_chars: int,
+    min_chars: int,
+    language: str = "en",
 ) -> list[Passage]:
     """Split a document; a paged one (PDF) page by page, so no passage spans two pages."""
     if not pages:
-        return split_passages(source, text, max_chars, min_chars)
+        return split_passages(source, text, max_chars, min_chars, language)
     lines_index = LineIndex(text)
     passages = []
     ends = [*pages[1:], len(text)]
     for number, (start, end) in enumerate(zip(pages, ends, strict=True), 1):
-        for p in split_passages(source, text[start:end], max_chars, min_chars):
+        for p in split_passages(source, text[start:end], max_chars, min_chars, language):
             passages.append(
                 replace(
                     p,
@@ -120,7 +125,9 @@ class _Line:
     heading: str | None = None
 
 
-def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> list[Passage]:
+def split_passages(
+    source: str, text: str, max_chars: int, min_chars: int, language: str = "en"
+) -> list[Passage]:
     """Split a decoded document into passages: paragraph chunks (with their heading) and rows."""
     lines = _classify(text)
     lines_index = LineIndex(text)
@@ -150,7 +157,7 @@ def split_passages(source: str, text: str, max_chars: int, min_chars: int) -> li
 
     def flush() -> None:
         nonlocal headings_end
-        for start, end in _pack(text, pending, max_chars, min_chars):
+        for start, end in _pack(text, pending, max_chars, min_chars, language):
             passages.append(make(start, end, "text", [title, heading]))
         pending.clear()
         headings_end = 0
@@ -265,14 +272,14 @@ def _continues(text: str, previous: tuple[int, int], line: _Line) -> bool:
     return not text[previous[0] : previous[1]].rstrip().endswith(_TERMINAL)
 
 
-def _pack(text: str, paragraphs: list[tuple[int, int]], max_chars: int, min_chars: int):
+def _pack(text: str, paragraphs: list, max_chars: int, min_chars: int, language: str = "en"):
     """Yield passage spans: long paragraphs cut between sentences, short ones merged."""
     pieces = []
     for start, end in paragraphs:
         if end - start <= max_chars:
             pieces.append((start, end))
         else:
-            pieces.extend(_cut_long(text, start, end, max_chars))
+            pieces.extend(_cut_long(text, start, end, max_chars, language))
     merged: list[tuple[int, int]] = []
     for start, end in pieces:
         if merged:
@@ -285,10 +292,10 @@ def _pack(text: str, paragraphs: list[tuple[int, int]], max_chars: int, min_char
     return merged
 
 
-def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+def _cut_long(text: str, start: int, end: int, max_chars: int, language: str) -> list:
     """Cut a long paragraph into spans of whole sentences, each at most max_chars."""
     spans = []
-    for s_start, s_end in sentence_spans(text, start, end):
+    for s_start, s_end in sentence_spans(text, start, end, language):
         while s_end - s_start > max_chars:  # one enormous sentence: cut at a space
             cut = text.rfind(" ", s_start, s_start + max_chars)
             cut = cut if cut > s_start else s_start + max_chars

@@ -9,20 +9,34 @@ _LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Return (start, end) spans of the sentences in text[start:end], whitespace trimmed."""
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, language: str = "en"
+) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in text[start:end], whitespace trimmed.
+
+    language (ISO 639-1) chooses sentencex's rules; a language written without full stops
+    (Thai) is split at its spaces, where its clauses end.
+    """
     from sentencex import segment
 
+    from .languages import UNSPACED
+
     end = len(text) if end is None else end
+    split = _at_spaces if language in UNSPACED else (lambda piece: segment(language, piece))
     spans = []
     for seg_start, seg_end in _segments(text, start, end):
         cursor = seg_start
-        for piece in segment("en", text[seg_start:seg_end]):
+        for piece in split(text[seg_start:seg_end]):
             span = _trim(text, cursor, cursor + len(piece))
             cursor += len(piece)
             if span:
                 spans.append(span)
     return spans
+
+
+def _at_spaces(text: str) -> list[str]:
+    """Split after each run of spaces, keeping every character (pieces join back to text)."""
+    return re.findall(r"\S+\s*|\s+", text)
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ import numpy as np
 from ..embed.embedders import encode_queries, fingerprint
 from ..errors import IndexDamagedError
 from ..read.passages import Passage
-from ..read.terms import tokenize
+from ..read.terms import close_form_known, tokenize
 from ..records import Hit
 from ..store.disk import check_compatible
 from ..store.integrity import text_damage
@@ -98,6 +98,7 @@ class MilvusIndex:
         self.parts = parts_by_source(manifest)
         self.notice: str | None = None
         self.term_stats: tuple[int, dict[str, int]] = (0, {})
+        self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
         self._records, self._vectors, self._texts = _Rows(), _Rows(), {}
         self._last_units: tuple[bytes, list] = (b"", [])
         self._lock = threading.Lock()
@@ -212,8 +213,13 @@ class MilvusIndex:
             ]
 
     def knows(self, term: str) -> bool:
-        """Whether a (stemmed) term occurs anywhere in the documents."""
-        return term in self.term_stats[1]
+        """Whether a (stemmed) term, or a close form of it, occurs anywhere in the documents."""
+        frequencies = self.term_stats[1]
+        if term in frequencies:
+            return True
+        if self._sorted_terms is None:
+            self._sorted_terms = sorted(frequencies)
+        return close_form_known(term, self._sorted_terms)
 
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a (stemmed) term (as bm25s computes it)."""

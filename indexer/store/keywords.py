@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DocumentsFolderError
-from ..read.terms import _stemmer
+from ..read.terms import close_form_known, tokenize
 
 
 @lru_cache(maxsize=1)
@@ -31,13 +31,14 @@ class KeywordIndex:
         self.num_docs = int(scores["num_docs"])
         # bm25s keeps one column per term; its length is the term's document frequency.
         self.doc_freq = np.diff(np.asarray(scores["indptr"]))
+        self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
 
     @classmethod
     def build(cls, texts: list[str]) -> KeywordIndex:
         """Index texts (one per passage, in passage order)."""
         bm25s = _bm25s()
-        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
-        if not any(len(ids) for ids in tokens.ids):
+        tokens = tokenize(texts)  # the same terms as a question's (read.terms)
+        if not any(tokens):
             raise DocumentsFolderError(
                 "The documents hold no words to index (only punctuation or blank tables)."
             )
@@ -62,8 +63,12 @@ class KeywordIndex:
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
 
     def knows(self, term: str) -> bool:
-        """Whether a term occurs in any passage."""
-        return term in self.retriever.vocab_dict
+        """Whether a term, or a close form of it, occurs in any passage."""
+        if term in self.retriever.vocab_dict:
+            return True
+        if self._sorted_terms is None:
+            self._sorted_terms = sorted(self.retriever.vocab_dict)
+        return close_form_known(term, self._sorted_terms)
 
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a term (rare terms weigh more)."""

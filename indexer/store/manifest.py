@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..read.documents import Skipped
 
-FORMAT_VERSION = 6  # 6: the manifest no longer records a refusal threshold
+FORMAT_VERSION = 7  # 7: keyword terms of unspaced scripts (CJK, Thai) are letter pairs
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class FileEntry:
     ocr: list[dict] | None = None
     # What its pages are, when not PDF pages: slides, or sheets with their names and row numbers
     parts: dict | None = None
+    language: str = ""  # ISO 639-1 code detected from its text (its sentences split by it)
 
 
 @dataclass(frozen=True)
