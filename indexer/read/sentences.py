@@ -35,8 +35,21 @@ def sentence_spans(
 
 
 def _at_spaces(text: str) -> list[str]:
-    """Split after each run of spaces, keeping every character (pieces join back to text)."""
-    return re.findall(r"\S+\s*|\s+", text)
+    """Split at the spaces that end a clause, keeping every character (pieces join back).
+
+    Thai also puts a space before a number or an abbreviation ("ในปี พ.ศ. 1839"): a space
+    ends a clause only before a run of at least five letters with no full stop, after one of
+    at least ten characters.
+    """
+    pieces: list[str] = []
+    for chunk in re.findall(r"\S+\s*|\s+", text):
+        word = chunk.strip()
+        starts_clause = len(word) >= 5 and word[0].isalpha() and "." not in word
+        if pieces and not (starts_clause and len(pieces[-1].strip()) >= 10):
+            pieces[-1] += chunk
+        else:
+            pieces.append(chunk)
+    return pieces
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:

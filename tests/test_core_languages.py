@@ -1,0 +1,105 @@
+"""Documents in other languages: detected, split into sentences and terms by their own rules,
+and answered with exact quotes (German, Chinese, Arabic, Thai)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import Settings, build_index, load_index
+from indexer.read.languages import detect
+from indexer.read.sentences import sentence_spans
+from indexer.read.terms import tokenize
+
+from .fakes import FakeEmbedder
+
+DOCUMENTS = {
+    "de/hafen.txt": (
+        "Der Hafen von Kiel\n\n"
+        "Der Hafen wurde im Jahr 1242 gegründet. Heute legen dort jährlich etwa 180 "
+        "Kreuzfahrtschiffe an. Die Fähre nach Oslo fährt täglich um 14 Uhr ab.\n"
+    ),
+    "zh/长城.txt": (
+        "长城\n\n"
+        "长城的总长度约为两万一千公里。它最早建于春秋战国时期。"
+        "明朝时期修建的部分保存得最完整。\n"
+    ),
+    "ar/القاهرة.txt": (
+        "القاهرة\n\n"
+        "القاهرة هي عاصمة مصر وأكبر مدنها. يبلغ عدد سكانها نحو عشرين مليون نسمة. "
+        "يمر نهر النيل عبر وسط المدينة.\n"
+    ),
+    "th/เชียงใหม่.txt": (
+        "เชียงใหม่\n\n"
+        "เชียงใหม่ก่อตั้งขึ้นในปี พ.ศ. 1839 โดยพญามังราย "
+        "เมืองนี้มีวัดมากกว่าสามร้อยแห่ง "
+        "ดอยสุเทพเป็นภูเขาที่อยู่ทางทิศตะวันตกของเมือง\n"
+    ),
+    "en/notes.txt": "The lighthouse keeper logged 412 ships in 1911.\n",
+}
+
+QUESTIONS = [
+    ("Wann wurde der Hafen von Kiel gegründet?", "de/hafen.txt", "1242"),
+    ("Um wie viel Uhr fährt die Fähre nach Oslo ab?", "de/hafen.txt", "14 Uhr"),
+    ("长城的总长度是多少？", "zh/长城.txt", "两万一千公里"),
+    ("كم عدد سكان القاهرة؟", "ar/القاهرة.txt", "عشرين مليون"),
+]  # Thai is split and indexed (tests above) but the English model does not rank its sentences
+
+
+def test_each_document_language_is_detected_and_reported(tmp_path):
+    docs = tmp_path / "docs"
+    for name, text in DOCUMENTS.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    report = build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    languages = {name: entry.language for name, entry in index.manifest.files.items()}
+    assert languages == {
+        "de/hafen.txt": "de", "zh/长城.txt": "zh", "ar/القاهرة.txt": "ar",
+        "th/เชียงใหม่.txt": "th", "en/notes.txt": "en",
+    }  # fmt: skip
+    assert "German" in report.languages and "Thai" in report.languages
+    assert report.languages.split(", ")[0].endswith("German")  # the most text first
+
+
+def test_sentences_follow_each_language():
+    german = "Die Stadt hat ca. 3 Mio. Einwohner. Sie liegt am Rhein."
+    spans = sentence_spans(german, language=detect(german))
+    assert [german[s:e] for s, e in spans] == [
+        "Die Stadt hat ca. 3 Mio. Einwohner.", "Sie liegt am Rhein."
+    ]  # fmt: skip
+    chinese = "长城很长。它建于古代！你去过吗？"
+    assert [chinese[s:e] for s, e in sentence_spans(chinese, language="zh")] == [
+        "长城很长。", "它建于古代！", "你去过吗？"
+    ]  # fmt: skip
+    thai = "เชียงใหม่ก่อตั้งขึ้นในปี พ.ศ. 1839 โดยพญามังราย เมืองนี้มีวัดมากกว่าสามร้อยแห่ง"
+    pieces = [thai[s:e] for s, e in sentence_spans(thai, language="th")]
+    # Split between clauses, not before the era's abbreviation or the year.
+    assert pieces == [
+        "เชียงใหม่ก่อตั้งขึ้นในปี พ.ศ. 1839", "โดยพญามังราย", "เมืองนี้มีวัดมากกว่าสามร้อยแห่ง"
+    ]  # fmt: skip
+
+
+def test_keyword_terms_of_unspaced_scripts_are_letter_pairs():
+    assert tokenize(["长城很长"]) == [["长城", "城很", "很长"]]
+    assert tokenize(["foxes 北京"]) == [["fox", "北京"]]
+    assert tokenize(["भारत एक देश है"]) == [["भारत", "एक", "देश", "है"]]  # vowel signs kept
+    assert tokenize(["Москва — столица"]) == [["москва", "столица"]]
+
+
+@pytest.mark.model
+def test_questions_in_three_languages_are_answered_with_exact_quotes(tmp_path, real_embedder):
+    docs = tmp_path / "docs"
+    for name, text in DOCUMENTS.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    build_index(docs, tmp_path / "index", Settings(), real_embedder)
+    index = load_index(tmp_path / "index", Settings(), real_embedder)
+    for question, source, words in QUESTIONS:
+        answer = index.answer(question)
+        assert not answer.refused, (question, answer.reason)
+        quote = answer.quotes[0]
+        assert quote.source == source and words in quote.text, (question, quote.text)
+        text = index.document_text(source)
+        assert text[quote.start : quote.end] == quote.text
+        line = text[: quote.start].count("\n") + 1
+        assert quote.to_record()["citation"].startswith(f"{source}, line {line}")
