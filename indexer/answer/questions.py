@@ -111,9 +111,17 @@ def analyse(question: str) -> QuestionNeeds:
         calendar=bool(_CALENDAR_QUESTION.search(question)),
         name=bool(_NAME_QUESTION.search(question)),
         table=bool(_TABLE_QUESTION.search(question)),
-        names=tuple(proper_names(question)),
+        names=tuple(proper_names(question)) if capitalises_names_only(question) else (),
         counted=match.group(1) if (match := _COUNTED.search(question)) else "",
     )
+
+
+def capitalises_names_only(question: str) -> bool:
+    """Whether the question's language capitalises names alone (German capitalises every noun,
+    so there a capital letter does not mark a name the documents must mention)."""
+    from ..read.languages import NOUNS_CAPITALISED, detect
+
+    return detect(question) not in NOUNS_CAPITALISED
 
 
 def is_question(text: str) -> bool:

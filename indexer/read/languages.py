@@ -13,6 +13,7 @@ from functools import lru_cache
 
 SAMPLE_CHARS = 3000  # enough text to name a language, little enough to stay fast
 UNSPACED = frozenset({"th", "lo", "km", "my"})  # scripts with spaces between clauses only
+NOUNS_CAPITALISED = frozenset({"de", "lb"})  # every noun starts with a capital, not names alone
 NAMES = {
     "en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
     "nl": "Dutch", "pt": "Portuguese", "ru": "Russian", "el": "Greek", "tr": "Turkish",
