@@ -56,6 +56,15 @@ def model_found(name: str) -> bool:
     return name == E5_MODEL or Path(resolve_model(name)).is_dir()
 
 
+def reads_language(embedder, code: str) -> bool:
+    """Whether the embedder's model was trained on text in that language (the bundled model
+    on English only; multilingual-e5-small on ~100 languages; another model: assumed so)."""
+    name = getattr(embedder, "name", "")
+    if any(name.startswith(alias) for alias in _BUNDLED_ALIASES):
+        return code == "en"
+    return True
+
+
 def embedder_for(settings) -> Embedder:
     """Return the embedder the settings ask for (model, batch size, backend)."""
     if settings.model == E5_MODEL:

@@ -9,10 +9,22 @@ from ..records import Hit
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 CANDIDATES = 100  # how deep each ranking is read before fusing
+# The dense ranking's weight when the model does not read the question's language (the default
+# model reads English): its ranking is then near chance, and keywords lead (XQuAD tuning).
+UNREAD_DENSE_WEIGHT = 0.25
+
+
+def dense_weight(index, query: str) -> float:
+    """Return the dense ranking's weight in the fusion for a question: 1, or less when the
+    embedding model does not read the question's language."""
+    from ..embed.embedders import reads_language
+    from ..read.languages import detect
+
+    return 1.0 if reads_language(index.embedder, detect(query)) else UNREAD_DENSE_WEIGHT
 
 
 def fuse(
-    dense: dict[int, float], keyword_order, depth: int, k: int, kept: int = 0
+    dense: dict[int, float], keyword_order, depth: int, k: int, kept: int = 0, weight: float = 1.0
 ) -> list[tuple[int, float]]:
     """Return the k best (row, fused score) by reciprocal rank fusion of the two rankings.
 
@@ -21,9 +33,9 @@ def fuse(
     """
     fused: dict[int, float] = {}
     dense_order = sorted(dense, key=lambda i: -dense[i])[:depth]
-    for ranking in (dense_order, keyword_order):
+    for ranking, share in ((dense_order, weight), (keyword_order, 1.0)):
         for rank, i in enumerate(ranking):
-            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(i)] = fused.get(int(i), 0.0) + share / (RRF_K + rank + 1)
     best = sorted(fused.items(), key=lambda item: -item[1])[:k]
     return keep_rows(best, [int(i) for i in list(keyword_order)[:kept]], fused, k)
 

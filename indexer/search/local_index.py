@@ -18,6 +18,7 @@ from .freshness import Freshness
 from .fusion import (
     CANDIDATES,
     RRF_K,
+    dense_weight,
     found_hit,
     fuse,
     in_scope,
@@ -117,7 +118,9 @@ class LocalIndex:
         depth = min(len(self), max(CANDIDATES, k))
         dense = self._dense(query_vector, depth)
         keyword_all = self.keywords.scores(tokenize([query])[0])
-        best = fuse(dense, _top(keyword_all, depth), depth, k, self.settings.keyword_kept)
+        weight = dense_weight(self, query)
+        kept = self.settings.keyword_kept
+        best = fuse(dense, _top(keyword_all, depth), depth, k, kept, weight)
         return [
             self._hit(i, score, dense.get(i), keyword_all[i], query_vector) for i, score in best
         ]

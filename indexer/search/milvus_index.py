@@ -24,7 +24,15 @@ from ..store.integrity import text_damage
 from ..store.milvus.rows import BM25, read_meta
 from ..store.milvus.store import Versions, calls, connect, read_manifest
 from .freshness import Freshness
-from .fusion import CANDIDATES, found_hit, fuse, in_scope, not_indexed, out_of_scope
+from .fusion import (
+    CANDIDATES,
+    dense_weight,
+    found_hit,
+    fuse,
+    in_scope,
+    not_indexed,
+    out_of_scope,
+)
 from .places import ScanMarks, parts_by_source
 from .query import check_question
 
@@ -163,7 +171,8 @@ class MilvusIndex:
                 # Milvus Lite reports it negated.
                 scale = 1.0 + BM25["bm25_k1"]
                 keyword = {int(h["id"]): abs(float(h["distance"])) / scale for h in found}
-        best = fuse(dense, list(keyword), depth, k, self.settings.keyword_kept)
+        weight = dense_weight(self, query)
+        best = fuse(dense, list(keyword), depth, k, self.settings.keyword_kept, weight)
         records = self._fetch([i for i, _ in best])
         # Passages found by keywords alone get their dense score from their vectors: one call.
         self.unit_vectors([r for i, _ in best if i not in dense for r, _, _ in records[i][1]])
