@@ -103,3 +103,37 @@ def test_questions_in_three_languages_are_answered_with_exact_quotes(tmp_path, r
         assert text[quote.start : quote.end] == quote.text
         line = text[: quote.start].count("\n") + 1
         assert quote.to_record()["citation"].startswith(f"{source}, line {line}")
+
+
+def test_german_nouns_are_not_names_the_documents_must_mention(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "hafen.txt").write_text(DOCUMENTS["de/hafen.txt"], encoding="utf-8")
+    (docs / "notes.txt").write_text("The lighthouse keeper logged 412 ships in 1911.\n")
+    settings = Settings(min_answer_score=-1.0)  # the fake model's scores say nothing
+    build_index(docs, tmp_path / "index", settings, FakeEmbedder())
+    index = load_index(tmp_path / "index", settings, FakeEmbedder())
+    # "Gründungsjahr" is nowhere in the documents, but it is a German noun, not a name.
+    german = index.answer("In welchem Gründungsjahr entstand der Hafen von Kiel?")
+    assert "never mention" not in german.reason and not german.refused
+    english = index.answer("How many ships did the keeper of Skagen Lighthouse log?")
+    assert english.refused and "never mention Skagen" in english.reason
+
+
+def test_keywords_lead_when_the_model_does_not_read_the_question_language():
+    from indexer.search.fusion import UNREAD_DENSE_WEIGHT, dense_weight, fuse
+
+    class Bundled:
+        embedder = type("E", (), {"name": "all-MiniLM-L6-v2 [onnx-int8, passages pooled]"})()
+
+    class Other:
+        embedder = FakeEmbedder()
+
+    assert (
+        dense_weight(Bundled(), "Wann wurde der Hafen von Kiel gegründet?") == UNREAD_DENSE_WEIGHT
+    )
+    assert dense_weight(Bundled(), "When was the port of Kiel founded?") == 1.0
+    assert dense_weight(Other(), "Wann wurde der Hafen von Kiel gegründet?") == 1.0
+    dense = {1: 0.9, 2: 0.8, 3: 0.1}
+    assert [row for row, _ in fuse(dense, [3, 2, 1], 3, 3)][0] == 1  # equal: the dense first wins
+    assert [row for row, _ in fuse(dense, [3, 2, 1], 3, 3, weight=0.25)][0] == 3  # keywords lead
