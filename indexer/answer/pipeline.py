@@ -45,6 +45,7 @@ class Evidence(Protocol):
     def units_of(self, position: int) -> list[tuple[int, int, int]]: ...
     def unit_vectors(self, rows: list[int]) -> np.ndarray: ...
     def knows(self, term: str) -> bool: ...
+    def languages(self) -> frozenset[str]: ...
     def idf(self, term: str) -> float: ...
 
 
@@ -112,7 +113,9 @@ def gather(index: Evidence, question: str) -> Candidates:
     hits = index.retrieve(question, query_vector, index.settings.top_k)
     needs = analyse(question)
     units = gather_units(index, hits, query_vector)
-    unknown = tuple(name for name in needs.names if not _known(index, name))
+    # A name is looked for as written only in documents of the question's own language.
+    names = needs.names if _same_language(index, question) else ()
+    unknown = tuple(name for name in names if not _known(index, name))
     quotable = np.array([not unknown and quotable_for(u, needs, question) for u in units], bool)
     tables = quotable & np.array([u.hit.kind == "table-row" for u in units], dtype=bool)
     if needs.table and tables.any():  # a question about "the table" is answered from one
@@ -208,6 +211,14 @@ def names_missing(units: list[Unit], needs: QuestionNeeds) -> np.ndarray:
             contexts[position] = set(tokenize([unit.hit.passage.embedding_text()])[0])
         missing.append(sum(not _mentioned(t, contexts[position]) for t in required) / len(required))
     return np.array(missing)
+
+
+def _same_language(index: Evidence, question: str) -> bool:
+    """Whether some documents are in the question's language (or no language is recorded)."""
+    from ..read.languages import detect
+
+    languages = index.languages()
+    return not languages or detect(question) in languages
 
 
 def _known(index: Evidence, name: str) -> bool:

@@ -155,6 +155,10 @@ class LocalIndex:
         """Return the inverse document frequency of a (stemmed) term."""
         return self.keywords.idf(term)
 
+    def languages(self) -> frozenset[str]:
+        """Return the languages its documents are in (as detected when they were read)."""
+        return frozenset(e.language for e in self.manifest.files.values() if e.language)
+
     # -- inside -------------------------------------------------------------------------
 
     def _dense(self, query_vector: np.ndarray, depth: int) -> dict[int, float]:
@@ -256,6 +260,9 @@ class Scoped:
 
     def idf(self, term: str) -> float:
         return self.index.idf(term)
+
+    def languages(self) -> frozenset[str]:
+        return self.index.languages()
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

@@ -230,6 +230,10 @@ class MilvusIndex:
             self._sorted_terms = sorted(frequencies)
         return close_form_known(term, self._sorted_terms)
 
+    def languages(self) -> frozenset[str]:
+        """Return the languages its documents are in (as detected when they were read)."""
+        return frozenset(e.language for e in self.manifest.files.values() if e.language)
+
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a (stemmed) term (as bm25s computes it)."""
         count, frequencies = self.term_stats
