@@ -282,7 +282,7 @@ def _print_report(report) -> None:
         print(f"skipped {skipped.path}: {skipped.reason}")
     for page in report.low_confidence:
         print(f"low OCR confidence: {page}")
-    if report.languages:
+    if report.languages and report.languages != "100% English":  # said when it matters
         print(f"documents: {report.languages}")
     print(report.summary(), flush=True)
 
