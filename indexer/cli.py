@@ -270,21 +270,7 @@ def _watch(docs: str, args, settings: Settings) -> int:
 
 
 def _print_report(report) -> None:
-    if report.repaired:
-        print(f"Repaired the index ({report.repaired}): a whole new version was written.")
-    if report.full_rebuild_reason:
-        print(f"Rebuilt everything: {report.full_rebuild_reason}")
-    for old, new in report.changes.renamed:
-        print(f"renamed {old} -> {new} (not embedded again)")
-    for copy, original in report.changes.duplicates:
-        print(f"identical copy {copy} = {original} (embedded once, both cited)")
-    for skipped in report.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}")
-    for page in report.low_confidence:
-        print(f"low OCR confidence: {page}")
-    if report.languages and report.languages != "100% English":  # said when it matters
-        print(f"documents: {report.languages}")
-    print(report.summary(), flush=True)
+    print("\n".join(report.lines()), flush=True)
 
 
 def _ask(args, settings: Settings) -> int:

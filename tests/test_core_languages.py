@@ -137,3 +137,28 @@ def test_keywords_lead_when_the_model_does_not_read_the_question_language():
     dense = {1: 0.9, 2: 0.8, 3: 0.1}
     assert [row for row, _ in fuse(dense, [3, 2, 1], 3, 3)][0] == 1  # equal: the dense first wins
     assert [row for row, _ in fuse(dense, [3, 2, 1], 3, 3, weight=0.25)][0] == 3  # keywords lead
+
+
+def test_a_folder_mostly_in_languages_the_model_does_not_read_is_told_so(tmp_path):
+    from indexer.build.update import unread_note
+
+    def bundled():  # the fake, named as the bundled English model is
+        return FakeEmbedder(name="all-MiniLM-L6-v2 [onnx-int8, passages pooled]")
+
+    docs = tmp_path / "docs"
+    for name in ("de/hafen.txt", "zh/长城.txt", "en/notes.txt"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(DOCUMENTS[name], encoding="utf-8")
+    report = build_index(docs, tmp_path / "index", Settings(), bundled())
+    assert "of the text is in languages the model does not read" in report.model_note
+    assert "VERBATIM_MODEL=multilingual-e5-small" in report.model_note
+    assert any(line.startswith("note: ") for line in report.lines())
+    assert report.lines()[-1] == report.summary()
+    english = [d for d in _documents_of(docs) if d.language == "en"]
+    assert unread_note(english, bundled()) == "" and unread_note(english, FakeEmbedder()) == ""
+
+
+def _documents_of(docs):
+    from indexer.read.documents import find_files, read_document
+
+    return [read_document(docs, path, 10**6) for path in find_files(docs)]

