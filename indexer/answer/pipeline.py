@@ -114,7 +114,8 @@ def gather(index: Evidence, question: str) -> Candidates:
     needs = analyse(question)
     units = gather_units(index, hits, query_vector)
     # A name is looked for as written only in documents of the question's own language.
-    names = needs.names if _same_language(index, question) else ()
+    languages = index.languages()
+    names = needs.names if not languages or needs.language in languages else ()
     unknown = tuple(name for name in names if not _known(index, name))
     quotable = np.array([not unknown and quotable_for(u, needs, question) for u in units], bool)
     tables = quotable & np.array([u.hit.kind == "table-row" for u in units], dtype=bool)
@@ -211,14 +212,6 @@ def names_missing(units: list[Unit], needs: QuestionNeeds) -> np.ndarray:
             contexts[position] = set(tokenize([unit.hit.passage.embedding_text()])[0])
         missing.append(sum(not _mentioned(t, contexts[position]) for t in required) / len(required))
     return np.array(missing)
-
-
-def _same_language(index: Evidence, question: str) -> bool:
-    """Whether some documents are in the question's language (or no language is recorded)."""
-    from ..read.languages import detect
-
-    languages = index.languages()
-    return not languages or detect(question) in languages
 
 
 def _known(index: Evidence, name: str) -> bool:

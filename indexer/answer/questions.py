@@ -85,6 +85,7 @@ class QuestionNeeds:
     table: bool
     names: tuple[str, ...]  # proper names and codes the question mentions
     counted: str  # for "how many X ...", the X that the number must be about
+    language: str = "en"  # ISO 639-1 code of the question's language, as detected
 
 
 def has_number(text: str) -> bool:
@@ -104,6 +105,11 @@ def has_date(text: str, calendar: bool = False) -> bool:
 
 def analyse(question: str) -> QuestionNeeds:
     """Find what kind of answer the question wants, and the names it mentions."""
+    from ..read.languages import NOUNS_CAPITALISED, detect
+
+    language = detect(question)
+    # German capitalises every noun: there a capital letter does not mark a name.
+    names = proper_names(question) if language not in NOUNS_CAPITALISED else []
     return QuestionNeeds(
         number=bool(_NUMBER_QUESTION.search(question)),
         money=bool(_MONEY_QUESTION.search(question)),
@@ -111,17 +117,10 @@ def analyse(question: str) -> QuestionNeeds:
         calendar=bool(_CALENDAR_QUESTION.search(question)),
         name=bool(_NAME_QUESTION.search(question)),
         table=bool(_TABLE_QUESTION.search(question)),
-        names=tuple(proper_names(question)) if capitalises_names_only(question) else (),
+        names=tuple(names),
         counted=match.group(1) if (match := _COUNTED.search(question)) else "",
+        language=language,
     )
-
-
-def capitalises_names_only(question: str) -> bool:
-    """Whether the question's language capitalises names alone (German capitalises every noun,
-    so there a capital letter does not mark a name the documents must mention)."""
-    from ..read.languages import NOUNS_CAPITALISED, detect
-
-    return detect(question) not in NOUNS_CAPITALISED
 
 
 def is_question(text: str) -> bool:

@@ -150,8 +150,10 @@ def _decode_document(name, suffix: str, data: bytes, digest: str, max_chars: int
     if content == "bmp" and suffix != ".bmp":
         content = None  # "BM" is too short a signature: a text may begin so
     if content in ("pdf", "png", "jpeg", "tiff", "bmp", "webp"):
-        paged = extract_pdf(data, max_chars, scans) if content == "pdf" else None
-        paged = paged or extract_image(data, scans)
+        if content == "pdf":
+            paged = extract_pdf(data, max_chars, scans)
+        else:
+            paged = extract_image(data, scans)
         return lambda: _paged_document(name, paged, digest, max_chars)
     if content == "docx":
         return Document(name, extract_docx(data, max_chars).text, digest, "binary", "docx")

@@ -72,12 +72,20 @@ def read_page(document, number: int, ruling=None) -> PageText:
             from .pdf_tables import Line, tables_as_rows
 
             boxed = [Line(line, [_box(textpage, i) for _, i in line]) for line in lines]
-            ruled = ruling.tables(number, page.get_height()) if ruling is not None else []
+            drawn = ruling is not None and _has_paths(page)  # pdfplumber parses only then
+            ruled = ruling.tables(number, page.get_height()) if drawn else []
             lines = tables_as_rows(boxed, ruled)
     finally:
         textpage.close()
         page.close()
     return _joined(lines)
+
+
+def _has_paths(page) -> bool:
+    """Whether the page draws any path (a line or a rectangle): a ruled table needs some."""
+    import pypdfium2.raw as raw
+
+    return next(iter(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH])), None) is not None
 
 
 def _box(textpage, index: int):
