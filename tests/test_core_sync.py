@@ -7,12 +7,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from indexer import build_index, load_index
+from indexer.build.watch import watch_folder
 from indexer.settings import Settings
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder, all_passages
@@ -121,6 +123,26 @@ def test_watch_answers_a_new_fact_within_seconds_then_stops_cleanly(tmp_path, re
     assert watcher.returncode == 0, err
     assert "Stopped watching" in out and "Traceback" not in err
     assert out.count("Watching") >= 2  # a first build, then the rebuild that took the file in
+
+
+def test_a_file_written_as_the_first_build_ends_is_taken_in_without_another_change(tmp_path):
+    # Between the first build and the watcher listening, a change is no event: the watch
+    # must still take it in, not wait for the next change to come along.
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    write_all(docs, {"otters.txt": FACTS["otters.txt"]})
+    stop, reports = threading.Event(), []
+
+    def on_report(report) -> None:
+        reports.append(report)
+        if len(reports) == 1:  # the first build is done; the watcher is not listening yet
+            (docs / "owls.txt").write_text(FACTS["owls.txt"], encoding="utf-8")
+        elif "owls.txt" in report.changes.added:
+            stop.set()
+
+    threading.Timer(30, stop.set).start()  # a watch that never sees the file still ends
+    watch_folder(docs, index_dir, Settings(), on_report, 0.1, stop, FakeEmbedder())
+    assert len(reports) == 2 and reports[1].changes.added == ["owls.txt"]
+    assert "owls.txt" in load_index(index_dir, Settings(), FakeEmbedder()).manifest.files
 
 
 def _wait_for(path: Path, marker: str, process: subprocess.Popen, timeout: float) -> None:

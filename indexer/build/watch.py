@@ -46,14 +46,34 @@ def watch_folder(
         return not any(part.startswith(".") for part in location.relative_to(docs_dir).parts)
 
     rebuild()
-    for _changes in watch(
+    caught_up = False
+    for changes in watch(
         docs_dir,
         watch_filter=relevant,
         debounce=int(debounce_seconds * 1000),
         stop_event=stop,
         raise_interrupt=False,
+        rust_timeout=500,
+        yield_on_timeout=True,  # the first yield says the watcher is listening
     ):
-        rebuild()
+        if changes:
+            rebuild()
+        elif not caught_up:
+            # Files changed between the first build and the watcher starting were not seen
+            # as events; one more build takes them in (and writes nothing if none did).
+            _catch_up(docs_dir, index_dir, settings, embedder, on_report, progress)
+        caught_up = True
+
+
+def _catch_up(docs_dir, index_dir, settings, embedder, on_report, progress) -> None:
+    """Build once more, reporting only if the folder changed since the first build."""
+    try:
+        report = build_index(docs_dir, index_dir, settings, embedder, progress)
+    except IndexerError as error:
+        on_report(error)
+        return
+    if report.changes.any_content() or report.repaired or report.full_rebuild_reason:
+        on_report(report)
 
 
 def stop_on_signals() -> threading.Event:
