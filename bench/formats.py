@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _loaded():
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
     from indexer.settings import Settings
 
     settings = Settings.from_env()

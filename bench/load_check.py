@@ -62,7 +62,7 @@ def _rows(folder: Path) -> int:
 
 def scifact(index_dir: Path) -> dict:
     """The check's cost on the real SciFact index, with the real model."""
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
     from indexer.settings import Settings
 
     settings = Settings.from_env()

@@ -130,7 +130,7 @@ def edit_distance(a: str, b: str) -> int:
 def build_ratio(paragraphs: list[str], pages: int, work: Path) -> dict:
     """Build a scanned book from nothing and run the bare engine on its pages, same run."""
     from indexer import Settings, build_index
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
     from indexer.read.ocr import data_folder, tesseract
     from tests.scans import degraded, image_pdf, page_scan
 

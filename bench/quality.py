@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown benchmark {', '.join(unknown)}; choose from {BENCHMARKS}.")
         return 2
     from indexer import Settings
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
 
     began = time.perf_counter()
     settings = Settings.from_env()
@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
             f"{k}: {', '.join(f'{s}={v}' for s, v in c.items())}" for k, c in ABLATIONS.items()
         )  # noqa: E501
         + " (each ablation adds to the ones before it); empty: the product alone",
+    )
+    parser.add_argument(
+        "--languages",
+        help="XQuAD: only these documents' languages (comma-separated), no cross-language rows",
     )
     parser.add_argument(
         "--work",
@@ -147,7 +151,9 @@ def _run_xquad(args, settings, embedder):
     All of XQuAD here is SQuAD's tuning part: it is reported, and may be tuned on.
     """
     summary = {}
-    for documents, asked in XQUAD_RUNS:
+    chosen = args.languages.split(",") if args.languages else None
+    runs_chosen = [(lang, lang) for lang in chosen] if chosen else XQUAD_RUNS
+    for documents, asked in runs_chosen:
         corpus = corpora.xquad(args.shared, documents, asked if asked != documents else None)
         folder = runs.work_folder(args.work, f"xquad-{documents}", settings)
         started = time.perf_counter()

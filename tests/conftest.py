@@ -72,7 +72,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The bundled all-MiniLM-L6-v2 on the default backend, loaded once; never skipped."""
-    from indexer.embed.embedders import embedder_for
+    from indexer.embed.choice import embedder_for
 
     embedder = embedder_for(Settings())
     embedder.encode(["warm up"])

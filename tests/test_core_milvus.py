@@ -176,7 +176,8 @@ def test_the_page_answers_rebuilds_and_opens_citations_from_milvus(seeds_copy, t
     text, sources = page.ask("Who founded Anthropic?")
     quote = next(s for s in sources if s["kind"] == "quote")
     assert quote["text"] in text and "Dario Amodei" in quote["text"]
-    (seeds_copy / "otters.txt").write_text("Sea otters hold hands while they sleep.\n", "utf-8")
+    otters = "Sea otters hold hands while they sleep so they do not drift apart.\n"
+    (seeds_copy / "otters.txt").write_text(otters, "utf-8")
     page.live.build()  # the page's rebuild: the new version is served at once
     text, sources = page.ask("Why do sea otters hold hands while they sleep?")
     assert any(s["source"] == "otters.txt" for s in sources), text

@@ -67,10 +67,11 @@ def variant(index, **changes):
 
 def work_folder(work: Path, name: str, settings) -> Path:
     """Return where a benchmark's documents and index live for the configured model."""
-    from indexer.settings import DEFAULT_MODEL
+    from indexer.settings import AUTO_MODEL, DEFAULT_MODEL
 
     model = settings.model
-    return work / name if model == DEFAULT_MODEL else work / f"{name}-{Path(model).name}"
+    plain = model in (AUTO_MODEL, DEFAULT_MODEL)  # 'auto' builds English corpora on the default
+    return work / name if plain else work / f"{name}-{Path(model).name}"
 
 
 def prepare(name: str, docs: Path, index_dir: Path, settings, embedder, files=None) -> tuple:
@@ -179,12 +180,14 @@ def sample(items: list, limit: int | None) -> list:
 
 def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]:
     """Tokenize and embed all questions at once, as Index.search would one by one."""
+    from indexer.embed.embedders import encode_queries
     from indexer.read.terms import tokenize
 
     texts = [q.text.strip() for q in questions]
     vectors = []
     for start in range(0, len(texts), 256):
-        vectors.append(bench.embedder.encode(texts[start : start + 256]))
+        # In the query role, for a model that has one (e5), as the product encodes them.
+        vectors.append(encode_queries(bench.embedder, texts[start : start + 256]))
         bench.progress("Embedding questions", min(start + 256, len(texts)), len(texts))
     return tokenize(texts), np.concatenate(vectors)
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..embed.embedders import Embedder, embedder_for
+from ..embed.choice import embedder_for
+from ..embed.embedders import Embedder
 from ..read.terms import tokenize
 from ..records import Answer
 from ..search import milvus_index

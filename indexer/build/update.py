@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..embed.embedders import Embedder, embedder_for, fingerprint
+from ..embed.choice import ModelChoice, embedder_for
+from ..embed.embedders import Embedder, fingerprint
 from ..errors import DocumentsFolderError, counted, not_a_folder
 from ..read.documents import Document, Skipped, find_files, start_reading
-from ..read.languages import shares
+from ..read.languages import name, shares
 from ..read.ocr_cache import OcrCache
 from ..read.progress import Progress, report_progress
 from ..read.scans import ScanReader
@@ -52,7 +53,8 @@ class BuildReport:
     low_confidence: list[str] = field(default_factory=list)  # "a.pdf p. 3: read by OCR, 61 %"
     ocr_pages: int = 0  # pages the OCR engine read in this build (not from its cache)
     languages: str = ""  # "81% German, 19% English": the documents' text by language
-    model_note: str = ""  # said when most of the text is in languages the model does not read
+    model_note: str = ""  # said when some of the text is in languages the model does not read
+    model: str = ""  # the model that embedded the documents
 
     def lines(self) -> list[str]:
         """Return the report as the CLI prints it: what happened to whom, then the summary."""
@@ -69,7 +71,7 @@ class BuildReport:
         lines += [f"skipped {skipped.path}: {skipped.reason}" for skipped in self.skipped]
         lines += [f"low OCR confidence: {page}" for page in self.low_confidence]
         if self.languages and self.languages != "100% English":  # said when it matters
-            lines.append(f"documents: {self.languages}")
+            lines.append(f"documents: {self.languages}; model {self.model}")
         if self.model_note:
             lines.append(f"note: {self.model_note}")
         return [*lines, self.summary()]
@@ -104,13 +106,15 @@ def build_index(
     target = store_for(index_dir, settings)
     with target.lock(progress):
         target.remove_stale()
-        weights = fingerprint(embedder)
-        previous = target.previous(embedder.name, weights, settings.splitter())
         documents, skipped, ocr_pages = _read_all(docs_dir, index_dir, settings, progress)
         if not documents:
             raise DocumentsFolderError(
                 f"No readable documents in {docs_dir}/; the index was left as it was."
             )
+        if isinstance(embedder, ModelChoice):  # the model setting 'auto'
+            embedder.choose(language_lengths(documents))
+        weights = fingerprint(embedder)
+        previous = target.previous(embedder.name, weights, settings.splitter())
         old_files = previous.manifest.files if previous.manifest else {}
         changes = _classify(documents, old_files)
         blocks, embedded = _blocks(
@@ -129,6 +133,7 @@ def build_index(
                 changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
                 low_confidence_pages(documents, settings.ocr_low_confidence), ocr_pages,
                 language_shares(documents), unread_note(documents, embedder),
+                getattr(embedder, "model_name", embedder.name),
             )  # fmt: skip
 
         unchanged = (
@@ -203,25 +208,31 @@ def _read_all(docs_dir: Path, index_dir: Path, settings: Settings, progress):
     return documents, skipped, scans.read if scans else 0
 
 
-def language_shares(documents: list[Document]) -> str:
-    """Say how the documents' text divides by language."""
+def language_lengths(documents: list[Document]) -> Counter:
+    """Return the documents' characters of text by language code."""
     lengths = Counter()
     for doc in documents:
         lengths[doc.language] += len(doc.text)
-    return shares(lengths)
+    return lengths
+
+
+def language_shares(documents: list[Document]) -> str:
+    """Say how the documents' text divides by language."""
+    return shares(language_lengths(documents))
 
 
 def unread_note(documents: list[Document], embedder) -> str:
-    """Say so when most of the documents' text is in languages the model does not read."""
+    """Say so when some of the documents' text is in languages the model does not read."""
     from ..embed.embedders import reads_language
 
-    total = sum(len(doc.text) for doc in documents) or 1
-    unread = sum(len(d.text) for d in documents if not reads_language(embedder, d.language))
-    if unread / total <= 0.5:
+    unread = Counter({code: n for code, n in language_lengths(documents).items()
+                      if not reads_language(embedder, code)})  # fmt: skip
+    share = sum(unread.values()) / (sum(len(doc.text) for doc in documents) or 1)
+    if share < 0.01:
         return ""
     return (
-        f"{unread / total:.0%} of the text is in languages the model does not read; "
-        'VERBATIM_MODEL=multilingual-e5-small (pip install -e ".[e5]") reads about 100.'
+        f"{share:.0%} of the text ({', '.join(name(c) for c, _ in unread.most_common(3))}) is in "
+        "languages the model does not read; VERBATIM_MODEL=multilingual-e5-small reads them."
     )
 
 

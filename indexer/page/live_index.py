@@ -8,7 +8,8 @@ from pathlib import Path
 from ..answer.followups import contextual_question
 from ..answer.index import Index, load_index
 from ..build.update import BuildReport, Progress, build_index
-from ..embed.embedders import Embedder, embedder_for
+from ..embed.choice import embedder_for
+from ..embed.embedders import Embedder
 from ..errors import IndexDamagedError, IndexerError
 from ..search.query import check_question
 from ..settings import Settings

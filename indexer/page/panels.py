@@ -68,7 +68,8 @@ def report_markdown(report) -> str:
         lines.append(f"- {label} ({len(paths)}): {_name_list(paths) if paths else '—'}")
     lines.append(f"- Skipped ({len(report.skipped)}): {_skipped_list(report.skipped) or '—'}")
     if report.languages:
-        lines.append(f"- Documents: {escape_markdown(report.languages)}")
+        shown = escape_markdown(f"{report.languages}; model {report.model}")
+        lines.append(f"- Documents: {shown}")
     if report.model_note:
         lines.append(f"- Note: {escape_markdown(report.model_note)}")
     if report.low_confidence:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..embed.choice import follow_index
 from ..embed.embedders import Embedder, encode_queries, fingerprint
 from ..errors import IndexDamagedError
 from ..read.terms import tokenize
@@ -37,6 +38,7 @@ def load_local_index(index_dir: Path, settings: Settings, embedder: Embedder, ki
     Refuses, in one sentence, an index built with another model, splitter or format.
     """
     version = versions.open_version(index_dir)
+    settings = follow_index(settings, embedder, version.manifest.model)
     splitter, weights = settings.splitter(), fingerprint(embedder)
     where = f"{index_dir}/"
     disk.check_compatible(version.manifest, embedder.name, splitter, where, weights, settings.model)

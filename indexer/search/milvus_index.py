@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..embed.choice import follow_index
 from ..embed.embedders import encode_queries, fingerprint
 from ..errors import IndexDamagedError
 from ..read.passages import Passage
@@ -49,6 +50,7 @@ def load_milvus_index(settings, embedder, kind=None, index_dir=None) -> MilvusIn
     with calls(settings.milvus_uri):
         stamp, notice = versions.serving()
         manifest = read_manifest(client, versions, stamp)
+        settings = follow_index(settings, embedder, manifest.model)
         check_compatible(
             manifest, embedder.name, settings.splitter(), versions.where, fingerprint(embedder),
             settings.model,

@@ -18,7 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from ..embed.embedders import model_found
-from ..errors import BuildInProgressError, IndexDamagedError, IndexMismatchError, ModelLoadError
+from ..errors import (
+    BuildInProgressError,
+    IndexDamagedError,
+    IndexMismatchError,
+    ModelChangedError,
+    ModelLoadError,
+)
 from ..read.passages import Passage
 from ..read.progress import report_progress
 from .ann import build_ann, save_ann
@@ -87,9 +93,10 @@ def check_compatible(
             f"in {where} was built with '{manifest.model}': leave --model unset to use it."
         )
     if manifest.model != model:
-        raise IndexMismatchError(
+        raise ModelChangedError(
             f"The index in {where} was built with model '{manifest.model}', "
-            f"not the configured '{model}'; rebuild it with `python -m indexer build`."
+            f"not the configured '{model}'; rebuild it with `python -m indexer build`.",
+            f"the model changed from '{manifest.model}' to '{model}'.",
         )
     if weights and manifest.model_sha256 and manifest.model_sha256 != weights:
         raise IndexMismatchError(

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..read.documents import Skipped
 
-FORMAT_VERSION = 7  # 7: keyword terms of unspaced scripts (CJK, Thai) are letter pairs
+FORMAT_VERSION = 8  # 7: CJK and Thai keyword terms are letter pairs; 8: Thai sentence units
 
 
 @dataclass(frozen=True)

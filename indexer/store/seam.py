@@ -62,7 +62,7 @@ class LocalStore:
         except NoIndexError:
             return Previous()
         except IndexerError as error:
-            return Previous(unusable=str(error))
+            return Previous(unusable=getattr(error, "rebuild_reason", str(error)))
         shares = disk.files_of(version.manifest, stored)
         return Previous(version.manifest, shares, notice=version.damage)
 

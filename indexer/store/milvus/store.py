@@ -211,7 +211,7 @@ class MilvusStore:
             except NoIndexError:
                 return disk.Previous()
             except IndexerError as error:
-                return disk.Previous(unusable=str(error))
+                return disk.Previous(unusable=getattr(error, "rebuild_reason", str(error)))
         return disk.Previous(manifest, disk.files_of(manifest, stored), notice=notice)
 
     def write(self, manifest: Manifest, stored: disk.Stored, texts: dict, progress) -> None:
