@@ -332,7 +332,7 @@ def _models(corpus, names: list[str], args) -> dict:
     from indexer.settings import DEFAULT_MODEL
 
     xquad_files = {
-        f"{language}/{name}": text
+        f"{language}-{name}": text
         for language in XQUAD_LANGUAGES
         for name, text in xquad(args.shared, language).files.items()
     }

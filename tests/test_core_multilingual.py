@@ -19,7 +19,7 @@ QUESTIONS = [
     ("Wann wurde der Hafen von Kiel gegründet?", "de/hafen.txt", "1242"),
     ("Um wie viel Uhr fährt die Fähre nach Oslo ab?", "de/hafen.txt", "14 Uhr"),
     ("长城的总长度是多少？", "zh/长城.txt", "两万一千公里"),
-    ("كم عدد سكان القاهرة؟", "ar/القاهرة.txt", "عشرين مليون"),
+    ("ما هي عاصمة مصر؟", "ar/القاهرة.txt", "عاصمة مصر"),  # what is Egypt's capital
     ("เชียงใหม่มีวัดกี่แห่ง", "th/เชียงใหม่.txt", "สามร้อยแห่ง"),  # how many temples
     ("When does the ferry to Oslo leave?", "de/hafen.txt", "14 Uhr"),  # English on German
 ]

@@ -46,6 +46,8 @@ class Evidence(Protocol):
     def unit_vectors(self, rows: list[int]) -> np.ndarray: ...
     def knows(self, term: str) -> bool: ...
     def languages(self) -> frozenset[str]: ...
+
+    def language_of(self, source: str) -> str: ...
     def idf(self, term: str) -> float: ...
 
 
@@ -117,7 +119,11 @@ def gather(index: Evidence, question: str) -> Candidates:
     languages = index.languages()
     names = needs.names if not languages or needs.language in languages else ()
     unknown = tuple(name for name in names if not _known(index, name))
-    quotable = np.array([not unknown and quotable_for(u, needs, question) for u in units], bool)
+    # What kind of answer it asks for is read in English words: checked in its own language.
+    same = {s: index.language_of(s) in ("", needs.language) for s in {u.hit.source for u in units}}
+    quotable = np.array(
+        [not unknown and quotable_for(u, needs, question, same[u.hit.source]) for u in units], bool
+    )
     tables = quotable & np.array([u.hit.kind == "table-row" for u in units], dtype=bool)
     if needs.table and tables.any():  # a question about "the table" is answered from one
         quotable = tables
@@ -179,7 +185,7 @@ def gather_units(index: Evidence, hits: list[Hit], query_vector: np.ndarray) -> 
     return units
 
 
-def quotable_for(unit: Unit, needs: QuestionNeeds, question: str) -> bool:
+def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, same_language=True) -> bool:
     """Whether a unit may be quoted as the answer: a statement of the kind asked for.
 
     Never a question, never a heading alone, never words the question already says (a title
@@ -187,18 +193,20 @@ def quotable_for(unit: Unit, needs: QuestionNeeds, question: str) -> bool:
     ("how much money" an amount of money), a "when" answer a date, a "who/which" answer a name
     the question does not already give (on the tuning part of SQuAD, gold sentences break these
     rules for 0.3 %, 2.1 % and 1.1 % of the questions that ask them; none of its 3 money
-    questions).
+    questions). The kinds are read in the question's words: a unit in another language is
+    not held to them ("14 Uhr" answers "when" in German, not in English's date words).
     """
     text = unit.text
-    return (
-        not is_question(text)
-        and unit.end > unit.hit.passage.body_start
-        and adds_to(text, question)
-        and not (needs.number and not has_number(text))
+    statement = (
+        not is_question(text) and unit.end > unit.hit.passage.body_start and adds_to(text, question)
+    )
+    of_kind = (
+        not (needs.number and not has_number(text))
         and not (needs.money and not has_money(text))
         and not (needs.date and not has_date(text, needs.calendar))
         and not (needs.name and not new_names(text, question))
     )
+    return statement and (of_kind or not same_language)
 
 
 def adds_to(text: str, question: str) -> bool:

@@ -7,6 +7,7 @@ import re
 _TERMINAL = tuple(".!?:;\"'”’)]")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\r|\n)")
 
 
 def sentence_spans(
@@ -65,8 +66,14 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
         before = text[seg_start : brk.start()].rstrip()
         after = text[brk.end() : end]
         # Headings are cut off by the passage splitter; here a line without closing
-        # punctuation runs on into the next, unless a list item starts there.
-        wrapped = before and not before.endswith(_TERMINAL) and not _LIST_ITEM.match(after)
+        # punctuation runs on into the next, unless a list item starts there or a blank line
+        # ends the paragraph (Thai never closes one with punctuation).
+        wrapped = (
+            before
+            and not before.endswith(_TERMINAL)
+            and not _LIST_ITEM.match(after)
+            and not _BLANK_LINE.match(after)
+        )
         if not wrapped:
             segments.append((seg_start, brk.start()))
             seg_start = brk.end()

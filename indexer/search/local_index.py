@@ -161,6 +161,11 @@ class LocalIndex:
         """Return the languages its documents are in (as detected when they were read)."""
         return frozenset(e.language for e in self.manifest.files.values() if e.language)
 
+    def language_of(self, source: str) -> str:
+        """Return the language a document was detected in ("" if unknown)."""
+        entry = self.manifest.files.get(source)
+        return (entry.language or "") if entry else ""
+
     # -- inside -------------------------------------------------------------------------
 
     def _dense(self, query_vector: np.ndarray, depth: int) -> dict[int, float]:
@@ -265,6 +270,9 @@ class Scoped:
 
     def languages(self) -> frozenset[str]:
         return self.index.languages()
+
+    def language_of(self, source: str) -> str:
+        return self.index.language_of(source)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

@@ -236,6 +236,11 @@ class MilvusIndex:
         """Return the languages its documents are in (as detected when they were read)."""
         return frozenset(e.language for e in self.manifest.files.values() if e.language)
 
+    def language_of(self, source: str) -> str:
+        """Return the language a document was detected in ("" if unknown)."""
+        entry = self.manifest.files.get(source)
+        return (entry.language or "") if entry else ""
+
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a (stemmed) term (as bm25s computes it)."""
         count, frequencies = self.term_stats
