@@ -18,7 +18,10 @@ class Baselines:
         if sentences:
             from indexer.store.keywords import KeywordIndex
 
-            self.unit_keywords = KeywordIndex.build([self.unit_text(r) for r in range(self.units)])
+            rows = range(self.units)
+            self.unit_keywords = KeywordIndex.build(
+                [self.unit_text(r) for r in rows], [self.unit_language(r) for r in rows]
+            )
 
     @property
     def units(self) -> int:
@@ -40,6 +43,11 @@ class Baselines:
         position, start, end = (int(v) for v in self.index.stored.units[row])
         passage = self.index.stored.passages[position]
         return passage.text[start - passage.start : end - passage.start]
+
+    def unit_language(self, row: int) -> str:
+        """Return the language of a unit's document (its keyword terms are stemmed so)."""
+        passage = self.index.stored.passages[int(self.index.stored.units[row][0])]
+        return self.index.language_of(passage.source)
 
     def bm25_passages(self, terms: list[str], k: int) -> list[int]:
         """Return the top-k passages by BM25; passages sharing no term are not retrieved."""

@@ -181,7 +181,7 @@ def sample(items: list, limit: int | None) -> list:
 def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]:
     """Tokenize and embed all questions at once, as Index.search would one by one."""
     from indexer.embed.embedders import encode_queries
-    from indexer.read.terms import tokenize
+    from indexer.read.terms import question_terms
 
     texts = [q.text.strip() for q in questions]
     vectors = []
@@ -189,7 +189,8 @@ def _queries(bench: Bench, questions: list[Question]) -> tuple[list, np.ndarray]
         # In the query role, for a model that has one (e5), as the product encodes them.
         vectors.append(encode_queries(bench.embedder, texts[start : start + 256]))
         bench.progress("Embedding questions", min(start + 256, len(texts)), len(texts))
-    return tokenize(texts), np.concatenate(vectors)
+    languages = bench.index.languages()  # the question's words stemmed as the index stems
+    return [question_terms(text, languages) for text in texts], np.concatenate(vectors)
 
 
 def _collect(bench: Bench, questions: list[Question], base: Baselines) -> list[dict]:

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..read.terms import tokenize
+from ..read.terms import question_terms, tokenize
 from ..records import MAX_QUOTE_CHARS, Answer, Hit, Quote
 from ..search.query import check_question
 from .questions import (
@@ -120,9 +120,9 @@ def gather(index: Evidence, question: str) -> Candidates:
     names = needs.names if not languages or needs.language in languages else ()
     unknown = tuple(name for name in names if not _known(index, name))
     # What kind of answer it asks for is read in English words: checked in its own language.
-    same = {s: index.language_of(s) in ("", needs.language) for s in {u.hit.source for u in units}}
+    of = {source: index.language_of(source) for source in {u.hit.source for u in units}}
     quotable = np.array(
-        [not unknown and quotable_for(u, needs, question, same[u.hit.source]) for u in units], bool
+        [not unknown and quotable_for(u, needs, question, of[u.hit.source]) for u in units], bool
     )
     tables = quotable & np.array([u.hit.kind == "table-row" for u in units], dtype=bool)
     if needs.table and tables.any():  # a question about "the table" is answered from one
@@ -185,7 +185,7 @@ def gather_units(index: Evidence, hits: list[Hit], query_vector: np.ndarray) -> 
     return units
 
 
-def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, same_language=True) -> bool:
+def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, language: str = "") -> bool:
     """Whether a unit may be quoted as the answer: a statement of the kind asked for.
 
     Never a question, never a heading alone, never words the question already says (a title
@@ -198,7 +198,9 @@ def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, same_language=
     """
     text = unit.text
     statement = (
-        not is_question(text) and unit.end > unit.hit.passage.body_start and adds_to(text, question)
+        not is_question(text)
+        and unit.end > unit.hit.passage.body_start
+        and adds_to(text, question, language)
     )
     of_kind = (
         not (needs.number and not has_number(text))
@@ -206,12 +208,13 @@ def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, same_language=
         and not (needs.date and not has_date(text, needs.calendar))
         and not (needs.name and not new_names(text, question))
     )
-    return statement and (of_kind or not same_language)
+    return statement and (of_kind or language not in ("", needs.language))
 
 
-def adds_to(text: str, question: str) -> bool:
-    """Whether a text says anything beyond the question's own words."""
-    return not set(tokenize([text])[0]) <= set(tokenize([question])[0])
+def adds_to(text: str, question: str, language: str = "") -> bool:
+    """Whether a text says anything beyond the question's own words (stemmed as the text is)."""
+    text_terms, question_terms = tokenize([text, question], language or "en")
+    return not set(text_terms) <= set(question_terms)
 
 
 def names_missing(units: list[Unit], needs: QuestionNeeds) -> np.ndarray:
@@ -231,7 +234,7 @@ def names_missing(units: list[Unit], needs: QuestionNeeds) -> np.ndarray:
 
 def _known(index: Evidence, name: str) -> bool:
     """Whether any term of a name occurs in the documents at all."""
-    terms = tokenize([name])[0]
+    terms = question_terms(name, index.languages())  # as each document language stems it
     return not terms or any(index.knows(term) for term in terms)
 
 

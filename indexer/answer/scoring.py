@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..read.terms import tokenize
+from ..read.terms import question_terms, tokenize, tokenize_each
 from .reader import shipped_reader
 
 SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
@@ -221,21 +221,23 @@ def unit_features(index, candidates) -> np.ndarray:
     """Return one row of UNIT_FEATURES per candidate unit."""
     units, question = candidates.units, candidates.question
     cos = index.unit_vectors([u.row for u in units]) @ candidates.query_vector
-    terms = set(tokenize([question])[0])
+    terms = set(question_terms(question, index.languages()))
     weights = {t: index.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
+    languages = {s: index.language_of(s) for s in {u.hit.source for u in units}}
 
-    def share(texts: list[str]) -> np.ndarray:
-        found = tokenize(texts)
+    def share(texts: list[str], sources: list[str]) -> np.ndarray:
+        found = tokenize_each(texts, [languages[s] for s in sources])
         return np.array([sum(weights[t] for t in set(ts) & terms) / total for ts in found])
 
-    kw = share([u.hit.passage.prefix + "\n" + u.text for u in units])
-    kw_own = share([u.text for u in units])
+    sources = [u.hit.source for u in units]
+    kw = share([u.hit.passage.prefix + "\n" + u.text for u in units], sources)
+    kw_own = share([u.text for u in units], sources)
     hits = list({u.hit.position: u.hit for u in units}.values())
     passage_kw = dict(
         zip(
             [h.position for h in hits],
-            share([h.passage.embedding_text() for h in hits]),
+            share([h.passage.embedding_text() for h in hits], [h.source for h in hits]),
             strict=True,
         )
     )

@@ -16,6 +16,7 @@ from .embedders import (
     E5Embedder,
     Embedder,
     OnnxEmbedder,
+    OnnxModel,
     SentenceTransformerEmbedder,
 )
 
@@ -34,11 +35,11 @@ class ModelChoice:
     """An embedder that is one of the two bundled models, as chosen or followed."""
 
     def __init__(self, settings=None):
-        self._models: dict[str, OnnxEmbedder] = {}
+        self._models: dict[str, OnnxModel] = {}
         self._lock = threading.Lock()
         self.current = self._model(DEFAULT_MODEL)
 
-    def _model(self, name: str) -> OnnxEmbedder:
+    def _model(self, name: str) -> OnnxModel:
         with self._lock:
             if name not in self._models:  # each loaded once, then kept for a later switch
                 self._models[name] = E5Embedder() if name == E5_MODEL else OnnxEmbedder(name)

@@ -1,9 +1,11 @@
 """Split texts into keyword terms: words lower-cased and stemmed, unspaced scripts as letter pairs.
 
 Words (Latin, Cyrillic, Greek, Arabic, Devanagari…) are lower-cased, English stop words removed
-and stemmed (as bm25s). Chinese, Japanese, Korean and Thai are written without spaces between
-words: a run of them becomes its overlapping pairs of letters ("北京大学" → 北京 京大 大学), which
-match whatever the words are, with no dictionary to ship.
+and stemmed by their document's language's Snowball stemmer (PyStemmer has 30; English's for
+the rest). A question's terms are its words stemmed as each language of the index stems them,
+so they meet every document's terms. Chinese, Japanese, Korean and Thai are written without
+spaces between words: a run of them becomes its overlapping pairs of letters ("北京大学" → 北京
+京大 大学), which match whatever the words are, with no dictionary to ship.
 """
 
 from __future__ import annotations
@@ -11,14 +13,27 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+
+# ISO 639-1 code -> PyStemmer's algorithm. On XQuAD's tuning paragraphs (BM25 alone, first
+# paragraph found) the language's own stemmer against English's: ru 0.917 / 0.784, el 0.911 /
+# 0.855, ar 0.882 / 0.834, ro 0.911 / 0.864, tr 0.870 / 0.834, de 0.888 / 0.861, es 0.899 / 0.885.
+STEMMERS = {
+    "en": "english", "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan",
+    "cs": "czech", "da": "danish", "nl": "dutch", "et": "estonian", "fi": "finnish",
+    "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
+    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "no": "norwegian", "nb": "norwegian", "fa": "persian", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish", "sv": "swedish",
+    "ta": "tamil", "tr": "turkish",
+}  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
+@cache
+def _stemmer(language: str = "en"):
     import Stemmer
 
-    return Stemmer.Stemmer("english")
+    return Stemmer.Stemmer(STEMMERS.get(language, "english"))
 
 
 @lru_cache(maxsize=1)
@@ -39,9 +54,9 @@ _INDIC_MARKS = "\u0900-\u0dff"  # Indic blocks: their vowel signs are marks, not
 _TOKEN = re.compile(f"([{_UNSPACED}]+)|((?:[^\\W{_UNSPACED}]|[{_INDIC_MARKS}]){{2,}})")
 
 
-def tokenize(texts: list[str]) -> list[list[str]]:
+def tokenize(texts: list[str], language: str | None = "en") -> list[list[str]]:
     """Split texts into terms: stemmed words without English stop words, and letter pairs."""
-    stop, stem = _stop_words(), _stemmer().stemWords
+    stop, stem = _stop_words(), _stemmer(language or "en").stemWords
     found = []
     for text in texts:
         words, pairs = [], []
@@ -52,6 +67,24 @@ def tokenize(texts: list[str]) -> list[list[str]]:
                 words.append(word)
         found.append(stem(words) + pairs)
     return found
+
+
+def tokenize_each(texts: list[str], languages: list[str | None]) -> list[list[str]]:
+    """Split each text into terms by its own language's rules."""
+    found: list[list[str]] = [[] for _ in texts]
+    for language in set(languages):
+        rows = [i for i, other in enumerate(languages) if other == language]
+        for row, terms in zip(rows, tokenize([texts[i] for i in rows], language), strict=True):
+            found[row] = terms
+    return found
+
+
+def question_terms(question: str, languages) -> list[str]:
+    """Return a question's terms as each of the index's languages stems them (English if none)."""
+    terms = [
+        t for language in sorted(languages or {"en"}) for t in tokenize([question], language)[0]
+    ]
+    return list(dict.fromkeys(terms))
 
 
 def _pairs(run: str) -> list[str]:

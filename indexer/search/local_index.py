@@ -9,7 +9,7 @@ import numpy as np
 from ..embed.choice import follow_index
 from ..embed.embedders import Embedder, encode_queries, fingerprint
 from ..errors import IndexDamagedError
-from ..read.terms import tokenize
+from ..read.terms import question_terms
 from ..records import Hit
 from ..settings import Settings
 from ..store import disk, versions
@@ -119,7 +119,7 @@ class LocalIndex:
         """Return the top-k passages of a checked query, by reciprocal rank fusion."""
         depth = min(len(self), max(CANDIDATES, k))
         dense = self._dense(query_vector, depth)
-        keyword_all = self.keywords.scores(tokenize([query])[0])
+        keyword_all = self.keywords.scores(question_terms(query, self.languages()))
         weight = dense_weight(self, query)
         kept = self.settings.keyword_kept
         best = fuse(dense, _top(keyword_all, depth), depth, k, kept, weight)
@@ -236,7 +236,8 @@ class Scoped:
         for passage, score in zip(self.unit_passages, best_unit, strict=True):
             i = position[int(passage)]
             dense[i] = max(dense[i], score)
-        keyword = self.index.keywords.scores(tokenize([query])[0])[self.rows]
+        terms = question_terms(query, self.languages())
+        keyword = self.index.keywords.scores(terms)[self.rows]
         fused = 1.0 / (RRF_K + 1 + _ranks(dense))
         fused += np.where(keyword > 0, 1.0 / (RRF_K + 1 + _ranks(keyword)), 0.0)
         order = np.argsort(-fused, kind="stable")[:k]

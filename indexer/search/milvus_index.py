@@ -18,7 +18,7 @@ from ..embed.choice import follow_index
 from ..embed.embedders import encode_queries, fingerprint
 from ..errors import IndexDamagedError
 from ..read.passages import Passage
-from ..read.terms import close_form_known, tokenize
+from ..read.terms import close_form_known, question_terms
 from ..records import Hit
 from ..store.disk import check_compatible
 from ..store.integrity import text_damage
@@ -163,7 +163,7 @@ class MilvusIndex:
     def retrieve(self, query: str, query_vector: np.ndarray, k: int) -> list[Hit]:
         """Return the top-k passages of a checked query, by reciprocal rank fusion."""
         depth = min(len(self), max(CANDIDATES, k))
-        terms = tokenize([query])[0]
+        terms = question_terms(query, self.languages())
         with calls(self.settings.milvus_uri):
             dense = self._dense(query_vector, depth)
             keyword = {}

@@ -159,6 +159,12 @@ class Previous:
     notice: str | None = None  # what was damaged in the current version, passed over
 
 
+def passage_languages(manifest: Manifest, stored: Stored) -> list[str | None]:
+    """Return each passage's document language, as its keyword terms are stemmed."""
+    languages = {path: entry.language for path, entry in manifest.files.items()}
+    return [languages.get(p.source) for p in stored.passages]
+
+
 def files_of(manifest: Manifest, stored: Stored) -> dict[str, Stored]:
     """Cut a version into each file's share, by content hash; unit rows count from each file."""
     shares: dict[str, Stored] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DocumentsFolderError
-from ..read.terms import close_form_known, tokenize
+from ..read.terms import close_form_known, tokenize_each
 
 
 @lru_cache(maxsize=1)
@@ -34,10 +34,10 @@ class KeywordIndex:
         self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
 
     @classmethod
-    def build(cls, texts: list[str]) -> KeywordIndex:
-        """Index texts (one per passage, in passage order)."""
+    def build(cls, texts: list[str], languages: list[str | None]) -> KeywordIndex:
+        """Index texts (one per passage, in passage order), each in its document's language."""
         bm25s = _bm25s()
-        tokens = tokenize(texts)  # the same terms as a question's (read.terms)
+        tokens = tokenize_each(texts, languages)  # as a question's terms meet them (read.terms)
         if not any(tokens):
             raise DocumentsFolderError(
                 "The documents hold no words to index (only punctuation or blank tables)."

@@ -14,7 +14,7 @@ from typing import Protocol
 from ..errors import IndexerError, NoIndexError
 from ..read.progress import report_progress
 from . import disk, versions
-from .disk import Previous
+from .disk import Previous, passage_languages
 from .manifest import Manifest
 
 
@@ -71,7 +71,9 @@ class LocalStore:
         from .keywords import KeywordIndex
 
         report_progress(progress, "Indexing keywords", 0, 1)
-        keywords = KeywordIndex.build([p.embedding_text() for p in stored.passages])
+        keywords = KeywordIndex.build(
+            [p.embedding_text() for p in stored.passages], passage_languages(manifest, stored)
+        )
         if len(stored.vectors) >= self.ann_min_rows:
             report_progress(progress, "Building the approximate search graph", 0, 1)
         disk.write_version(self.index_dir, manifest, stored, keywords, texts, self.ann_min_rows)

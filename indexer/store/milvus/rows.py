@@ -9,9 +9,10 @@ import numpy as np
 from ...errors import IndexerError
 from ...read.passages import Passage
 from ...read.progress import report_progress
-from ...read.terms import tokenize
+from ...read.terms import tokenize_each
 from .. import disk
 from ..ann import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS
+from ..disk import passage_languages
 from ..manifest import Manifest
 
 CHUNK_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: four per character at most
@@ -104,7 +105,9 @@ def write_rows(
         graph = ann_min_rows is not None and sizes[part] >= ann_min_rows
         _create(client, versions.collection(stamp, part), dimension, part, graph)
     units_from = np.searchsorted(units[:, 0], np.arange(len(stored.passages) + 1))
-    terms = tokenize([p.embedding_text() for p in stored.passages])
+    terms = tokenize_each(
+        [p.embedding_text() for p in stored.passages], passage_languages(manifest, stored)
+    )
     total, done = len(stored.passages) + len(units), 0
 
     def send(part: str, rows: list[dict]) -> None:
