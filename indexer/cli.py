@@ -90,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
         help="ask questions one after another (follow-ups read in context)",
     )
     chat.set_defaults(run=_chat)
+    mcp = commands.add_parser(
+        "mcp", parents=[common], help="serve the index to assistants: MCP tools over stdio"
+    )
+    mcp.set_defaults(run=_mcp)
 
     verify = commands.add_parser(
         "verify",
@@ -141,6 +145,18 @@ def _eval(args, settings: Settings) -> int:
                 f"{mark} {row['id']:>6} {question}\n           rank={row['passage_rank']} {shown}"
             )
     print(format_table(result["metrics"]))
+    return 0
+
+
+def _mcp(args, settings: Settings) -> int:
+    from .embed.choice import embedder_for
+    from .page.live_index import LiveIndex
+    from .page.mcp_tools import build_server
+
+    # stdout carries the protocol: everything else the process says goes to stderr.
+    live = LiveIndex(settings.docs_dir, settings.index_dir, settings, embedder_for(settings))
+    live.warm_up()  # the model loads while the client says hello
+    build_server(live).run("stdio")
     return 0
 
 

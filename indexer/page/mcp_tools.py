@@ -1,0 +1,136 @@
+"""Verbatim as tools for assistants (MCP): ask, search, read, documents; read-only.
+
+One FastMCP server over a LiveIndex, served on stdio (`python -m indexer mcp`) or over HTTP
+inside the app (`python app.py --mcp`). Every quote comes with what a reader needs to check it:
+file, page, lines, offsets and the sha256 of the indexed text it is a slice of. A bad input or a
+missing index is an MCP error of one sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from ..errors import IndexerError, QueryError
+from ..search.query import check_question
+from .live_index import LiveIndex
+
+MAX_LINES = 400  # one read returns at most this many lines: an assistant pages through
+Question = Annotated[str, Field(description="The user's question, in their own words.")]
+Within = Annotated[
+    str | None, Field(description="A file or folder of the index to answer from (default: all).")
+]
+File = Annotated[str, Field(description="A file as the index names it (see `documents`).")]
+
+INSTRUCTIONS = (
+    "Verbatim answers questions about a folder of documents with verbatim quotes only. Call "
+    "`ask` with the user's question; quote its `text` fields word for word with their "
+    "`citation`. When it refuses, say the documents do not answer. `read` shows the lines "
+    "around a quote; `search` lists passages; `documents` lists the files."
+)
+
+
+def build_server(live: LiveIndex):
+    """Return a FastMCP server whose tools read the live index (never write or build)."""
+    from mcp.server.fastmcp import FastMCP
+    from mcp.server.fastmcp.exceptions import ToolError
+
+    server = FastMCP("verbatim", instructions=INSTRUCTIONS)
+
+    def guarded(work):
+        try:
+            return work()
+        except IndexerError as error:  # one sentence, as the page and the CLI say it
+            raise ToolError(str(error)) from None
+
+    @server.tool()
+    def ask(question: Question, within: Within = None) -> dict[str, Any]:
+        """Answer a question about the documents with verbatim quotes and their citations.
+
+        Returns `quotes` (each: `text`, an exact slice `start`:`end` of the file's indexed
+        text, `source`, `page`, `line_start`/`line_end`, `citation`, `score` = likely to
+        answer, `text_sha256` of that indexed text) or `refused` with a `reason` and
+        `related` passages. `within` limits the answer to one file or folder.
+        """
+        return guarded(lambda: answer_record(live, question, within))
+
+    @server.tool()
+    def search(
+        query: Annotated[str, Field(description="What to look for.")],
+        k: Annotated[int, Field(description="How many passages, 1 to 20.")] = 5,
+        within: Within = None,
+    ) -> list[dict]:
+        """Find the k passages (1-20) closest to a query, with their places in their files."""
+        return guarded(lambda: search_records(live, query, k, within))
+
+    @server.tool()
+    def read(
+        file: File,
+        line_start: Annotated[int, Field(description="First line, from 1.")] = 1,
+        line_end: Annotated[int | None, Field(description="Last line (default: 400 on).")] = None,
+    ) -> dict[str, Any]:
+        """Read a file's indexed text, lines line_start to line_end (at most 400 at a time),
+        as quotes' offsets and line numbers refer to it."""
+        return guarded(lambda: read_record(live, file, line_start, line_end))
+
+    @server.tool()
+    def documents() -> dict[str, Any]:
+        """List the indexed files (format, pages, language, passages) and the skipped ones
+        with the reason each was not indexed."""
+        return guarded(lambda: documents_record(live))
+
+    return server
+
+
+def answer_record(live: LiveIndex, question: str, within: str | None) -> dict:
+    """Return the answer as JSON, each quote with the sha256 of the text it is cut from."""
+    index = live.index
+    question = check_question(question, live.settings.max_query_chars)
+    answer = index.answer(question, within or None)
+    record = answer.to_record()
+    for quote in record.get("quotes", []):
+        quote["text_sha256"] = index.manifest.files[quote["source"]].text_sha256
+    return record
+
+
+def search_records(live: LiveIndex, query: str, k: int, within: str | None) -> list[dict]:
+    """Return the k best passages as JSON records."""
+    if not 1 <= int(k) <= 20:
+        raise QueryError(f"k must be from 1 to 20, not {k}.")
+    index = live.index
+    query = check_question(query, live.settings.max_query_chars)
+    if not within:
+        return [hit.to_record() for hit in index.search(query, int(k))]
+    scoped = index.within(within)  # the pipeline's view: retrieval over those files only
+    return [h.to_record() for h in scoped.retrieve(query, scoped.encode_query(query), int(k))]
+
+
+def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | None) -> dict:
+    """Return a window of a file's indexed text with where it starts in that text."""
+    index = live.index
+    text = index.document_text(str(file))  # refuses a file not in the index, in one sentence
+    lines = text.splitlines(keepends=True)
+    first = max(1, int(line_start))
+    last = min(len(lines), first + MAX_LINES - 1, int(line_end) if line_end else len(lines))
+    if first > max(len(lines), 1) or last < first:
+        raise QueryError(f"{file} has {len(lines)} lines; ask for lines 1 to {len(lines)}.")
+    start = sum(len(line) for line in lines[: first - 1])
+    window = "".join(lines[first - 1 : last])
+    return {
+        "source": file, "line_start": first, "line_end": last, "lines": len(lines),
+        "start": start, "end": start + len(window), "text": window,
+        "text_sha256": index.manifest.files[file].text_sha256,
+    }  # fmt: skip
+
+
+def documents_record(live: LiveIndex) -> dict:
+    """Return the indexed files and the skipped ones with their reasons."""
+    manifest = live.index.manifest
+    files = [
+        {"file": path, "format": entry.format, "pages": entry.pages, "language": entry.language,
+         "passages": entry.passages, "copy_of": entry.same_as}
+        for path, entry in sorted(manifest.files.items())
+    ]  # fmt: skip
+    skipped = [{"file": s.path, "reason": s.reason} for s in manifest.skipped]
+    return {"indexed": files, "skipped": skipped, "model": manifest.model}

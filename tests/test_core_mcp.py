@@ -1,0 +1,116 @@
+"""Verbatim as MCP tools, through the real protocol: the SDK's stdio client starts
+`python -m indexer mcp` as a subprocess, lists the tools and calls each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+import time
+
+import pytest
+
+from .conftest import ROOT, SEEDS
+from .test_core_cli import REVENUE_FILE, run
+
+pytestmark = pytest.mark.model  # the server loads the real model
+
+
+def _session_calls(index_dir, calls):
+    """Start the server on stdio, list its tools, make each call; return what came back."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")}
+    env["PYTHONPATH"] = str(ROOT)
+    server = StdioServerParameters(
+        command=sys.executable, args=["-m", "indexer", "mcp", "--index", str(index_dir)], env=env
+    )
+
+    async def talk():
+        async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+            began = time.monotonic()
+            await session.initialize()
+            tools = (await session.list_tools()).tools
+            results = [await session.call_tool(name, arguments) for name, arguments in calls]
+            return tools, results, time.monotonic() - began
+
+    return asyncio.run(talk())
+
+
+def _payload(result) -> dict | list:
+    """Return a tool result's structured value (FastMCP wraps non-dict returns in 'result')."""
+    value = result.structuredContent
+    return value["result"] if isinstance(value, dict) and set(value) == {"result"} else value
+
+
+def test_the_tools_over_stdio_give_exact_quotes_and_one_sentence_errors(tmp_path):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(SEEDS, docs)
+    assert run("build", str(docs), "--index", str(index_dir), cwd=tmp_path).returncode == 0
+    outside = str(tmp_path.parent / "secret.txt")
+    tools, results, _ = _session_calls(index_dir, [
+        ("ask", {"question": "How much money does Anthropic make a year?"}),
+        ("search", {"query": "annual revenue", "k": 3}),
+        ("documents", {}),
+        ("ask", {"question": "What is the capital of Australia?"}),
+        ("ask", {"question": "   "}),
+        ("ask", {"question": "x" * 1_000_000}),
+        ("read", {"file": outside}),
+        ("read", {"file": "../" + REVENUE_FILE}),
+        ("search", {"query": "revenue", "k": 0}),
+        ("ask", {"question": "revenue?", "within": "nowhere/"}),
+    ])  # fmt: skip
+    by_name = {tool.name: tool for tool in tools}
+    assert set(by_name) == {"ask", "search", "read", "documents"}
+    assert all(len(tool.description) > 40 for tool in tools)
+    assert by_name["ask"].inputSchema["required"] == ["question"]
+
+    answer = _payload(results[0])
+    assert not results[0].isError and not answer["refused"]
+    quote = answer["quotes"][0]
+    assert quote["source"] == REVENUE_FILE and "$850 million" in quote["text"]
+    # The quote is an exact slice of the indexed text, with the right lines, checked through
+    # the `read` tool the assistant would use, and the text's hash.
+    _, (window,), _ = _session_calls(index_dir, [("read", {"file": REVENUE_FILE})])
+    whole = _payload(window)
+    assert whole["start"] == 0 and whole["line_start"] == 1 and whole["line_end"] == whole["lines"]
+    text = whole["text"]
+    assert text[quote["start"] : quote["end"]] == quote["text"]
+    line = text[: quote["start"]].count("\n") + 1
+    assert quote["line_start"] == line
+    assert quote["citation"].startswith(f"{REVENUE_FILE}, line {line}")
+    assert quote["text_sha256"] == whole["text_sha256"] and len(quote["text_sha256"]) == 64
+
+    hits = _payload(results[1])
+    assert len(hits) == 3 and all(h["text"] for h in hits)
+    listing = _payload(results[2])
+    assert {f["file"] for f in listing["indexed"]} == {p.name for p in SEEDS.iterdir()}
+    refusal = _payload(results[3])
+    assert refusal["refused"] and "Australia" in refusal["reason"]
+    for bad in results[4:]:
+        assert bad.isError, bad
+        message = bad.content[0].text
+        assert "Traceback" not in message and "\n" not in message.strip() and len(message) > 15
+    assert "empty" in results[4].content[0].text
+    assert "characters long" in results[5].content[0].text
+    assert "not in the index" in results[6].content[0].text  # a path outside the index
+
+
+def test_a_windowed_read_and_no_index_are_answered_in_one_sentence(tmp_path):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(SEEDS, docs)
+    run("build", str(docs), "--index", str(index_dir), cwd=tmp_path)
+    _, (window, beyond), _ = _session_calls(index_dir, [
+        ("read", {"file": REVENUE_FILE, "line_start": 27, "line_end": 30}),
+        ("read", {"file": REVENUE_FILE, "line_start": 100_000}),
+    ])  # fmt: skip
+    part = _payload(window)
+    assert (part["line_start"], part["line_end"]) == (27, 30)
+    assert part["text"].count("\n") == 4 and "$850 million" in part["text"]
+    assert beyond.isError and "lines" in beyond.content[0].text
+    _, (missing,), _ = _session_calls(tmp_path / "none", [("ask", {"question": "Anything?"})])
+    assert missing.isError and "build" in missing.content[0].text
+    assert "Traceback" not in json.dumps(missing.model_dump())
