@@ -12,6 +12,7 @@ from indexer import IndexerError, Settings
 from indexer.cli import show_notices
 from indexer.page.handlers import ALL, Verbatim
 from indexer.page.library import COLUMNS
+from indexer.page.mcp_http import mount_mcp
 from indexer.page.panels import (
     EMPTY_CHAT,
     SEED_EXAMPLES,
@@ -29,9 +30,6 @@ warnings.filterwarnings("ignore", message="'HTTP_422_UNPROCESSABLE_ENTITY' is de
 FLAGS = ["docs_dir", "index_dir", "model", "milvus_uri", "host", "port", "auth"]
 CSS = (Path(__file__).parent / "indexer" / "page" / "page.css").read_text(encoding="utf-8")
 PAGE_JS = (Path(__file__).parent / "indexer" / "page" / "page.js").read_text(encoding="utf-8")
-
-
-# -- the page -----------------------------------------------------------------------------
 
 
 def build_ui(app: Verbatim) -> gr.Blocks:
@@ -239,6 +237,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Every VERBATIM_* setting applies (see the README); flags win over them.",
     )
     add_flags(parser, FLAGS)
+    parser.add_argument("--mcp", action="store_true", help="also serve the MCP tools at /mcp")
     return parser
 
 
@@ -263,13 +262,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     try:
-        return _serve(Verbatim(settings.docs_dir, settings.index_dir, settings))
+        return _serve(Verbatim(settings.docs_dir, settings.index_dir, settings), args.mcp)
     except KeyboardInterrupt:
         print("Interrupted; the previous index is still in place.", file=sys.stderr)
         return 130
 
 
-def _serve(app: Verbatim) -> int:
+def _serve(app: Verbatim, mcp: bool = False) -> int:
     """Bring the index up to date, load the model, then serve until interrupted."""
     live, settings = app.live, app.live.settings
     print(f"Checking the index of {live.docs_dir}/ in {live.index_dir}/ …", file=sys.stderr)
@@ -302,6 +301,8 @@ def _serve(app: Verbatim) -> int:
         theme=gr.themes.Soft(),
         prevent_thread_lock=True,
     )
+    if mcp:  # the tools for assistants, in the same server, behind the same --auth
+        mount_mcp(page, live, settings.auth)
     warming.join()
     if warming.error is not None:
         print(f"error: {warming.error}", file=sys.stderr)

@@ -114,3 +114,52 @@ def test_a_windowed_read_and_no_index_are_answered_in_one_sentence(tmp_path):
     _, (missing,), _ = _session_calls(tmp_path / "none", [("ask", {"question": "Anything?"})])
     assert missing.isError and "build" in missing.content[0].text
     assert "Traceback" not in json.dumps(missing.model_dump())
+
+
+def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
+    import base64
+
+    import httpx
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    from .conftest import running_app
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    flags = ["--docs", "docs", "--index", "index", "--mcp", "--auth", "ann:s3cret"]
+    with running_app(tmp_path, flags) as app:
+        deadline = time.monotonic() + 60
+        while "MCP tools" not in app.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        endpoint = f"{app.url}/mcp"
+        assert f"MCP tools (streamable HTTP) at {endpoint}" in app.log.read_text()
+        login = {"Authorization": "Basic " + base64.b64encode(b"ann:s3cret").decode()}
+
+        async def talk():
+            async with (
+                httpx.AsyncClient(headers=login) as client,
+                streamable_http_client(endpoint, http_client=client) as (read, write, _),
+                ClientSession(read, write) as session,
+            ):
+                await session.initialize()
+                tools = (await session.list_tools()).tools
+                asked = await session.call_tool("ask", {"question": "Who founded Anthropic?"})
+                text = await session.call_tool(
+                    "read", {"file": _payload(asked)["quotes"][0]["source"]}
+                )
+                empty = await session.call_tool("search", {"query": ""})
+                return tools, _payload(asked), _payload(text), empty
+
+        tools, answer, whole, empty = asyncio.run(talk())
+        assert {tool.name for tool in tools} == {"ask", "search", "read", "documents"}
+        quote = answer["quotes"][0]
+        assert "Dario Amodei" in quote["text"]
+        assert whole["text"][quote["start"] : quote["end"]] == quote["text"]
+        assert empty.isError and "empty" in empty.content[0].text
+        hello = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        accept = {"Accept": "application/json, text/event-stream"}
+        refused = httpx.post(endpoint, json=hello, headers=accept)
+        wrong = httpx.post(endpoint, json=hello, headers={**accept, "Authorization": "Basic eDp5"})
+        assert refused.status_code == wrong.status_code == 401
+        assert "user and password" in refused.text
+    assert "Traceback" not in app.log.read_text()
