@@ -71,10 +71,14 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once; never skipped."""
-    from indexer.embed.choice import embedder_for
+    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once; never skipped.
 
-    embedder = embedder_for(Settings())
+    The English model itself, not the setting 'auto' (test_core_multilingual has its own), so
+    a test that indexes other languages cannot leave another model behind for the next."""
+    from indexer.embed.choice import embedder_for
+    from indexer.settings import DEFAULT_MODEL
+
+    embedder = embedder_for(Settings(model=DEFAULT_MODEL))
     embedder.encode(["warm up"])
     return embedder
 

