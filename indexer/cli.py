@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     mcp = commands.add_parser(
         "mcp", parents=[common], help="serve the index to assistants: MCP tools over stdio"
     )
+    mcp.add_argument("--docs", help="documents folder (default: seeds, or VERBATIM_DOCS_DIR)")
     mcp.set_defaults(run=_mcp)
 
     verify = commands.add_parser(
@@ -153,8 +154,8 @@ def _mcp(args, settings: Settings) -> int:
     from .page.live_index import LiveIndex
     from .page.mcp_tools import build_server
 
-    # stdout carries the protocol: everything else the process says goes to stderr.
-    live = LiveIndex(settings.docs_dir, settings.index_dir, settings, embedder_for(settings))
+    docs = args.docs or settings.docs_dir  # stdout carries the protocol; all else is on stderr
+    live = LiveIndex(docs, settings.index_dir, settings, embedder_for(settings))
     live.warm_up()  # the model loads while the client says hello
     build_server(live).run("stdio")
     return 0
@@ -323,8 +324,6 @@ def _search(args, settings: Settings) -> int:
         print("error: --k must be at least 1.", file=sys.stderr)
         return 2
     hits = _load(settings).search(args.query, k=args.k)
-    if args.json:
-        print(json.dumps([hit.to_record() for hit in hits], indent=1, ensure_ascii=False))
-    else:
-        print(hits_text(hits))
+    records = [hit.to_record() for hit in hits]
+    print(json.dumps(records, indent=1, ensure_ascii=False) if args.json else hits_text(hits))
     return 0

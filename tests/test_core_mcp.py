@@ -26,7 +26,17 @@ def _session_calls(index_dir, calls):
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERBATIM_")}
     env["PYTHONPATH"] = str(ROOT)
     server = StdioServerParameters(
-        command=sys.executable, args=["-m", "indexer", "mcp", "--index", str(index_dir)], env=env
+        command=sys.executable,
+        args=[
+            "-m",
+            "indexer",
+            "mcp",
+            "--index",
+            str(index_dir),
+            "--docs",
+            str(index_dir.parent / "docs"),
+        ],
+        env=env,
     )
 
     async def talk():
