@@ -228,17 +228,22 @@ def test_a_text_longer_than_the_window_is_read_to_its_end(real_embedder):
 
 
 def test_answering_from_the_command_line_never_imports_torch(tmp_path):
+    build_index(SEEDS, tmp_path / "index", Settings())
+    assert "Dario Amodei" in ask_without_torch(tmp_path / "index", "Who founded Anthropic?")
+
+
+def ask_without_torch(index_dir, question: str) -> str:
+    """Answer through the CLI in a fresh process; fail if torch or transformers got imported."""
     import subprocess
     import sys
 
-    settings = Settings()
-    build_index(SEEDS, tmp_path / "index", settings)
     probe = (
         "import sys; from indexer.cli import main; "
-        f"code = main(['ask', 'Who founded Anthropic?', '--index', {str(tmp_path / 'index')!r}]); "
+        f"code = main(['ask', {question!r}, '--index', {str(index_dir)!r}]); "
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') "
         "if m in sys.modules]; print('HEAVY', heavy); sys.exit(code)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "HEAVY []" in result.stdout and "Dario Amodei" in result.stdout
+    assert "HEAVY []" in result.stdout, result.stdout
+    return result.stdout
