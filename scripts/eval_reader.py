@@ -80,7 +80,7 @@ def main() -> int:
     parser.add_argument("--no-cosine", action="store_true", help="skip the cosine baseline")
     args = parser.parse_args()
     from indexer.answer.reader import FOLDER, Reader
-    from scripts.train_reader import model_folder
+    from scripts.reader_network import model_folder
 
     methods = {"reader": Reader(args.reader or FOLDER).logits}
     if not args.no_cosine:

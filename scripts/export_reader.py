@@ -28,7 +28,7 @@ def export(args, weights: Path) -> Path:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from scripts.train_reader import MAX_LENGTH, build_model, model_folder
+    from scripts.reader_network import MAX_LENGTH, build_model, model_folder
 
     out = Path(getattr(args, "out", None) or OUT)
     out.mkdir(parents=True, exist_ok=True)
