@@ -27,7 +27,7 @@ def test_the_shipped_reader_is_the_one_its_card_describes():
 def test_the_reader_reads_pairs_as_the_training_tokenizer_did():
     from transformers import AutoTokenizer
 
-    from scripts.train_reader import MAX_LENGTH, model_folder
+    from scripts.reader_network import MAX_LENGTH, model_folder
 
     training = AutoTokenizer.from_pretrained(model_folder(), local_files_only=True)
     question = "Which river did Whitcombe survey, and when?"
