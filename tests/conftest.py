@@ -128,7 +128,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`python app.py` running as a subprocess on a copy of the seeds."""
+    """`python app.py` running as a subprocess; docs and index are its folders, absolute."""
 
     def __init__(self, url: str, docs: Path, index: Path, process, log: Path):
         self.url = url
@@ -145,10 +145,14 @@ class AppServer:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> AppServer:
-    """Start `python app.py --docs <copy of seeds> --index <tmp>` once; stop it at the end."""
+    """Start `python app.py` once as the README does, then stop it at the end.
+
+    No flags: from a folder holding a copy of the seeds, the app reads its default relative
+    folders seeds/ and index/, as a fresh clone does.
+    """
     base = tmp_path_factory.mktemp("app")
-    shutil.copytree(SEEDS, base / "docs")
-    with running_app(base, ["--docs", str(base / "docs"), "--index", str(base / "index")]) as app:
+    shutil.copytree(SEEDS, base / "seeds")
+    with running_app(base, [], docs="seeds") as app:
         yield app
 
 
@@ -171,7 +175,8 @@ def running_app(base: Path, flags: list[str], docs: str = "docs", index: str = "
         "TMPDIR": str(base / "tmp"),
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("VERBATIM_AUTH", None)
+    for name in ("VERBATIM_AUTH", "VERBATIM_DOCS_DIR", "VERBATIM_INDEX_DIR"):
+        env.pop(name, None)  # the folders are the defaults or the flags, as in the README
     command = [sys.executable, str(ROOT / "app.py"), *flags]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with open(log, "w") as out:

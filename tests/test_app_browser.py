@@ -137,6 +137,31 @@ def test_uploaded_fact_is_answered_after_rebuild(page, tmp_path):
     assert page.dialogs == []
 
 
+def test_an_upload_as_the_readme_starts_the_app_updates_every_panel(page, app_server, tmp_path):
+    """Started with no flags (the relative seeds/): no error, and the panels follow at once."""
+    info = page.locator("#index_info")
+    expect(info).to_contain_text(" files, ")
+    before = int(info.inner_text().split(" files, ")[0].split()[-1])
+    fact = tmp_path / "tide table.txt"
+    fact.write_text(
+        "Tide table\n\nHigh water at Corrin Sound falls at 04:12 on the first of May.\n",
+        encoding="utf-8",
+    )
+    report = upload(page, [fact])  # waits for "answerable now" and the report naming it
+    assert "tide-table.txt" in report.split("Added", 1)[1].split("\n", 1)[0]
+    assert "Error" not in page.locator("#upload_status").inner_text()
+    expect(info).to_contain_text(f"{before + 1} files, ")  # the Index panel, without a reload
+    for dropdown in ("#document", "#scope"):  # the file lists too
+        page.locator(f"{dropdown} input").click()
+        expect(page.get_by_role("option", name="tide-table.txt")).to_have_count(1)
+        page.keyboard.press("Escape")
+    answer = ask(page, "When does high water fall at Corrin Sound?")
+    assert "04:12" in answer and "tide-table.txt" in answer
+    assert page.locator(".error, [data-testid='error']").count() == 0
+    assert "Traceback" not in app_server.log.read_text()
+    assert page.dialogs == []
+
+
 def test_script_in_a_document_never_runs(page, tmp_path):
     payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> ${alert(3)}"
     probe = tmp_path / "ferry.txt"

@@ -135,6 +135,21 @@ def test_upload_with_spaces_and_clash_through_the_client(app_server, tmp_path):
     assert "$850" in (app_server.docs / REVENUE_SOURCE).read_text(encoding="utf-8")
 
 
+def test_an_uploaded_fact_is_answered_at_once_through_the_client(app_server, tmp_path):
+    """Started as the README starts it (the relative seeds/), an upload is indexed, answered."""
+    client = app_server.client()
+    fact = tmp_path / "bell tower.txt"
+    fact.write_text(
+        "Bell tower\n\nThe bell of Arnholt tower was cast in 1642 by Jonas Wick.\n",
+        encoding="utf-8",
+    )
+    status = html.unescape(client.predict([handle_file(fact)], api_name="/upload"))
+    assert "saved as bell-tower.txt" in status and "1 new file answerable now." in status
+    text, sources = client.predict("When was the bell of Arnholt tower cast?", api_name="/ask")
+    assert sources[0]["source"] == "bell-tower.txt" and "1642" in text, text
+    assert "Traceback" not in app_server.log.read_text()
+
+
 def test_uploaded_pdf_and_word_files_are_answered_with_page_and_opened_as_text(
     app_server, tmp_path
 ):

@@ -588,6 +588,25 @@ def test_restore_works_with_the_readmes_relative_folders(seeds_copy, fake_embedd
     assert SEED in relative.live.index.manifest.files
 
 
+def test_upload_works_with_the_readmes_relative_folders(seeds_copy, fake_embedder, monkeypatch):
+    """An upload into the relative seeds/ of `python app.py` is saved, indexed and reported."""
+    monkeypatch.chdir(seeds_copy.parent)
+    settings = Settings.from_env({"docs_dir": seeds_copy.name, "index_dir": "index"})
+    assert settings.docs_dir == str(seeds_copy.resolve())  # resolved once, where it is read
+    relative = app.Verbatim(
+        Path(seeds_copy.name), Path("index"), Settings(min_answer_score=0.0), fake_embedder
+    )
+    relative.live.build()
+    for n in (1, 2):  # the second upload is not confused with the first
+        fact = seeds_copy.parent / f"kestrel {n}.txt"
+        fact.write_text(f"The kestrel of tower {n} nests under the clock.", encoding="utf-8")
+        status = relative.upload([str(fact)], progress=RecordingProgress())
+        assert f"saved as kestrel-{n}.txt" in status and "1 new file answerable now." in status
+        assert f"Added (1): kestrel-{n}.txt" in relative.last_report()
+        _, sources = relative.ask(f"kestrel tower {n} nests clock")
+        assert sources[0]["source"] == f"kestrel-{n}.txt"
+
+
 def uploads_trash(verbatim) -> list[str]:
     from indexer.page.library import trash_entries
 

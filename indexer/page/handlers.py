@@ -250,8 +250,7 @@ class Verbatim:
         except IndexerError as error:
             return f"{shown}\n\n**Not indexed:** {escape_markdown(str(error))}"
         self._last_report = report_markdown(report)
-        root = Path(self.docs_dir).resolve()
-        names = {relative_name(root, outcome.path) for outcome in saved}
+        names = {relative_name(self.docs_dir, outcome.path) for outcome in saved}
         return shown + "\n\n" + indexed_markdown(names, report)
 
     def last_report(self) -> str:

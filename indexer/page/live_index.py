@@ -12,15 +12,16 @@ from ..embed.choice import embedder_for
 from ..embed.embedders import Embedder
 from ..errors import IndexDamagedError, IndexerError
 from ..search.query import check_question
-from ..settings import Settings
+from ..settings import Settings, resolved_folder
 
 
 class LiveIndex:
     """A documents folder, its index folder and the version in service, safe across threads."""
 
     def __init__(self, docs_dir, index_dir, settings=None, embedder: Embedder | None = None):
-        self.docs_dir = Path(docs_dir)
-        self.index_dir = Path(index_dir)
+        # Resolved here as in Settings: paths the page builds under them compare with theirs.
+        self.docs_dir = Path(resolved_folder(docs_dir))
+        self.index_dir = Path(resolved_folder(index_dir))
         self.settings = settings or Settings.from_env()
         if embedder is None:
             # Two copies of the model: a rebuild embeds in its own thread while the
