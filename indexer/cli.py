@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         "mcp", parents=[common], help="serve the index to assistants: MCP tools over stdio"
     )
     mcp.add_argument("--docs", help="documents folder (default: seeds, or VERBATIM_DOCS_DIR)")
+    mcp.add_argument(
+        "--verbose", action="store_true", help="log every request on stderr (quiet by default)"
+    )
     mcp.set_defaults(run=_mcp)
 
     verify = commands.add_parser(
@@ -157,7 +160,7 @@ def _mcp(args, settings: Settings) -> int:
     docs = args.docs or settings.docs_dir  # stdout carries the protocol; all else is on stderr
     live = LiveIndex(docs, settings.index_dir, settings, embedder_for(settings))
     live.warm_up()  # the model loads while the client says hello
-    build_server(live).run("stdio")
+    build_server(live, args.verbose).run("stdio")
     return 0
 
 

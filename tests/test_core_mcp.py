@@ -18,7 +18,7 @@ from .test_core_cli import REVENUE_FILE, run
 pytestmark = pytest.mark.model  # the server loads the real model
 
 
-def _session_calls(index_dir, calls):
+def _session_calls(index_dir, calls, flags=(), errlog=None):
     """Start the server on stdio, list its tools, make each call; return what came back."""
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
@@ -35,12 +35,16 @@ def _session_calls(index_dir, calls):
             str(index_dir),
             "--docs",
             str(index_dir.parent / "docs"),
+            *flags,
         ],
         env=env,
     )
 
     async def talk():
-        async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+        async with (
+            stdio_client(server, errlog=errlog or sys.stderr) as (read, write),
+            ClientSession(read, write) as session,
+        ):
             began = time.monotonic()
             await session.initialize()
             tools = (await session.list_tools()).tools
@@ -126,6 +130,41 @@ def test_a_windowed_read_and_no_index_are_answered_in_one_sentence(tmp_path):
     assert "Traceback" not in json.dumps(missing.model_dump())
 
 
+def test_bad_arguments_are_one_sentence_naming_the_parameter_and_the_server_is_quiet(tmp_path):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(SEEDS, docs)
+    run("build", str(docs), "--index", str(index_dir), cwd=tmp_path)
+    calls = [
+        ("search", {"query": "revenue", "k": "five"}),
+        ("ask", {}),
+        ("ask", {"question": 5}),
+        ("read", {"file": REVENUE_FILE, "line_start": 30, "line_end": 10}),
+        ("ask", {"question": "How much money does Anthropic make a year?"}),
+    ]
+    with open(tmp_path / "quiet.log", "w") as errlog:
+        _, results, _ = _session_calls(index_dir, calls, errlog=errlog)
+    *bad, good = results
+    for result in bad:
+        assert result.isError, result
+        message = result.content[0].text
+        assert "\n" not in message.strip() and "validation error" not in message, message
+        assert "Traceback" not in message and "pydantic" not in message
+    said = [result.content[0].text for result in bad]
+    assert said[0] == '`k` takes a whole number (how many passages, 1 to 20), not "five".'
+    assert said[1].startswith("`question` is required: text (the user's question")
+    assert said[2].startswith("`question` takes text (") and said[2].endswith(", not 5.")
+    assert said[3] == (
+        f"Lines 30 to 10 of {REVENUE_FILE}: the start is after the end; give a line_start at "
+        "or before line_end (lines count from 1)."
+    )
+    assert not good.isError
+    assert "Processing request" not in (tmp_path / "quiet.log").read_text()
+    with open(tmp_path / "verbose.log", "w") as errlog:
+        _session_calls(index_dir, calls[-1:], flags=["--verbose"], errlog=errlog)
+    logged = " ".join((tmp_path / "verbose.log").read_text().split())  # wrapped to a width
+    assert "Processing request of type" in logged and "CallToolRequest" in logged
+
+
 def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
     import base64
 
@@ -183,3 +222,4 @@ def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
         assert raw.status_code == 200 and "Traceback" not in raw.text, raw.text
         assert "Dario Amodei" in raw.text  # answered, the surrogate read as U+FFFD
     assert "Traceback" not in app.log.read_text()
+    assert "Processing request" not in app.log.read_text()  # quiet: no line per request

@@ -8,6 +8,8 @@ missing index is an MCP error of one sentence, never a traceback.
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -31,12 +33,32 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(live: LiveIndex):
-    """Return a FastMCP server whose tools read the live index (never write or build)."""
+def build_server(live: LiveIndex, verbose: bool = False):
+    """Return a FastMCP server whose tools read the live index (never write or build).
+
+    Quiet unless verbose: the SDK otherwise logs a line to stderr for every request.
+    """
     from mcp.server.fastmcp import FastMCP
     from mcp.server.fastmcp.exceptions import ToolError
+    from pydantic import ValidationError
 
-    server = FastMCP("verbatim", instructions=INSTRUCTIONS)
+    level = "INFO" if verbose else "WARNING"
+    logging.getLogger("mcp").setLevel(level)  # set even where logging was configured before
+
+    class Server(FastMCP):
+        async def call_tool(self, name: str, arguments: dict[str, Any]):
+            try:
+                return await super().call_tool(name, arguments)
+            except ToolError as error:  # the SDK's own words are pydantic's, lines of them
+                cause = error.__cause__
+                if isinstance(cause, ValidationError):
+                    schema = next(t.inputSchema for t in await self.list_tools() if t.name == name)
+                    raise ToolError(bad_argument(cause, schema)) from None
+                if isinstance(cause, ToolError):  # ours, already one sentence
+                    raise cause from None
+                raise
+
+    server = Server("verbatim", instructions=INSTRUCTIONS, log_level=level)
 
     def guarded(work):
         try:
@@ -83,6 +105,26 @@ def build_server(live: LiveIndex):
     return server
 
 
+KINDS = {"string": "text", "integer": "a whole number", "number": "a number",
+         "boolean": "true or false", "null": "null"}  # fmt: skip
+
+
+def bad_argument(error, schema: dict) -> str:
+    """Say in one sentence which argument a tool call got wrong and what it takes."""
+    problem = error.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else "?"
+    field = schema.get("properties", {}).get(name, {})
+    kinds = [option.get("type") for option in field.get("anyOf", [field])]
+    takes = " or ".join(KINDS.get(kind, str(kind)) for kind in kinds)
+    about = field.get("description", "").rstrip(".")
+    about = f" ({about[:1].lower()}{about[1:]})" if about else ""
+    if problem["type"] == "missing":
+        return f"`{name}` is required: {takes}{about}."
+    given = json.dumps(problem["input"], ensure_ascii=False)
+    given = given if len(given) <= 40 else given[:39] + "…"
+    return f"`{name}` takes {takes}{about}, not {given}."
+
+
 def answer_record(live: LiveIndex, question: str, within: str | None) -> dict:
     """Return the answer as JSON, each quote with the sha256 of the text it is cut from."""
     index = live.index
@@ -112,7 +154,12 @@ def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | Non
     text = index.document_text(str(file))  # refuses a file not in the index, in one sentence
     lines = text.splitlines(keepends=True)
     first = max(1, int(line_start))
-    last = min(len(lines), first + MAX_LINES - 1, int(line_end) if line_end else len(lines))
+    if line_end is not None and int(line_end) < first:
+        raise QueryError(
+            f"Lines {line_start} to {line_end} of {file}: the start is after the end; give a "
+            "line_start at or before line_end (lines count from 1)."
+        )
+    last = min(len(lines), first + MAX_LINES - 1, len(lines) if line_end is None else int(line_end))
     if first > max(len(lines), 1) or last < first:
         raise QueryError(f"{file} has {len(lines)} lines; ask for lines 1 to {len(lines)}.")
     start = sum(len(line) for line in lines[: first - 1])
