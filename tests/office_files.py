@@ -117,18 +117,32 @@ def odt(tag: str = "") -> bytes:
 
 def email_with_html_body(tag: str = "") -> bytes:
     """A message whose only body is HTML, with a PDF attached."""
-    message = EmailMessage()
-    message["Subject"] = "Gate codes for the allotments" + tag
-    message["From"] = "Marit Lunde <marit@example.org>"
-    message["To"] = "allotments@example.org"
-    message["Date"] = "Tue, 04 Mar 2025 09:12:00 +0100"
-    message.set_content(
+    body = (
         "<html><body><h2>New codes</h2><p>The east gate code is now <b>4417</b>; the west gate "
-        "stays as it was.</p><script>track()</script></body></html>",
-        subtype="html",
+        "stays as it was.</p><script>track()</script></body></html>"
     )
+    return _message("Gate codes for the allotments" + tag, "Marit Lunde <marit@example.org>",
+                    "allotments@example.org", "Tue, 04 Mar 2025 09:12:00 +0100", body, "html",
+                    "map.pdf")  # fmt: skip
+
+
+def plain_email(tag: str = "") -> bytes:
+    """A plain-text message as people write one: a greeting, paragraphs, a signature, a PDF."""
+    body = (
+        "Hello all,\n\nThe door code for the east depot changes to 5521 on Friday. The west\n"
+        "door keeps its code.\n\nPlease shred the old list.\n\nBest regards\nIngrid\n"
+    )
+    return _message("New door codes for the depot" + tag,
+                    "Ingrid Solberg <ingrid@harbour.example>", "night-shift@harbour.example",
+                    "Mon, 03 Jun 2024 08:15:00 +0100", body, "plain", "depot-map.pdf")  # fmt: skip
+
+
+def _message(subject, sender, to, date, body, subtype, attached) -> bytes:
+    message = EmailMessage()
+    message["Subject"], message["From"], message["To"], message["Date"] = subject, sender, to, date
+    message.set_content(body, subtype=subtype)
     message.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf",
-                           filename="map.pdf")  # fmt: skip
+                           filename=attached)  # fmt: skip
     return bytes(message)
 
 

@@ -111,7 +111,7 @@ CASES = [
      "| Hive | Frames |"),
     ("What is the east gate code?",
      "The east gate code is now 4417; the west gate stays as it was.",
-     'gates.eml, line 9 — "New codes"', None),
+     'gates.eml, line 9 — "Gate codes for the allotments"', None),
 ]  # fmt: skip
 
 

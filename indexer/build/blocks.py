@@ -33,7 +33,7 @@ def embedding_texts(blocks: list[Block]) -> list[str]:
 def split_block(doc: Document, settings: Settings) -> Block:
     """Split one document into a block of passages and quotable units, not yet embedded."""
     limits = settings.passage_max_chars, settings.passage_min_chars
-    passages = split_document(doc.path, doc.text, doc.pages, *limits, doc.language)
+    passages = split_document(doc.path, doc.text, doc.pages, *limits, doc.language, doc.format)
     units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans(doc.language)]
     return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
 

@@ -6,17 +6,10 @@ import bisect
 import re
 from dataclasses import asdict, dataclass, replace
 
-from .sentences import _LINE_BREAK, _LIST_ITEM, _TERMINAL, sentence_spans
+from .line_kinds import Line, classify
+from .sentences import _LINE_BREAK, _TERMINAL, sentence_spans
 
-_MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_HEADING_MAX_CHARS = 150
-# A line ending in one of these words runs on into the next line: it is not a heading.
-_RUN_ON_WORDS = {
-    "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
-    "from", "with", "as", "that", "which", "who", "whose", "is", "are", "was", "were", "be",
-    "its", "their", "his", "her", "our", "this", "these", "than", "into", "over", "under",
-}  # fmt: skip
+_LINE = re.compile(r"\S(?:.*\S)?")  # a line's content, surrounding blanks left out
 
 
 @dataclass(frozen=True)
@@ -29,7 +22,7 @@ class Passage:
     line_start: int
     line_end: int
     heading: str | None
-    kind: str  # "text" (paragraphs, headings included) or "table-row"
+    kind: str  # "text" (paragraphs, headings included), "table-row" or "fields" (e-mail header)
     prefix: str  # title, heading and table header: embedded with the text, never quoted
     text: str
     body_start: int  # where the text after the passage's own heading lines begins
@@ -46,9 +39,13 @@ class Passage:
         """Return the source spans that may be quoted alone: its sentences, or the whole row."""
         if self.kind == "table-row":
             return [(self.start, self.end)]
+        if self.kind == "fields":  # `Name: value` lines, each a statement of its own
+            return [
+                (self.start + m.start(), self.start + m.end()) for m in _LINE.finditer(self.text)
+            ]
         heading_lines = [
             (self.start + m.start(), self.start + m.end())
-            for m in re.finditer(r"\S(?:.*\S)?", self.text[: self.body_start - self.start])
+            for m in _LINE.finditer(self.text[: self.body_start - self.start])
         ]
         body = sentence_spans(self.text, self.body_start - self.start, language=language)
         return heading_lines + [(self.start + s, self.start + e) for s, e in body]
@@ -76,34 +73,49 @@ def split_document(
     max_chars: int,
     min_chars: int,
     language: str = "en",
+    format: str = "text",
 ) -> list[Passage]:
     """Split a document; a paged one (PDF) page by page, so no passage spans two pages."""
+    if format == "eml":
+        from .mail import split_message  # the e-mail reader knows its header block
+
+        return split_message(source, text, max_chars, min_chars, language)
     if not pages:
         return split_passages(source, text, max_chars, min_chars, language)
-    lines_index = LineIndex(text)
-    passages = []
+    lines = LineIndex(text)
     ends = [*pages[1:], len(text)]
-    for number, (start, end) in enumerate(zip(pages, ends, strict=True), 1):
-        for p in split_passages(source, text[start:end], max_chars, min_chars, language):
-            passages.append(
-                replace(
-                    p,
-                    start=p.start + start,
-                    end=p.end + start,
-                    body_start=p.body_start + start,
-                    header=p.header
-                    and (
-                        p.header[0] + start,
-                        p.header[1] + start,
-                        lines_index.line_of(p.header[0] + start),
-                    ),
-                    line_start=lines_index.line_of(p.start + start),
-                    line_end=lines_index.line_of(p.end + start - 1),
-                    page=number,
-                    page_line=lines_index.line_of(start),
-                )
-            )
-    return passages
+    return [
+        replace(p, page=number, page_line=lines.line_of(start))
+        for number, (start, end) in enumerate(zip(pages, ends, strict=True), 1)
+        for p in split_within(source, text, start, end, lines, max_chars, min_chars, language)
+    ]
+
+
+def split_within(
+    source: str,
+    text: str,
+    start: int,
+    end: int,
+    lines: LineIndex,
+    max_chars: int,
+    min_chars: int,
+    language: str = "en",
+    guesses: bool = True,
+) -> list[Passage]:
+    """Split text[start:end] as a document of its own; offsets and lines count in the whole text."""
+    return [
+        replace(
+            p,
+            start=p.start + start,
+            end=p.end + start,
+            body_start=p.body_start + start,
+            header=p.header
+            and (p.header[0] + start, p.header[1] + start, lines.line_of(p.header[0] + start)),
+            line_start=lines.line_of(p.start + start),
+            line_end=lines.line_of(p.end + start - 1),
+        )
+        for p in split_passages(source, text[start:end], max_chars, min_chars, language, guesses)
+    ]
 
 
 class LineIndex:
@@ -117,19 +129,19 @@ class LineIndex:
         return bisect.bisect_right(self.line_starts, offset)
 
 
-@dataclass
-class _Line:
-    start: int
-    end: int  # end of content, line break excluded
-    kind: str  # "blank", "heading", "table", "separator", "item", "text"
-    heading: str | None = None
-
-
 def split_passages(
-    source: str, text: str, max_chars: int, min_chars: int, language: str = "en"
+    source: str,
+    text: str,
+    max_chars: int,
+    min_chars: int,
+    language: str = "en",
+    guesses: bool = True,
 ) -> list[Passage]:
-    """Split a decoded document into passages: paragraph chunks (with their heading) and rows."""
-    lines = _classify(text)
+    """Split a decoded document into passages: paragraph chunks (with their heading) and rows.
+
+    guesses=False takes only marked (Markdown) headings, never a short line for one.
+    """
+    lines = classify(text, guesses)
     lines_index = LineIndex(text)
     passages: list[Passage] = []
     title = heading = None
@@ -203,69 +215,7 @@ def split_passages(
     return passages
 
 
-def _classify(text: str) -> list[_Line]:
-    """Give each line of text a kind; heading-like lines get their heading text."""
-    lines, start = [], 0
-    for brk in list(_LINE_BREAK.finditer(text)) + [None]:
-        end = brk.start() if brk else len(text)
-        lines.append(_Line(start, end, "text"))
-        start = brk.end() if brk else len(text)
-    wrap = _wrap_width(text, lines)
-    for i, line in enumerate(lines):
-        content = text[line.start : line.end]
-        stripped = content.strip()
-        if not stripped:
-            line.kind = "blank"
-        elif _TABLE_SEPARATOR.match(content) and "|" in content:
-            line.kind = "separator"
-        elif stripped.startswith("|"):
-            line.kind = "table"
-        elif match := _MD_HEADING.match(content):
-            line.kind, line.heading = "heading", match.group(2) or stripped
-        elif _LIST_ITEM.match(content):
-            line.kind = "item"
-        elif _looks_like_heading(text, lines, i, stripped, wrap):
-            line.kind, line.heading = "heading", stripped
-        # Trim surrounding whitespace so passages never start or end with blanks.
-        if line.kind != "blank":
-            line.start += len(content) - len(content.lstrip())
-            line.end -= len(content) - len(content.rstrip())
-    return lines
-
-
-def _wrap_width(text: str, lines: list[_Line]) -> int:
-    """Return the column a hard-wrapped text is wrapped at, or 0 if its lines are paragraphs."""
-    lengths = [len(text[ln.start : ln.end].strip()) for ln in lines]
-    lengths = [n for n in lengths if n]
-    if len(lengths) < 3 or max(lengths) > 120:
-        return 0
-    widest = max(lengths)
-    return widest if sum(n >= 0.75 * widest for n in lengths) >= len(lengths) / 2 else 0
-
-
-def _looks_like_heading(text: str, lines: list[_Line], i: int, stripped: str, wrap: int) -> bool:
-    """A short line with no closing punctuation that is neither wrapped nor wrapping."""
-    if len(stripped) > _HEADING_MAX_CHARS or stripped.endswith((*_TERMINAL, ",", "-")):
-        return False
-    if stripped.rsplit(None, 1)[-1].lower() in _RUN_ON_WORDS:
-        return False
-    following_blank = i + 1 >= len(lines) or not text[lines[i + 1].start : lines[i + 1].end].strip()
-    if wrap and len(stripped) >= 0.7 * wrap and not following_blank:
-        return False  # a full-width line of hard-wrapped text
-    if not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘"):
-        return False
-    if i > 0:
-        previous = text[lines[i - 1].start : lines[i - 1].end].strip()
-        if previous and lines[i - 1].kind in ("text", "item") and not previous.endswith(_TERMINAL):
-            return False  # the previous line wraps into this one
-    if i + 1 < len(lines):
-        following = text[lines[i + 1].start : lines[i + 1].end].lstrip()
-        if following[:1].islower():
-            return False  # this line wraps into the next one
-    return True
-
-
-def _continues(text: str, previous: tuple[int, int], line: _Line) -> bool:
+def _continues(text: str, previous: tuple[int, int], line: Line) -> bool:
     """Whether line continues the previous paragraph (a hard-wrapped line)."""
     if line.kind == "item":
         return False
