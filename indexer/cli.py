@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
-from .errors import IndexerError, not_a_folder
+from .errors import BUILD, IndexerError, not_a_folder, with_flags
 from .settings import Settings, add_flags, describe, flag_values
 
 FLAGS = ["index_dir", "model", "milvus_uri"]  # settings every command takes as flags
@@ -25,10 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, Settings.from_env(flag_values(args, FLAGS)))
     except IndexerError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_said(error, args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted; the previous index is still in place.", file=sys.stderr)
+        builds = args.run is _build or (args.run is _eval and args.docs)
+        said = "; the previous index is still in place" if builds else ""
+        print(f"Interrupted{said}.", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (`ask --json | head`): nothing more to say, and nowhere to say it.
@@ -134,7 +138,7 @@ def _eval(args, settings: Settings) -> int:
     if args.docs:
         with TerminalProgress() as progress:
             build_index(args.docs, settings.index_dir, settings, progress=progress)
-    result = evaluate(_load(settings), questions)
+    result = evaluate(_load(settings, args), questions)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return 0
@@ -160,41 +164,18 @@ def _mcp(args, settings: Settings) -> int:
     docs = args.docs or settings.docs_dir  # stdout carries the protocol; all else is on stderr
     live = LiveIndex(docs, settings.index_dir, settings, embedder_for(settings))
     live.warm_up()  # the model loads while the client says hello
-    build_server(live, args.verbose).run("stdio")
+    build_server(live, args.verbose, _build_flags(args)).run("stdio")
     return 0
 
 
 def _chat(args, settings: Settings) -> int:
     from .embed.choice import embedder_for
     from .page.live_index import LiveIndex
-    from .page.render import answer_text
-    from .search.query import check_question
+    from .page.terminal_chat import converse
 
-    interactive = sys.stdin.isatty()
     # The model loads once, for the whole session; damage found later is passed over.
     live = LiveIndex(settings.docs_dir, settings.index_dir, settings, embedder_for(settings))
-    notice = _warn(live.index)
-    if interactive:
-        print("Ask about the documents; follow up with “and …?”. An empty line or Ctrl+D ends.")
-    previous = ""
-    while True:
-        if interactive:
-            print("? ", end="", flush=True)
-        line = sys.stdin.readline()
-        if not line.strip():
-            return 0
-        try:
-            question = check_question(line, settings.max_query_chars)
-            answer, read_as = live.answer(question, previous)
-        except IndexerError as error:
-            print(f"error: {error}", file=sys.stderr, flush=True)
-            continue
-        if live.index.notice != notice:
-            notice = _warn(live.index)
-        if read_as != question:
-            print(f"(read as: {read_as})")
-        print(answer_text(answer) + "\n", flush=True)
-        previous = read_as
+    return converse(live, settings, lambda index: _warn(index, args), lambda e: _said(e, args))
 
 
 def _verify(args, settings: Settings) -> int:
@@ -229,7 +210,7 @@ def _check(args, settings: Settings) -> int:
     if current_damage:  # only texts, which loads leave to their check when read
         print(
             f"warning: The index in {index_dir}/ is damaged ({current_damage}); "
-            "run `python -m indexer build` to repair it.",
+            f"run {with_flags(BUILD, _build_flags(args))} to repair it.",
             file=sys.stderr,
         )
         return 1
@@ -273,7 +254,7 @@ def _watch(docs: str, args, settings: Settings) -> int:
 
     def show(outcome) -> None:
         if isinstance(outcome, IndexerError):
-            print(f"error: {outcome} (still watching)", file=sys.stderr, flush=True)
+            print(f"error: {_said(outcome, args)} (still watching)", file=sys.stderr, flush=True)
         else:
             _print_report(outcome)
         print(f"Watching {docs}/ for changes; Ctrl+C stops.", flush=True)
@@ -296,7 +277,7 @@ def _print_report(report) -> None:
 def _ask(args, settings: Settings) -> int:
     from .page.render import answer_text
 
-    answer = _load(settings).answer(args.question)
+    answer = _load(settings, args).answer(args.question)
     if args.json:
         print(json.dumps(answer.to_record(), indent=1, ensure_ascii=False))
     else:
@@ -304,20 +285,36 @@ def _ask(args, settings: Settings) -> int:
     return 0
 
 
-def _load(settings: Settings):
+def _load(settings: Settings, args):
     """Load the index to answer from; say so on stderr if a damaged version was passed over."""
     from .answer.index import load_index
 
     index = load_index(settings.index_dir, settings)
-    _warn(index)
+    _warn(index, args)
     return index
 
 
-def _warn(index) -> str | None:
+def _warn(index, args) -> str | None:
     """Say on stderr that a damaged version was passed over, if one was; return the notice."""
     if index.notice:
-        print(f"warning: {index.notice}", file=sys.stderr)
+        print(f"warning: {_said(index.notice, args)}", file=sys.stderr)
     return index.notice
+
+
+def _said(error, args) -> str:
+    """Return an error's sentence, its build command naming the folders this command was given."""
+    return with_flags(str(error), _build_flags(args))
+
+
+def _build_flags(args) -> list[str]:
+    """Return the documents folder and setting flags given, as a build would take them."""
+    flags = {spec.name: spec.metadata["flag"] for spec in dataclasses.fields(Settings)}
+    docs = getattr(args, "docs", None)
+    given = [shlex.quote(docs)] if docs else []
+    for name in FLAGS:
+        if getattr(args, name, None):
+            given += [flags[name], shlex.quote(getattr(args, name))]
+    return given
 
 
 def _search(args, settings: Settings) -> int:
@@ -326,7 +323,7 @@ def _search(args, settings: Settings) -> int:
     if args.k < 1:
         print("error: --k must be at least 1.", file=sys.stderr)
         return 2
-    hits = _load(settings).search(args.query, k=args.k)
+    hits = _load(settings, args).search(args.query, k=args.k)
     records = [hit.to_record() for hit in hits]
     print(json.dumps(records, indent=1, ensure_ascii=False) if args.json else hits_text(hits))
     return 0

@@ -55,6 +55,17 @@ class StoreUnavailableError(IndexerError):
     """The configured store (a Milvus server or Milvus Lite file) cannot be used right now."""
 
 
+BUILD = "`python -m indexer build`"  # how the messages name the fix; the CLI adds the flags given
+
+
+def with_flags(message: str, flags: list[str]) -> str:
+    """Return a message whose build command carries the flags a command was given, so the
+    fix it names builds the index that command reads (`--index nope/`), not the default one."""
+    return (
+        message.replace(BUILD, f"`python -m indexer build {' '.join(flags)}`") if flags else message
+    )
+
+
 def not_a_folder(path) -> DocumentsFolderError:
     """Say that the documents folder given is missing, or is a file."""
     if Path(path).exists():

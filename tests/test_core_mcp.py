@@ -126,7 +126,9 @@ def test_a_windowed_read_and_no_index_are_answered_in_one_sentence(tmp_path):
     assert part["text"].count("\n") == 4 and "$850 million" in part["text"]
     assert beyond.isError and "lines" in beyond.content[0].text
     _, (missing,), _ = _session_calls(tmp_path / "none", [("ask", {"question": "Anything?"})])
-    assert missing.isError and "build" in missing.content[0].text
+    assert missing.isError  # the fix names the folders the server was given
+    docs, index = tmp_path / "docs", tmp_path / "none"
+    assert f"`python -m indexer build {docs} --index {index}`" in missing.content[0].text
     assert "Traceback" not in json.dumps(missing.model_dump())
 
 

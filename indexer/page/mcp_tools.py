@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ..errors import IndexerError, QueryError
+from ..errors import IndexerError, QueryError, with_flags
 from ..search.query import check_question
 from .live_index import LiveIndex
 
@@ -33,10 +33,11 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(live: LiveIndex, verbose: bool = False):
+def build_server(live: LiveIndex, verbose: bool = False, build_flags: list[str] = ()):
     """Return a FastMCP server whose tools read the live index (never write or build).
 
-    Quiet unless verbose: the SDK otherwise logs a line to stderr for every request.
+    Quiet unless verbose: the SDK otherwise logs a line to stderr for every request. A fix
+    that names the build command carries build_flags, the folders the server was given.
     """
     from mcp.server.fastmcp import FastMCP
     from mcp.server.fastmcp.exceptions import ToolError
@@ -64,7 +65,7 @@ def build_server(live: LiveIndex, verbose: bool = False):
         try:
             return work()
         except IndexerError as error:  # one sentence, as the page and the CLI say it
-            raise ToolError(str(error)) from None
+            raise ToolError(with_flags(str(error), list(build_flags))) from None
 
     @server.tool()
     def ask(question: Question, within: Within = None) -> dict[str, Any]:

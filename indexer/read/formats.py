@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -19,6 +20,7 @@ _HTML_BLOCKS = {
     "figure", "figcaption", "address", "ul", "ol", "hr", "body", "html", "details", "summary",
 }  # fmt: skip
 _HEADING_TAG = re.compile(r"h([1-6])")
+_XML_ROOT = re.compile(r"<([\w.-]+:)?([A-Za-z_][\w.-]*)")  # the first element's (local) name
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office files, encrypted new ones
@@ -156,6 +158,14 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def is_plain_xml(markup: str) -> bool:
+    """Whether markup is XML whose root is not <html> (a feed, a TEI text): read by the XML
+    parser, as bs4 advises; XHTML stays with the HTML parser, which knows its entities."""
+    head = markup[:4096].lstrip("\ufeff \t\r\n")
+    root = _XML_ROOT.search(head)
+    return head.startswith("<?xml") and root is not None and root.group(2).lower() != "html"
+
+
 def extract_html(markup: str) -> Extracted:
     """Return the readable text: no scripts, styles or navigation; headings as '#' lines."""
     from bs4 import BeautifulSoup, NavigableString, Tag
@@ -163,7 +173,9 @@ def extract_html(markup: str) -> Extracted:
 
     not_text = (Comment, Declaration, Doctype, ProcessingInstruction)
 
-    soup = BeautifulSoup(markup, "lxml")
+    if "<" not in markup:  # no tag: the text itself (bs4 would take a short one for a URL)
+        return Extracted(" ".join(html.unescape(markup).split()), "html")
+    soup = BeautifulSoup(markup, "xml" if is_plain_xml(markup) else "lxml")
     for tag in soup.find_all(_HTML_DROPPED):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from . import ocr
 from .ocr_cache import OcrCache, page_key
+from .progress import report_progress
 
 IMAGE_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -60,8 +61,7 @@ class ScanReader:
         self._pool: ThreadPoolExecutor | None = None
         self._slots = threading.BoundedSemaphore(self.workers * 2)  # rendered pages in flight
         self._lock = threading.Lock()
-        self.read = 0  # pages read by the engine (not the cache)
-        self.done = self.total = 0
+        self.read = self.total = 0  # pages read by the engine (not the cache), of those sent
         self._id = ""
 
     def start(self) -> None:
@@ -75,14 +75,13 @@ class ScanReader:
             self.start()
         image = grey_on_white(image)
         key = page_key(image, self._id)
-        with self._lock:
-            self.total += 1
         cached = self.cache.get(key)
-        if cached is not None:
+        if cached is not None:  # not counted: the progress shown is of pages OCR reads
             future: Future = Future()
             future.set_result(ReadPage(cached, key))
-            self._count()
             return future
+        with self._lock:
+            self.total += 1
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="verbatim-ocr")
         self._slots.acquire()  # waits while enough rendered pages await a free core
@@ -96,16 +95,9 @@ class ScanReader:
         self.cache.put(key, page)
         with self._lock:
             self.read += 1
-        self._count()
-        return ReadPage(page, key)
-
-    def _count(self) -> None:
-        from .progress import report_progress
-
-        with self._lock:
-            self.done += 1
-            done, total = self.done, self.total
+            done, total = self.read, self.total
         report_progress(self.progress, "Reading scanned pages (OCR)", done, total)
+        return ReadPage(page, key)
 
     def close(self) -> None:
         """Stop the worker threads (after the pages submitted are read)."""
