@@ -34,20 +34,31 @@ class Scan:
     dpi: int
 
 
-def text_pdf(paragraphs: list[str], columns: int = 1, size: int = 12) -> bytes:
-    """Return a one-page PDF (A4) with the paragraphs set in Helvetica, in one or two columns."""
+def text_pdf(
+    paragraphs: list[str],
+    columns: int = 1,
+    size: int = 12,
+    leading: float = 1.4,
+    spacing: float = 1.0,
+    width: float | None = None,
+) -> bytes:
+    """Return a one-page PDF (A4) with the paragraphs set in Helvetica, in one or two columns.
+
+    leading is the line pitch and spacing the space between paragraphs, both in font sizes;
+    width, in points, narrows a column.
+    """
     pdf = FPDF(format="A4", unit="pt")
     pdf.set_auto_page_break(False)
     pdf.add_page()
     pdf.set_font("Helvetica", size=size)
-    width = (595 - 72 * 2 - GUTTER * (columns - 1)) / columns
+    full = (595 - 72 * 2 - GUTTER * (columns - 1)) / columns
     per_column = -(-len(paragraphs) // columns)
     for column in range(columns):
-        pdf.set_xy(72 + column * (width + GUTTER), 72)
+        pdf.set_xy(72 + column * (full + GUTTER), 72)
         for paragraph in paragraphs[column * per_column : (column + 1) * per_column]:
-            pdf.set_x(72 + column * (width + GUTTER))
-            pdf.multi_cell(width, size * 1.4, paragraph)
-            pdf.ln(size)
+            pdf.set_x(72 + column * (full + GUTTER))
+            pdf.multi_cell(width or full, size * leading, paragraph)
+            pdf.ln(size * spacing)
     return bytes(pdf.output())
 
 

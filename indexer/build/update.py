@@ -263,7 +263,10 @@ def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Cha
             first_with[doc.text_sha256] = doc.path
         old = old_files.get(doc.path)
         if old is not None:
-            kind = changes.unchanged if old.sha256 == doc.sha256 else changes.changed
+            # Same bytes read into other text (a reader improved, e.g. OCR's layout) changed too.
+            reread = old.text_sha256 and old.text_sha256 != doc.text_sha256
+            same = old.sha256 == doc.sha256 and not reread
+            kind = changes.unchanged if same else changes.changed
             kind.append(doc.path)
         elif gone_by_hash.get(doc.sha256):
             changes.renamed.append((gone_by_hash[doc.sha256].pop(0), doc.path))

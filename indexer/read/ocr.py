@@ -1,8 +1,8 @@
 """Read a page image with Tesseract: its words, each with its box and confidence, laid out as text.
 
 The page's indexed text is made from the words alone (words joined by spaces, lines by a line
-break, paragraphs by a blank line), so each indexed letter knows the word it came from and its
-place in it: a quote's boxes follow from its offsets, as for a PDF's text layer.
+break, paragraphs by a blank line: see ocr_layout.py), so each indexed letter knows the word it
+came from and its place in it: a quote's boxes follow from its offsets, as for a PDF's text layer.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexerError
+from .ocr_layout import line_words, separators
 
 UPRIGHT_CONFIDENCE = 0.80  # a first reading this sure is taken without trying other turns
 
@@ -59,19 +60,15 @@ class OcrPage:
         text: list[str] = []
         owners: list[int] = []
         starts: list[int] = []
-        previous = None
-        for number, word in enumerate(self.words):
-            place = (word.paragraph, word.line)
-            if previous is not None:
-                separator = " " if place == previous else "\n"
-                if place[0] != previous[0]:
-                    separator = "\n\n"
-                text.append(separator)
-                owners.extend([-1] * len(separator))
-            starts.append(len(owners))
-            text.append(word.text)
-            owners.extend([number] * len(word.text))
-            previous = place
+        lines = line_words(self.words)
+        for line, before in zip(lines, separators(self.words, lines), strict=True):
+            for number in line:
+                text.append(before)
+                owners.extend([-1] * len(before))
+                before = " "
+                starts.append(len(owners))
+                text.append(self.words[number].text)
+                owners.extend([number] * len(self.words[number].text))
         return "".join(text), np.array(owners, dtype=np.int64), starts
 
     @property
