@@ -148,7 +148,7 @@ def test_check_command_reports_each_version_and_fails_on_damage(template, tmp_pa
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout
     assert "(current): damaged: texts/" in result.stdout and "does not match" in result.stdout
     assert result.stderr.startswith("warning: The index in") and "damaged (texts/" in result.stderr
-    assert "run `python -m indexer build` to repair it." in result.stderr
+    assert f"run `python -m indexer build --index {work}` to repair it." in result.stderr
 
 
 @pytest.mark.parametrize("how", DAMAGES)
