@@ -6,6 +6,7 @@ import numpy as np
 
 from ..embed.embedders import Embedder
 from ..read.documents import Document
+from ..read.mail import split_message
 from ..read.passages import split_document
 from ..read.progress import report_progress
 from ..settings import Settings
@@ -33,7 +34,10 @@ def embedding_texts(blocks: list[Block]) -> list[str]:
 def split_block(doc: Document, settings: Settings) -> Block:
     """Split one document into a block of passages and quotable units, not yet embedded."""
     limits = settings.passage_max_chars, settings.passage_min_chars
-    passages = split_document(doc.path, doc.text, doc.pages, *limits, doc.language, doc.format)
+    if doc.format == "eml":  # the e-mail reader splits its own header block
+        passages = split_message(doc.path, doc.text, *limits, doc.language)
+    else:
+        passages = split_document(doc.path, doc.text, doc.pages, *limits, doc.language)
     units = [(i, s, e) for i, p in enumerate(passages) for s, e in p.quotable_spans(doc.language)]
     return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
 

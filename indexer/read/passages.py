@@ -73,13 +73,8 @@ def split_document(
     max_chars: int,
     min_chars: int,
     language: str = "en",
-    format: str = "text",
 ) -> list[Passage]:
     """Split a document; a paged one (PDF) page by page, so no passage spans two pages."""
-    if format == "eml":
-        from .mail import split_message  # the e-mail reader knows its header block
-
-        return split_message(source, text, max_chars, min_chars, language)
     if not pages:
         return split_passages(source, text, max_chars, min_chars, language)
     lines = LineIndex(text)
