@@ -144,6 +144,9 @@ def build_index(
         if unchanged and not previous.notice:
             return report()  # nothing changed: keep serving the current version as it is
         originals = dict(changes.duplicates)
+        # Content embedded before keeps the time it was embedded; the rest is this build's ("").
+        reused = previous.manifest.embedded_times() if previous.manifest else {}
+        reused = {text: when for text, when in reused.items() if text in previous.by_hash}
         manifest = Manifest(
             model=embedder.name,
             dimension=int(stored.vectors.shape[1]),
@@ -162,6 +165,7 @@ def build_index(
                     [asdict(mark) for mark in doc.ocr] or None,
                     doc.parts.to_record() if doc.parts else None,
                     doc.language,
+                    reused.get(doc.text_sha256, ""),
                 )
                 for doc, block in zip(documents, blocks, strict=True)
             },

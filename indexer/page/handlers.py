@@ -14,7 +14,7 @@ from ..errors import IndexerError
 from ..read.documents import SUPPORTED_LABEL, relative_name
 from ..read.paged import Parts
 from .conversation_export import to_json, to_markdown, turn_record
-from .library import documents_table, move_to_trash, restore, scopes, trash_entries
+from .library import documents_table, move_to_trash, restore, scopes, trash_choices
 from .live_index import LiveIndex
 from .panels import (
     follow_up_note,
@@ -164,7 +164,8 @@ class Verbatim:
         entry = index.manifest.files[source]
         link = request if cited else ""
         parts = Parts.from_record(entry.parts) if entry.parts else None
-        html_view = document_html(source, text, span, entry.page_starts, link, parts)
+        change = index.freshness.change(source)  # said above the text it no longer holds
+        html_view = document_html(source, text, span, entry.page_starts, link, parts, change)
         if entry.format in ("pdf", "image") and span:
             data = self._file_bytes(source)
             html_view += page_figure(source, data, entry, text, span, index.scans)
@@ -195,18 +196,20 @@ class Verbatim:
             within = []
         return (
             gr.Dropdown(choices=present, value=None),
-            gr.Dropdown(choices=trash_entries(self.live.index_dir), value=None),
+            gr.Dropdown(choices=trash_choices(self.live.index_dir), value=None),
             gr.Dropdown(choices=[ALL, *within], value=ALL),
         )
 
     def trash(self, name: str | None, progress=gr.Progress()):  # noqa: B008 - Gradio's tracker
         """Move a document to the trash inside the index folder, then re-index without it."""
+        # A choice missing or gone is a warning: an error would mark the report and the
+        # index summary as failed ("Error" badges over them) though nothing was touched.
         if not name:
-            raise gr.Error("Choose a file to move to the trash.", print_exception=False)
+            return _nothing_done("Choose a file to move to the trash.")
         try:
             where = move_to_trash(self.docs_dir, self.live.index_dir, name)
         except IndexerError as error:
-            raise gr.Error(toast_text(error), print_exception=False) from None
+            return _nothing_done(toast_text(error))
         gr.Info(
             html.escape(f"{name} is in the trash ({where}); Restore brings it back."),
             duration=TOAST_SECONDS,
@@ -216,11 +219,11 @@ class Verbatim:
     def restore(self, entry: str | None, progress=gr.Progress()):  # noqa: B008
         """Bring a document back from the trash, then re-index with it."""
         if not entry:
-            raise gr.Error("Choose a file in the trash to restore.", print_exception=False)
+            return _nothing_done("Choose a file in the trash to restore.")
         try:
             name = restore(self.docs_dir, self.live.index_dir, entry)
         except IndexerError as error:
-            raise gr.Error(toast_text(error), print_exception=False) from None
+            return _nothing_done(toast_text(error))
         gr.Info(html.escape(f"{name} is back in the documents folder."), duration=TOAST_SECONDS)
         return self.rebuild(progress)
 
@@ -271,6 +274,12 @@ class Verbatim:
         else:  # a second click finds nothing new: keep what the first one did in view
             shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + self._last_report
         return shown, self.index_summary()
+
+
+def _nothing_done(sentence: str):
+    """Warn in a toast and leave the report and the index summary as they are."""
+    gr.Warning(sentence, duration=TOAST_SECONDS)
+    return gr.skip(), gr.skip()
 
 
 def _report_to(progress, stage: str, done: int, total: int) -> None:

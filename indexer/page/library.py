@@ -11,6 +11,7 @@ from ..read.documents import find_files, relative_name
 
 TRASH = "trash"  # inside the index folder: never indexed, never lost
 COLUMNS = ["file", "state", "passages", "size", "indexed"]
+STAMP = "%Y%m%d-%H%M%S-%f"  # a trash entry's folder: when it was trashed, local time
 
 
 def documents_table(docs_dir: Path, index, needle: str = "") -> list[list]:
@@ -18,9 +19,6 @@ def documents_table(docs_dir: Path, index, needle: str = "") -> list[list]:
     manifest = index.manifest if index is not None else None
     files = manifest.files if manifest else {}
     skipped = {s.path: s.reason for s in manifest.skipped} if manifest else {}
-    built = (
-        (manifest.built_at or "").replace("T", " ").replace("+00:00", " UTC") if manifest else ""
-    )
     present = (
         {relative_name(docs_dir, p): p for p in find_files(docs_dir)} if docs_dir.is_dir() else {}
     )
@@ -43,7 +41,8 @@ def documents_table(docs_dir: Path, index, needle: str = "") -> list[list]:
         else:
             state = "indexed" + ocr_note(entry, index.settings.ocr_low_confidence)
         passages = entry.passages if entry else 0
-        rows.append([name, state, passages, size, built if entry else ""])
+        indexed = _when(_parse_iso(manifest.indexed_at(name))) if entry else ""
+        rows.append([name, state, passages, size, indexed])
     return rows
 
 
@@ -64,7 +63,7 @@ def move_to_trash(docs_dir: Path, index_dir: Path, name: str) -> str:
     source = _inside(docs_dir, name)
     if not source.is_file():
         raise DocumentsFolderError(f"{name} is not a file in the documents folder.")
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = datetime.now().strftime(STAMP)
     target = Path(index_dir) / TRASH / stamp / name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(source, target)
@@ -78,6 +77,20 @@ def trash_entries(index_dir: Path) -> list[str]:
         return []
     found = [p.relative_to(trash).as_posix() for p in trash.rglob("*") if p.is_file()]
     return sorted(found, reverse=True)
+
+
+def trash_choices(index_dir: Path) -> list[tuple[str, str]]:
+    """Return the trash as (what a person reads, the entry): "a.pptx — trashed 7 Dec 17:58"."""
+    return [(_trash_label(entry), entry) for entry in trash_entries(index_dir)]
+
+
+def _trash_label(entry: str) -> str:
+    stamp, _, name = entry.partition("/")
+    try:
+        when = datetime.strptime(stamp, STAMP)
+    except ValueError:  # not put there by move_to_trash: shown as it is
+        return entry
+    return f"{name} — trashed {_when(when)}"
 
 
 def restore(docs_dir: Path, index_dir: Path, entry: str) -> str:
@@ -112,6 +125,21 @@ def _inside(docs_dir: Path, name: str) -> Path:
     if root not in path.parents:
         raise DocumentsFolderError(f"{name} is not inside the documents folder.")
     return root / name
+
+
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text).astimezone()  # the local time of a UTC stamp
+    except ValueError:
+        return None
+
+
+def _when(moment: datetime | None) -> str:
+    """Say when, as people write it: "7 Dec 17:58", with the year when it is not this one."""
+    if moment is None:
+        return ""
+    year = "" if moment.year == datetime.now().year else f" {moment.year}"
+    return f"{moment.day} {moment:%b}{year} {moment:%H:%M}"
 
 
 def _size(path: Path | None) -> str:

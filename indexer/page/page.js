@@ -43,3 +43,17 @@ document.addEventListener("change", (event) => {
   const shown = document.querySelector("#viewer .doc");
   if (mark && shown) showMark(mark, shown);
 });
+
+// On a phone each source's passage is a box of its own (at most 220 px high): when an answer's
+// sources arrive, scroll each box to its quote, centred when it fits, else from its start.
+new MutationObserver(() => {
+  document.querySelectorAll("#sources .passage:not([data-scrolled])").forEach((box) => {
+    const mark = box.querySelector("mark");
+    if (!box.clientHeight) return; // not laid out yet: the next change tries again
+    box.dataset.scrolled = "1";
+    if (!mark || box.scrollHeight <= box.clientHeight) return;
+    const at = mark.getBoundingClientRect();
+    const room = Math.max(8, (box.clientHeight - at.height) / 2);
+    box.scrollTop += at.top - box.getBoundingClientRect().top - room;
+  });
+}).observe(document.documentElement, { childList: true, subtree: true });

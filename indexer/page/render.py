@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote
 
 from ..records import format_citation, where_in_file
+from ..search.freshness import CHANGED, DELETED
 
 REFUSAL = "The documents do not answer this question."
 
@@ -144,11 +145,28 @@ def _passage_card(label, hit, spans, score: str, kind: str, headers: dict[int, s
         else ""
     )
     body = highlight(hit.text, hit.start, spans)
+    stale = stale_html(CHANGED) if hit.stale else ""
     return (
         f'<section class="source {kind}" data-source="{escape_html(hit.source)}">'
-        f'{head}{context}<div class="passage" style="white-space: pre-wrap">{body}</div>'
+        f'{head}{stale}{context}<div class="passage" style="white-space: pre-wrap">{body}</div>'
         "</section>"
     )
+
+
+# What is said above text shown from a file that no longer holds what was indexed.
+STALE_NOTES = {
+    CHANGED: "The file changed since it was indexed: this is its text as indexed. "
+    "Rebuild the index to quote it as it is now.",
+    DELETED: "The file was deleted since it was indexed: this is its text as indexed. "
+    "Rebuild the index to remove it.",
+}
+
+
+def stale_html(change: str) -> str:
+    """Return the notice over text from a file that changed or went since indexing, or ""."""
+    if not change:
+        return ""
+    return f'<div class="stale-note" role="note">{escape_html(STALE_NOTES[change])}</div>'
 
 
 def table_headers(answer) -> dict[int, str]:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from ..read.formats import PDF_PAGE_BREAK
 from ..read.passages import LineIndex
-from .render import escape_html
+from .render import escape_html, stale_html
 
 CONTEXT_LINES = 300  # lines shown around a cited span in a long document
 WHOLE_LINES = 3000  # documents up to this many lines are shown whole
@@ -35,10 +35,12 @@ def document_html(
     page_starts=None,
     link: str = "",
     parts=None,
+    change: str = "",
 ) -> str:
     """Return the viewer's HTML: numbered lines (counted within each page of a PDF), span marked.
 
     parts (read.paged.Parts) names slides and sheets; a sheet's lines show its row numbers.
+    change (Freshness.change) says the file no longer holds this text, above it.
 
     A long document is shown around the span (or from its start), with a note saying so.
     """
@@ -84,9 +86,11 @@ def document_html(
             "in the indexed-text box below.</p>"
         )
     toggle = '<label class="wrap-toggle"><input type="checkbox"> long lines unwrapped</label>'
+    # The title, its toggle and the notes stand above the scrolled lines, never scrolled away.
     title = f'<div class="doc-title"><span>{escape_html(source)}</span>{toggle}</div>'
     cite = f' data-cite="{escape_html(link)}"' if link else ""
-    return f'<div class="doc"{cite}>{title}{note}{"".join(rows)}</div>'
+    lines_box = f'<div class="doc"{cite}>{"".join(rows)}</div>'
+    return f'<div class="doc-view">{title}{stale_html(change)}{note}{lines_box}</div>'
 
 
 def _part_name(parts, number: int) -> str:

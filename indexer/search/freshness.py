@@ -6,6 +6,8 @@ import hashlib
 import threading
 from pathlib import Path
 
+CHANGED, DELETED = "changed", "deleted"  # how a file differs from what was indexed
+
 
 class Freshness:
     """Compare files on disk with the hashes an index recorded, re-reading only changed files."""
@@ -18,13 +20,18 @@ class Freshness:
 
     def is_stale(self, source: str) -> bool:
         """Whether a file changed or vanished since it was indexed (unknown folder: no)."""
+        return bool(self.change(source))
+
+    def change(self, source: str) -> str:
+        """Say how a file differs from what was indexed: "changed", "deleted" or "" (it holds
+        what was indexed, or the folder or the file is unknown)."""
         if self.docs_dir is None or source not in self.recorded:
-            return False
+            return ""
         path = self.docs_dir / source
         try:
             status = path.stat()
         except OSError:
-            return True  # moved away or deleted
+            return DELETED  # moved away or deleted
         stamp = (status.st_size, status.st_mtime_ns)
         with self._lock:
             seen = self._seen.get(source)
@@ -32,8 +39,8 @@ class Freshness:
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
-                return True
+                return DELETED
             seen = (stamp, digest)
             with self._lock:
                 self._seen[source] = seen
-        return seen[1] != self.recorded[source]
+        return CHANGED if seen[1] != self.recorded[source] else ""

@@ -28,6 +28,9 @@ class FileEntry:
     # What its pages are, when not PDF pages: slides, or sheets with their names and row numbers
     parts: dict | None = None
     language: str = ""  # ISO 639-1 code detected from its text (its sentences split by it)
+    # When its current content was embedded (ISO 8601, UTC); "": by the build that wrote this
+    # version, whose built_at says when (and all an index from before this field can say).
+    indexed_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ class Manifest:
     def units(self) -> int:
         """Return how many quotable units (sentences, table rows) the version holds."""
         return sum(entry.units for entry in self.files.values())
+
+    def indexed_at(self, path: str) -> str:
+        """Return when a file's current content was embedded (ISO 8601), or "" if unknown."""
+        entry = self.files.get(path)
+        return (entry.indexed_at or self.built_at) if entry else ""
+
+    def embedded_times(self) -> dict[str, str]:
+        """Return when each indexed text (by its text_sha256) was embedded, for the next build
+        to carry over to the files it does not embed again."""
+        return {entry.text_sha256: self.indexed_at(path) for path, entry in self.files.items()}
 
     def copies_by_source(self) -> dict[str, tuple[str, ...]]:
         """Map each file that others duplicate to the names of its identical copies."""
