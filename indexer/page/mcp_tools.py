@@ -94,13 +94,13 @@ def build_server(live: LiveIndex, verbose: bool = False, build_flags: list[str] 
         line_end: Annotated[int | None, Field(description="Last line (default: 400 on).")] = None,
     ) -> dict[str, Any]:
         """Read a file's indexed text, lines line_start to line_end (at most 400 at a time),
-        as quotes' offsets and line numbers refer to it."""
+        as quotes' offsets and line numbers refer to it (`stale`: the file changed since)."""
         return guarded(lambda: read_record(live, file, line_start, line_end))
 
     @server.tool()
     def documents() -> dict[str, Any]:
-        """List the indexed files (format, pages, language, passages) and the skipped ones
-        with the reason each was not indexed."""
+        """List the indexed files (format, pages, language, passages, `stale` if changed since
+        indexed) and the skipped ones with the reason each was not indexed."""
         return guarded(lambda: documents_record(live))
 
     return server
@@ -169,15 +169,18 @@ def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | Non
         "source": file, "line_start": first, "line_end": last, "lines": len(lines),
         "start": start, "end": start + len(window), "text": window,
         "text_sha256": index.manifest.files[file].text_sha256,
+        "stale": index.freshness.is_stale(file),  # the file no longer holds this text
     }  # fmt: skip
 
 
 def documents_record(live: LiveIndex) -> dict:
     """Return the indexed files and the skipped ones with their reasons."""
-    manifest = live.index.manifest
+    index = live.index
+    manifest = index.manifest
     files = [
         {"file": path, "format": entry.format, "pages": entry.pages, "language": entry.language,
-         "passages": entry.passages, "copy_of": entry.same_as}
+         "passages": entry.passages, "copy_of": entry.same_as,
+         "stale": index.freshness.is_stale(path)}
         for path, entry in sorted(manifest.files.items())
     ]  # fmt: skip
     skipped = [{"file": s.path, "reason": s.reason} for s in manifest.skipped]
