@@ -69,12 +69,14 @@ class Hit:
 
     @property
     def table_header(self) -> dict | None:
-        """Return a table row's header row (text, start, end, line), else None."""
+        """Return a table row's header row (text, start, end, line; row on a sheet), else None."""
         passage = self.passage
         if passage.header is None:
             return None
         start, end, line = passage.header
-        return {"text": passage.header_text, "start": start, "end": end, "line": line}
+        shown = line - _lines_before_page(self)
+        row = (_rows(self, shown, shown) or (None,))[0]
+        return {"text": passage.header_text, "start": start, "end": end, "line": line, "row": row}
 
     def to_record(self) -> dict:
         """Return the JSON record of this hit, as the API, the CLI and the benchmarks give it."""
@@ -163,18 +165,50 @@ class Answer:
 
 def cited_lines(place: Hit | Quote) -> tuple[int, int]:
     """Return the lines a citation gives: counted within the page for a PDF, else the file."""
-    shift = place.hit.passage.page_line - 1 if place.page and place.hit.passage.page_line else 0
+    shift = _lines_before_page(place)
     return place.line_start - shift, place.line_end - shift
+
+
+def _lines_before_page(place: Hit | Quote) -> int:
+    passage = place.hit.passage
+    return passage.page_line - 1 if place.page and passage.page_line else 0
 
 
 def cited_rows(place: Hit | Quote) -> tuple[int, int] | None:
     """Return the spreadsheet rows a citation of a sheet gives, or None."""
+    return _rows(place, *cited_lines(place))
+
+
+def _rows(place: Hit | Quote, first: int, last: int) -> tuple[int, int] | None:
+    """Return the sheet rows of lines first..last of a place's sheet, or None."""
     parts = place.hit.parts
     if not (parts and parts.kind == "sheet" and place.page):
         return None
-    first, last = cited_lines(place)
     rows = [parts.row_of(place.page, line) for line in (first, last)]
     return (rows[0], rows[1]) if None not in rows else None
+
+
+def lines_said(place: Hit | Quote, first: int, last: int, dash: str = "-") -> str:
+    """Say lines first..last (of the place's page) as citations do: 'row 17', 'lines 4-6'.
+
+    A sheet speaks in its own row numbers only: a line of it that is no row (its name) is
+    named by its sheet alone, so this says nothing ('').
+    """
+    rows = _rows(place, first, last)
+    if rows:
+        return f"row {rows[0]}" if rows[0] == rows[1] else f"rows {rows[0]}{dash}{rows[1]}"
+    if place.hit.parts and place.hit.parts.kind == "sheet":
+        return ""
+    return f"line {first}" if first == last else f"lines {first}{dash}{last}"
+
+
+def header_place(place: Hit | Quote) -> str:
+    """Say where a table row's header row stands, as its citation counts: 'row 1', 'line 3'."""
+    header = place.table_header
+    if header is None:
+        return ""
+    line = header["line"] - _lines_before_page(place)
+    return lines_said(place, line, line)
 
 
 def part_label(place: Hit | Quote) -> str:
@@ -192,14 +226,8 @@ def part_label(place: Hit | Quote) -> str:
 
 def where_in_file(place: Hit | Quote, separator: str = ", ", dash: str = "-") -> str:
     """Return 'p. 3, lines 4-6', 'slide 4, line 2', 'sheet "2024", row 17' or 'lines 4-6'."""
-    rows = cited_rows(place)
-    if rows:
-        lines = f"row {rows[0]}" if rows[0] == rows[1] else f"rows {rows[0]}{dash}{rows[1]}"
-    else:
-        first, last = cited_lines(place)
-        lines = f"line {first}" if first == last else f"lines {first}{dash}{last}"
-    label = part_label(place)
-    return f"{label}{separator}{lines}" if label else lines
+    lines = lines_said(place, *cited_lines(place), dash)
+    return separator.join(part for part in (part_label(place), lines) if part)
 
 
 def format_citation(place: Hit | Quote) -> str:
@@ -211,7 +239,8 @@ def format_citation(place: Hit | Quote) -> str:
     stale = " [the file changed since it was indexed]" if place.stale else ""
     confidence = place.ocr_confidence
     ocr = f" (read by OCR, {confidence:.0%} confidence)" if confidence is not None else ""
-    return f"{place.source}{copies}, {where_in_file(place)}{under}{ocr}{stale}"
+    where = where_in_file(place)
+    return f"{place.source}{copies}{', ' if where else ''}{where}{under}{ocr}{stale}"
 
 
 def place_record(place: Hit | Quote) -> dict:

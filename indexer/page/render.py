@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
-from ..records import format_citation, where_in_file
+from ..records import format_citation, header_place, where_in_file
 from ..search.freshness import CHANGED, DELETED
 
 REFUSAL = "The documents do not answer this question."
@@ -43,7 +43,8 @@ def _header_line(quote, clean) -> str:
     header = quote.table_header
     if header is None:
         return ""
-    return f"(table header, line {header['line']}: {clean(header['text'], 400)})\n"
+    where = header_place(quote)  # where citations count: a sheet's row, a page's line
+    return f"(table header{', ' if where else ''}{where}: {clean(header['text'], 400)})\n"
 
 
 def hits_text(hits) -> str:

@@ -172,6 +172,9 @@ def split_passages(
     table_header: tuple[int, int] | None = None
     after_blank = has_body = False
     for i, line in enumerate(lines):
+        if line.kind == "table" and pending and not has_body:
+            # Headings right above a table title its rows (in their prefix), not a passage alone.
+            pending.clear()
         # Headings in a row stay together with the text that follows them.
         if line.kind in ("table", "separator") or (line.kind == "heading" and has_body):
             flush()
