@@ -218,7 +218,7 @@ def test_no_route_serves_a_file_outside_the_documents_and_index(app_server):
                     response = http.get(route.format(path))
                     body = response.text
                     assert "root:x:0:0" not in body and "SECRET-OUTSIDE-CONTENT" not in body
-                    assert "def build_ui" not in body, (route, path, response.status_code)
+                    assert "def _serve" not in body, (route, path, response.status_code)
 
 
 def test_a_rejected_upload_body_lands_only_in_the_swept_folder(app_server):
