@@ -10,6 +10,7 @@ import gradio as gr
 
 from indexer import IndexerError, Settings
 from indexer.cli import show_notices
+from indexer.errors import DocumentsFolderError
 from indexer.page.handlers import Verbatim
 from indexer.page.layout import build_ui
 from indexer.page.mcp_http import mount_mcp
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(app: Verbatim, mcp: bool = False) -> int:
     """Bring the index up to date, load the model, then serve until interrupted."""
     live, settings = app.live, app.live.settings
+    _create_missing(live.docs_dir)
     print(f"Checking the index of {live.docs_dir}/ in {live.index_dir}/ …", file=sys.stderr)
     try:
         # Startup has the model to itself: build with the answering copy, loaded once.
@@ -82,9 +84,16 @@ def _serve(app: Verbatim, mcp: bool = False) -> int:
         try:
             live.reload()
         except IndexerError:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        print(f"warning: {error} Serving the existing index.", file=sys.stderr)
+            if not (isinstance(error, DocumentsFolderError) and live.docs_dir.is_dir()):
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            # Nothing to index yet: the page starts all the same, and uploads fill the folder.
+            print(
+                f"warning: {error} The page starts without an index: add files from it.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"warning: {error} Serving the existing index.", file=sys.stderr)
     # Upload bodies are written to a temporary folder of this app's own, swept every minute,
     # so the bodies Gradio rejects (a bad name, say) do not stay in /tmp for good.
     incoming = Path(tempfile.mkdtemp(prefix="verbatim-incoming-"))
@@ -112,6 +121,17 @@ def _serve(app: Verbatim, mcp: bool = False) -> int:
         return 1
     page.block_thread()
     return 0
+
+
+def _create_missing(docs_dir: Path) -> None:
+    """Create a documents folder that does not exist yet, if its parent does; say so."""
+    if docs_dir.exists() or docs_dir.is_symlink() or not docs_dir.parent.is_dir():
+        return  # a broken link or a missing parent is more likely a mistake: the build says it
+    try:
+        docs_dir.mkdir()
+    except OSError:
+        return  # the build names the folder and the fix
+    print(f"Created the documents folder {docs_dir}/ (it did not exist).", file=sys.stderr)
 
 
 def _page_from_environment() -> gr.Blocks | None:

@@ -150,6 +150,29 @@ def test_an_uploaded_fact_is_answered_at_once_through_the_client(app_server, tmp
     assert "Traceback" not in app_server.log.read_text()
 
 
+@pytest.mark.parametrize("folder", ["empty", "missing"])
+def test_the_app_starts_on_an_empty_or_missing_folder_and_uploads_fill_it(tmp_path, folder):
+    """`python app.py --docs empty/` serves the page; a missing folder is created first."""
+    from .conftest import running_app
+
+    if folder == "empty":
+        (tmp_path / folder).mkdir()
+    with running_app(tmp_path, ["--docs", f"{folder}/"], docs=folder) as server:
+        assert server.docs.is_dir()
+        created = f"Created the documents folder {server.docs}/" in server.log.read_text()
+        assert created == (folder == "missing")
+        client = server.client()
+        with pytest.raises(AppError, match="holds no documents yet"):
+            client.predict("When was the bell of Arnholt tower cast?", api_name="/ask")
+        fact = tmp_path / "bell.txt"
+        fact.write_text("The bell of Arnholt tower was cast in 1642.\n", encoding="utf-8")
+        status = client.predict([handle_file(fact)], api_name="/upload")
+        assert "bell.txt saved" in status and "1 new file answerable now." in status
+        text, sources = client.predict("When was the bell of Arnholt tower cast?", api_name="/ask")
+        assert sources[0]["source"] == "bell.txt" and "1642" in text, text
+        assert "Traceback" not in server.log.read_text()
+
+
 def test_uploaded_pdf_and_word_files_are_answered_with_page_and_opened_as_text(
     app_server, tmp_path
 ):

@@ -399,7 +399,8 @@ def test_is_loopback(host, loopback):
 
 def test_open_host_without_auth_warns(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("VERBATIM_AUTH", raising=False)
-    code = app.main(["--docs", str(tmp_path / "none"), "--index", str(tmp_path / "i"),
+    # A folder whose parent is missing too is not created: the start stops with a sentence.
+    code = app.main(["--docs", str(tmp_path / "no" / "none"), "--index", str(tmp_path / "i"),
                      "--host", "0.0.0.0"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 1
@@ -409,7 +410,7 @@ def test_open_host_without_auth_warns(tmp_path, capsys, monkeypatch):
 
 def test_auth_from_environment_silences_the_warning(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("VERBATIM_AUTH", "reader:s3cret")
-    code = app.main(["--docs", str(tmp_path / "none"), "--index", str(tmp_path / "i"),
+    code = app.main(["--docs", str(tmp_path / "no" / "none"), "--index", str(tmp_path / "i"),
                      "--host", "0.0.0.0"])  # fmt: skip
     assert code == 1 and "without a password" not in capsys.readouterr().err
 
@@ -605,6 +606,25 @@ def test_upload_works_with_the_readmes_relative_folders(seeds_copy, fake_embedde
         assert f"Added (1): kestrel-{n}.txt" in relative.last_report()
         _, sources = relative.ask(f"kestrel tower {n} nests clock")
         assert sources[0]["source"] == f"kestrel-{n}.txt"
+
+
+def test_an_empty_folder_says_so_and_uploads_fill_it(tmp_path, fake_embedder):
+    """No documents and no index: the page says how to add files, and an upload is answered."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    state = app.Verbatim(empty, tmp_path / "index", Settings(min_answer_score=0.0), fake_embedder)
+    summary = html.unescape(state.index_summary())
+    assert "The documents folder is empty." in summary and "upload box" in summary
+    assert str(empty.resolve()) in summary.replace("\\", "")
+    with pytest.raises(gr.Error, match="holds no documents yet: add files to it"):
+        state.ask("Where does the kestrel nest?")
+    fact = tmp_path / "kestrel.txt"
+    fact.write_text("The kestrel nests under the clock of the old tower.", encoding="utf-8")
+    status = state.upload([str(fact)], progress=RecordingProgress())
+    assert "1 new file answerable now." in status
+    _, sources = state.ask("Where does the kestrel nest?")
+    assert sources[0]["source"] == "kestrel.txt"
+    assert "1 file, " in state.index_summary()
 
 
 def uploads_trash(verbatim) -> list[str]:

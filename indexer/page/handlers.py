@@ -128,6 +128,8 @@ class Verbatim:
             index = self.live.index
             return manifest_markdown(index.manifest, index.notice)
         except IndexerError as error:
+            if self.live.docs_dir.is_dir() and not self.live.has_documents():
+                return _empty_folder_markdown(self.docs_dir)
             return no_index_markdown(error)
 
     def indexed_files(self) -> gr.Dropdown:
@@ -274,6 +276,15 @@ class Verbatim:
         else:  # a second click finds nothing new: keep what the first one did in view
             shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + self._last_report
         return shown, self.index_summary()
+
+
+def _empty_folder_markdown(docs_dir: Path) -> str:
+    """Say the documents folder is empty, and the two ways to fill it."""
+    return (
+        f"**The documents folder is empty.** {escape_markdown(str(docs_dir))}/ holds no "
+        f"documents yet. Add {SUPPORTED_LABEL} files with the upload box: each is indexed at "
+        "once. Or copy files into the folder and click **Rebuild index**."
+    )
 
 
 def _nothing_done(sentence: str):

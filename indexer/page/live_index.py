@@ -10,7 +10,8 @@ from ..answer.index import Index, load_index
 from ..build.update import BuildReport, Progress, build_index
 from ..embed.choice import embedder_for
 from ..embed.embedders import Embedder
-from ..errors import IndexDamagedError, IndexerError
+from ..errors import DocumentsFolderError, IndexDamagedError, IndexerError, NoIndexError
+from ..read.documents import find_files
 from ..search.query import check_question
 from ..settings import Settings, resolved_folder
 
@@ -40,15 +41,31 @@ class LiveIndex:
         if index is None:
             with self._load_lock:
                 if self._index is None:
-                    self._index = load_index(self.index_dir, self.settings, self.query_embedder)
+                    self._index = self._load()
                 index = self._index
         return index
 
     def reload(self) -> None:
         """Load the newest index version and put it in service; answers in flight finish."""
-        fresh = load_index(self.index_dir, self.settings, self.query_embedder)
+        fresh = self._load()
         with self._load_lock:
             self._index = fresh
+
+    def _load(self) -> Index:
+        """Load the newest version; with none and no documents either, say the folder is empty."""
+        try:
+            return load_index(self.index_dir, self.settings, self.query_embedder)
+        except NoIndexError:
+            if self.has_documents():
+                raise
+            raise DocumentsFolderError(
+                f"The documents folder {self.docs_dir}/ holds no documents yet: add files to "
+                "it, then ask again."
+            ) from None
+
+    def has_documents(self) -> bool:
+        """Whether the documents folder holds any file of a type the indexer reads."""
+        return self.docs_dir.is_dir() and bool(find_files(self.docs_dir))
 
     def build(
         self, progress: Progress | None = None, embedder: Embedder | None = None
@@ -72,7 +89,10 @@ class LiveIndex:
 
         def run() -> None:
             try:
-                self.index.encode_query("warm up")
+                try:
+                    self.index.encode_query("warm up")
+                except (NoIndexError, DocumentsFolderError):  # nothing indexed yet: the model
+                    self.query_embedder.encode(["warm up"])  # loads now all the same
             except IndexerError as error:
                 thread.error = error
 
