@@ -40,7 +40,10 @@ from indexer.answer.scoring import (
 from indexer.search.query import check_question
 
 ROOT = Path(__file__).resolve().parents[1]
-L2 = 1.0  # ridge penalty on standardised weights, for both models
+L2 = 1.0  # ridge penalty on the answer model's standardised weights
+# How strongly the ranker is held to the cosine's own ordering, per question: chosen on the mean
+# over the selection suite's collections (python -m bench.select; README, Quality).
+SHRINKAGE = 1e5
 
 
 def collect(index, questions) -> list[dict]:
@@ -65,25 +68,57 @@ def collect(index, questions) -> list[dict]:
     return rows
 
 
-def fit_ranker(rows: list[dict]) -> np.ndarray:
-    """Fit conditional-logit weights over UNIT_FEATURES (maximum likelihood, ridge penalty)."""
+def fit_ranker(rows: list[dict], shrinkage: float = 0.0) -> np.ndarray:
+    """Fit the ranker as the model's cosine ordering plus a correction shrunk towards zero."""
     groups = [
         (r["features"][r["candidates"].quotable], r["labels"][r["candidates"].quotable])
         for r in rows
         if r["candidates"] is not None and r["labels"][r["candidates"].quotable].any()
     ]
+    return fit_residual(groups, shrinkage)
+
+
+def fit_residual(groups: list, shrinkage: float) -> np.ndarray:
+    """Fit conditional-logit weights pulled towards the cosine alone with a ridge of shrinkage.
+
+    The prior is the cosine's own ordering at its best-fitting temperature; the other features
+    may only move it as far as the penalty (per question, on standardised features) allows, so
+    where they do not transfer to other questions the ranking stays the model's own.
+    """
     stacked = np.concatenate([x for x, _ in groups])
-    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
-    standardised = [((x - mean) / scale, y) for x, y in groups]
-    w = conditional_logit(standardised, np.zeros(stacked.shape[1]), L2)
-    return w / scale  # the mean shifts every score of a question alike: no effect on ranking
+    scale = stacked.std(axis=0) + 1e-9
+    standardised = [(x / scale, y) for x, y in groups]
+    prior = np.zeros(stacked.shape[1])
+    prior[UNIT_FEATURES.index("cos")] = _cosine_temperature(standardised)
+    weights = conditional_logit(standardised, prior, shrinkage * len(groups), prior)
+    return weights / scale  # a shift common to a question's units has no effect on ranking
 
 
-def conditional_logit(groups: list, start: np.ndarray, penalty: float) -> np.ndarray:
-    """Fit weights putting each group's softmax mass on its marked rows (ridge penalty)."""
+def _cosine_temperature(groups: list) -> float:
+    """Return the cosine weight that best fits the groups on its own."""
+    from scipy.optimize import minimize_scalar
+
+    column = UNIT_FEATURES.index("cos")
+
+    def loss(w: float) -> float:
+        total = 0.0
+        for x, y in groups:
+            s = x[:, column] * w
+            e = np.exp(s - s.max())
+            total -= np.log(e[y].sum() / e.sum())
+        return total
+
+    return float(minimize_scalar(loss, bounds=(0.0, 50.0), method="bounded").x)
+
+
+def conditional_logit(
+    groups: list, start: np.ndarray, penalty: float, centre: np.ndarray | None = None
+) -> np.ndarray:
+    """Fit weights putting each group's softmax mass on its marked rows (ridge towards centre)."""
+    centre = np.zeros_like(start) if centre is None else centre
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = penalty * w @ w, 2 * penalty * w
+        total, grad = penalty * (w - centre) @ (w - centre), 2 * penalty * (w - centre)
         for x, y in groups:
             s = x @ w
             e = np.exp(s - s.max())
@@ -146,6 +181,12 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-bench"))
     parser.add_argument("--out", type=Path, help="default: the configured model's scorer file")
     parser.add_argument("--max-false-refusals", type=float, default=0.02)
+    parser.add_argument(
+        "--shrinkage",
+        type=float,
+        default=SHRINKAGE,
+        help="how strongly the ranker is held to the cosine's own ordering (bench.select)",
+    )
     args = parser.parse_args()
     corpus = corpora.squad(args.shared)
     settings = Settings.from_env()
@@ -158,7 +199,7 @@ def main() -> int:
     index = load_index(index_dir, settings)
     questions = splits.part("squad", corpus.questions, "tune")
     rows = collect(index, questions)
-    ranker = fit_ranker(rows)
+    ranker = fit_ranker(rows, args.shrinkage)
     weights, bias, pairs = fit_answer_model(rows, ranker)
     threshold = choose_threshold(rows, pairs, args.max_false_refusals)
     scorer = LinearScorer(ranker, weights, bias, threshold)
@@ -169,7 +210,8 @@ def main() -> int:
             f"({answerable} answerable) over the whole dev set's 35 articles",
             threshold_rule=f"highest confidence refusing at most {args.max_false_refusals:.0%} "
             "of the answerable tuning questions",
-            command="python -m scripts.fit_scorer",
+            command=f"python -m scripts.fit_scorer --shrinkage {args.shrinkage:g}",
+            shrinkage=args.shrinkage,
             model=settings.model,
         )
         + "\n",

@@ -182,3 +182,22 @@ def _check_spans(files: dict[str, str], questions: list[Question]) -> None:
         for name, start, end in question.gold:
             if not 0 <= start < end <= len(files[name]):
                 raise ValueError(f"Gold span of {question.id} lies outside {name}")
+
+
+def seeds(folder: Path, questions_file: Path) -> Corpus:
+    """The seeds questions: every place each verbatim answer stands in its file is gold."""
+    files = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())}
+    questions = []
+    for number, line in enumerate(questions_file.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        sources = [row["source"]] if row.get("source") else []
+        gold = tuple(
+            (name, match.start(), match.end())
+            for name in sources + list(row.get("also") or [])
+            for answer in row.get("answers") or []
+            for match in re.finditer(re.escape(answer), files.get(name, ""))
+        )
+        questions.append(Question(str(row.get("id", number)), row["question"], gold))
+    return Corpus("seeds", files, questions)

@@ -53,6 +53,15 @@ def recall_at(ranked: list[str], relevant: dict[str, int], k: int = 100) -> floa
     return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
 
 
+def fused(*rankings: list[str], k: int = 60) -> list[str]:
+    """Return documents ordered by reciprocal rank fusion of several rankings (RRF, k=60)."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, 1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores, key=lambda doc: -scores[doc])
+
+
 def first_per_document(sources: list[str]) -> list[str]:
     """Rank documents by their best passage: keep each file's first appearance."""
     return list(dict.fromkeys(sources))

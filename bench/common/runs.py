@@ -137,13 +137,14 @@ def run_scifact(bench: Bench, corpus: Corpus) -> dict:
     """nDCG@10 and recall@100 of documents ranked by their best passage (BEIR conventions)."""
     index, base = bench.index, Baselines(bench.index, sentences=False)
     terms, vectors = _queries(bench, corpus.questions)
-    ranked = {"bm25": [], "dense": [], **{label: [] for label in bench.products()}}
+    ranked = {"bm25": [], "dense": [], "fusion": [], **{label: [] for label in bench.products()}}
     for number, question in enumerate(corpus.questions):
         passages = index.stored.passages
         sources = [passages[i].source for i in base.bm25_passages(terms[number], len(index))]
         ranked["bm25"].append(m.first_per_document(sources))
         dense, _ = base.dense_passages(vectors[number], DOC_DEPTH)
         ranked["dense"].append(m.first_per_document([passages[i].source for i in dense]))
+        ranked["fusion"].append(m.fused(ranked["bm25"][-1], ranked["dense"][-1]))
         for label, product in bench.products().items():
             hits = product.retrieve(question.text.strip(), vectors[number], DOC_DEPTH)
             ranked[label].append(m.first_per_document([h.source for h in hits]))
