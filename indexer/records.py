@@ -146,6 +146,7 @@ class Answer:
     # The calibrated probability that the documents answer the question, refused or not.
     score: float = 0.0
     reason: str = ""  # why the question was refused, in one sentence
+    spelling: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each misspelt word
 
     def citation(self, quote: Quote) -> str:
         """Return 'file, lines a-b — "heading"' for a quote."""
@@ -158,6 +159,7 @@ class Answer:
             "refused": self.refused,
             "score": round(float(self.score), 6),
             "reason": self.reason,
+            "spelling": [{"typed": typed, "read": read} for typed, read in self.spelling],
             "quotes": [quote.to_record() for quote in self.quotes],
             "related": [hit.to_record() for hit in self.related],
         }

@@ -5,6 +5,14 @@ from __future__ import annotations
 import re
 
 # A follow-up names a new subject ("and Google?") or leans on the last question ("why?").
+# "Why?" asks for the cause of the last answer; it is read as this, with the question after it.
+WHY_READ = "Why? — the reason behind the answer to: "
+_WHY = re.compile(r"(why|how come|how so|for what reason|what for)\b", re.IGNORECASE)
+# "why is that?", "why did they?": words that lean on the last answer without adding to it.
+_WHY_LEANING = frozenset(
+    {"is", "was", "are", "were", "do", "does", "did", "would", "could", "should", "has", "had"}
+    | {"so", "not", "exactly", "then", "though", "again", "s"}
+)
 _FOLLOW_UP_LEADS = ("and what about", "and how about", "what about", "how about", "and", "also")
 _PRONOUNS = frozenset(
     {"it", "its", "they", "them", "their", "theirs", "this", "that", "these", "those"}
@@ -22,14 +30,21 @@ def contextual_question(question: str, previous: str | None) -> str:
 
     "and Google?" after "How much money does Anthropic make a year?" becomes "How much
     money does Google make a year?": the new name replaces the previous question's last
-    proper noun. Other follow-ups (a fragment such as "Why?", or a question leaning on a
-    pronoun without naming anything) are joined to it. A question that names its own subject
-    ("Who founded Anthropic?") is complete and read as it is.
+    proper noun. "Why?" (or "why is that?", "how come?") asks for the cause of the previous
+    answer: it is read as WHY_READ followed by the previous question. Other follow-ups (a
+    fragment such as "How much?", or a question leaning on a pronoun without naming anything)
+    are joined to it. A question that names its own subject ("Who founded Anthropic?") is
+    complete and read as it is.
     """
     question = question.strip()
     previous = (previous or "").strip()
     if not previous:
         return question
+    if asks_why(question):
+        return WHY_READ + previous
+    explained = why_of(previous)
+    if explained is not None:  # a follow-up of a why is one of the question it explains
+        previous = explained
     lowered = question.lower()
     lead = next(
         (lead for lead in _FOLLOW_UP_LEADS if re.match(rf"{lead}\b", lowered)),
@@ -50,9 +65,24 @@ def contextual_question(question: str, previous: str | None) -> str:
     rest = rest.strip(" ,;:?!.")
     if lead and rest[:1].isupper():
         swapped = _swap_subject(previous, rest)
-        if swapped:
-            return swapped
+        if swapped:  # "and Google?" after a why asks the same why, for Google
+            return swapped if explained is None else WHY_READ + swapped
     return f"{previous} {rest or question}".strip()
+
+
+def asks_why(question: str) -> bool:
+    """Whether a question only asks for the reason of what came before ("Why?", "why so?")."""
+    words = _WORD.findall(question.lower())
+    match = _WHY.match(question.strip())
+    if not match or not words:
+        return False
+    rest = _WORD.findall(question.strip()[match.end() :].lower())
+    return all(word in _WHY_LEANING or word in _PRONOUNS for word in rest)
+
+
+def why_of(read: str) -> str | None:
+    """Return the question whose answer a why-read asks the reason of, or None."""
+    return read[len(WHY_READ) :].strip() if read.startswith(WHY_READ) else None
 
 
 def _swap_subject(previous: str, subject: str) -> str | None:

@@ -12,8 +12,13 @@ from ..read.terms import tokenize
 from ..records import Answer
 from ..search import milvus_index
 from ..search.local_index import LocalIndex, load_local_index
+from ..search.query import check_question
+from ..search.spelling import did_you_mean, respell
 from ..settings import Settings
+from .followups import why_of
 from .pipeline import answer_question
+from .questions import analyse
+from .reasons import answer_why
 
 
 def load_index(
@@ -42,11 +47,22 @@ class Answers:
         scope, a file or folder name, limits the answer to the files it names.
         """
         self.check_unchanged()
-        answer = answer_question(self.within(scope) if scope else self, question)
+        explained = why_of(question)
+        if explained is not None:  # "Why?" after an answer: the cause given beside it
+            return answer_why(self, question, self.answer(explained, scope))
+        evidence = self.within(scope) if scope else self
+        question = check_question(question, self.settings.max_query_chars)
+        respelled = respell(evidence, question)
+        answer = answer_question(evidence, respelled.question)
+        answer = replace(answer, spelling=respelled.readings)
         if not answer.refused:
             return answer
-        note = skipped_note(self.manifest.skipped, question)
-        return replace(answer, reason=f"{answer.reason} {note}".strip()) if note else answer
+        # A name the dictionary lists is not read as another, but the near one is offered.
+        offer = did_you_mean(evidence, analyse(respelled.question).names)
+        note = " ".join(
+            filter(None, [answer.reason, offer, skipped_note(self.manifest.skipped, question)])
+        )
+        return replace(answer, reason=note)
 
 
 def skipped_note(skipped, question: str) -> str:

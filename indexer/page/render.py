@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from ..records import format_citation, header_place, where_in_file
 from ..search.freshness import CHANGED, DELETED
+from ..search.spelling import spelling_note
 
 REFUSAL = "The documents do not answer this question."
 
@@ -15,7 +16,7 @@ REFUSAL = "The documents do not answer this question."
 def answer_text(answer) -> str:
     """Return the answer as plain text (CLI and API): quotes with [n] markers, then citations."""
     if answer.refused:
-        lines = [f"{REFUSAL} {answer.reason}".strip()]
+        lines = [_read_words(answer) + f"{REFUSAL} {answer.reason}".strip()]
         if answer.related:
             lines += ["", "Possibly related:"]
             lines += [
@@ -30,7 +31,13 @@ def answer_text(answer) -> str:
         f"[{n}] {answer.citation(quote)} ({confidence(quote.score)})"
         for n, quote in enumerate(answer.quotes, 1)
     ]
-    return "\n\n".join(quotes) + "\n\n" + "\n".join(citations)
+    return _read_words(answer) + "\n\n".join(quotes) + "\n\n" + "\n".join(citations)
+
+
+def _read_words(answer, escape=str) -> str:
+    """Return how misspelt words of the question were read, on a line of its own, or ""."""
+    note = spelling_note(getattr(answer, "spelling", ()))
+    return escape(note) + "\n\n" if note else ""
 
 
 def confidence(probability: float) -> str:
@@ -67,7 +74,10 @@ def _similarity(hit) -> str:
 def answer_markdown(answer) -> str:
     """Return the answer for the chat: document text escaped, so it reads as plain text."""
     if answer.refused:
-        parts = [f"**{REFUSAL}** {escape_markdown(answer.reason)}".strip()]
+        parts = [
+            _read_words(answer, escape_markdown)
+            + f"**{REFUSAL}** {escape_markdown(answer.reason)}".strip()
+        ]
         if answer.related:
             parts.append("Possibly related passages:")
             parts.append(
@@ -88,7 +98,7 @@ def answer_markdown(answer) -> str:
         f"({cite_link(quote.source, quote.start, quote.end)}) · {confidence(quote.score)}</sub>"
         for n, quote in enumerate(answer.quotes, 1)
     )
-    return "\n\n".join(quotes) + "\n\n" + citations
+    return _read_words(answer, escape_markdown) + "\n\n".join(quotes) + "\n\n" + citations
 
 
 def sources_html(answer) -> str:

@@ -15,6 +15,7 @@ from ..settings import Settings
 from ..store import disk, versions
 from ..store.keywords import KeywordIndex
 from ..store.manifest import Manifest
+from .close_terms import LazyCloseTerms
 from .freshness import Freshness
 from .fusion import (
     CANDIDATES,
@@ -62,6 +63,7 @@ class LocalIndex:
         self.manifest = manifest
         self.stored = stored  # the store's arrays; only this module and the benchmarks read them
         self.keywords: KeywordIndex = keywords
+        self._close_terms = LazyCloseTerms(keywords.vocabulary, keywords.documents)
         self.embedder = embedder
         self.settings = settings
         self.copies = manifest.copies_by_source()
@@ -156,6 +158,10 @@ class LocalIndex:
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a (stemmed) term."""
         return self.keywords.idf(term)
+
+    def close_terms(self) -> LazyCloseTerms:
+        """Return the index's terms, filed (on first need) to find those near a misspelt word."""
+        return self._close_terms
 
     def languages(self) -> frozenset[str]:
         """Return the languages its documents are in (as detected when they were read)."""
@@ -268,6 +274,9 @@ class Scoped:
 
     def idf(self, term: str) -> float:
         return self.index.idf(term)
+
+    def close_terms(self) -> LazyCloseTerms:
+        return self.index.close_terms()
 
     def languages(self) -> frozenset[str]:
         return self.index.languages()

@@ -24,6 +24,7 @@ from ..store.disk import check_compatible
 from ..store.integrity import text_damage
 from ..store.milvus.rows import BM25, read_meta
 from ..store.milvus.store import Versions, calls, connect, read_manifest
+from .close_terms import LazyCloseTerms
 from .freshness import Freshness
 from .fusion import (
     CANDIDATES,
@@ -58,6 +59,9 @@ def load_milvus_index(settings, embedder, kind=None, index_dir=None) -> MilvusIn
         count, frequencies = json.loads(read_meta(client, versions.collection(stamp, "m"), "terms"))
     index = (kind or MilvusIndex)(client, versions, stamp, manifest, embedder, settings)
     index.term_stats = count, frequencies
+    index.typos = LazyCloseTerms(
+        lambda: (list(frequencies), list(frequencies.values())), lambda t: frequencies.get(t, 0)
+    )
     index.notice = notice
     index.scans = ScanMarks(manifest, index_dir or settings.index_dir)
     return index
@@ -108,6 +112,7 @@ class MilvusIndex:
         self.parts = parts_by_source(manifest)
         self.notice: str | None = None
         self.term_stats: tuple[int, dict[str, int]] = (0, {})
+        self.typos = LazyCloseTerms(lambda: ([], []), lambda term: 0)  # near a misspelt word
         self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
         self._records, self._vectors, self._texts = _Rows(), _Rows(), {}
         self._last_units: tuple[bytes, list] = (b"", [])
@@ -133,6 +138,7 @@ class MilvusIndex:
             self.settings, names,
         )  # fmt: skip
         view.term_stats, view.notice, view.scans = self.term_stats, self.notice, self.scans
+        view.typos = self.typos
         return view
 
     def document_text(self, source: str) -> str:
@@ -231,6 +237,10 @@ class MilvusIndex:
         if self._sorted_terms is None:
             self._sorted_terms = sorted(frequencies)
         return close_form_known(term, self._sorted_terms)
+
+    def close_terms(self) -> LazyCloseTerms:
+        """Return the index's terms, filed (on first need) to find those near a misspelt word."""
+        return self.typos
 
     def languages(self) -> frozenset[str]:
         """Return the languages its documents are in (as detected when they were read)."""

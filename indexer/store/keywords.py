@@ -70,8 +70,19 @@ class KeywordIndex:
             self._sorted_terms = sorted(self.retriever.vocab_dict)
         return close_form_known(term, self._sorted_terms)
 
+    def vocabulary(self) -> tuple[list[str], np.ndarray]:
+        """Return every term, in id order, and the number of passages holding each."""
+        terms = [""] * len(self.retriever.vocab_dict)
+        for term, term_id in self.retriever.vocab_dict.items():
+            terms[term_id] = term
+        return terms, self.doc_freq
+
+    def documents(self, term: str) -> int:
+        """Return the number of passages holding a term (0 if none)."""
+        term_id = self.retriever.vocab_dict.get(term)
+        return 0 if term_id is None else int(self.doc_freq[term_id])
+
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a term (rare terms weigh more)."""
-        term_id = self.retriever.vocab_dict.get(term)
-        df = 0 if term_id is None else int(self.doc_freq[term_id])
+        df = self.documents(term)
         return float(np.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))
