@@ -97,6 +97,18 @@ class Quote:
     start: int
     end: int
     score: float  # the calibrated probability that this quote answers the question
+    # The words inside the quote that fill what the question asks for (an amount, a date, a
+    # name), as offsets into the source text like start and end; None when nothing is marked.
+    answer: tuple[int, int] | None = None
+
+    @property
+    def answer_in_quote(self) -> tuple[int, int] | None:
+        """Return the marked answer words as offsets within the quote's text, or None."""
+        return (
+            None
+            if self.answer is None
+            else (self.answer[0] - self.start, self.answer[1] - self.start)
+        )
 
     @property
     def text(self) -> str:
@@ -131,8 +143,14 @@ class Quote:
     table_header = _through("hit", "table_header")
 
     def to_record(self) -> dict:
-        """Return the JSON record of this quote."""
-        return {**place_record(self), "score": round(float(self.score), 6)}
+        """Return the JSON record of this quote (answer_start/answer_end: within its text)."""
+        marked = self.answer_in_quote
+        return {
+            **place_record(self),
+            "score": round(float(self.score), 6),
+            "answer_start": marked and marked[0],
+            "answer_end": marked and marked[1],
+        }
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.common.candidates import Row
+from indexer.answer.scoring import READ as READS
 
 BASELINES = ("dense", "bm25", "fusion")
 READER_HELD_OUT = ("Civil_disobedience.txt", "Harvard_University.txt", "Imperialism.txt",
@@ -50,6 +51,8 @@ def with_reader(weights: np.ndarray, combine: np.ndarray):
 
     def scores_of(row: Row) -> np.ndarray:
         scores = np.where(row.quotable, row.features @ weights, -np.inf)
+        if row.language not in READS:  # as answering does: the reader reads English only
+            return scores
         read = _read(row, scores)
         combined = np.full(len(scores), -np.inf)
         if read:

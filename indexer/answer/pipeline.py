@@ -16,6 +16,7 @@ import numpy as np
 from ..read.terms import question_terms, tokenize
 from ..records import MAX_QUOTE_CHARS, Answer, Hit, Quote
 from ..search.query import check_question
+from .fillers import asked_kind, best_filler
 from .questions import (
     QuestionNeeds,
     analyse,
@@ -104,6 +105,7 @@ def answer_question(index: Evidence, question: str, scorer: Scorer | None = None
             reason=refusal_reason(candidates, scored),
         )
     quotes = cut_quotes(candidates.units, scored, index.settings.max_quotes)
+    quotes = [mark_answer(quote, candidates, index.language_of(quote.source)) for quote in quotes]
     return Answer(
         question, refused=False, quotes=quotes, related=candidates.hits, score=scored.confidence
     )
@@ -153,6 +155,15 @@ def cut_quotes(units: list[Unit], scored: Scored, max_quotes: int) -> list[Quote
             probability = scored.confidence * scored.shares[i]
             quotes.append(Quote(unit.hit, unit.start, unit.end, float(probability)))
     return quotes
+
+
+def mark_answer(quote: Quote, candidates: Candidates, language: str) -> Quote:
+    """Mark the words of a quote that fill what the question asks for, if it asks a kind."""
+    kind = asked_kind(candidates.needs, candidates.question)
+    filler = best_filler(quote.text, candidates.question, kind, language)
+    if filler is None:
+        return quote
+    return replace(quote, answer=(quote.start + filler.start, quote.start + filler.end))
 
 
 def refusal_reason(candidates: Candidates, scored: Scored) -> str:

@@ -1,0 +1,113 @@
+"""The words that fill what a question asks for: found by kind, not given by the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.answer.fillers import asked_kind, best_filler
+from indexer.answer.questions import analyse
+
+
+def filled(question: str, text: str) -> str | None:
+    filler = best_filler(text, question, asked_kind(analyse(question), question))
+    return None if filler is None else text[filler.start : filler.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "words"),
+    [
+        (
+            "How much money does the orchard make a year?",
+            "The orchard's yearly revenue is about $850 million from apples.",
+            "$850 million",
+        ),
+        ("What percentage of attacks got through?", "The bypass rate was 3.2% in trials.", "3.2%"),
+        (
+            "When was the survey approved?",
+            "The survey was approved in 1987 by a committee.",
+            "1987",
+        ),
+        (
+            "Who founded the cooperative?",
+            "The cooperative was founded by Ada Whitcombe in Leeds.",
+            "Ada Whitcombe",
+        ),
+        ("How many trees does Elstar have?", "Elstar has 420 trees in the north.", "420"),
+    ],
+)
+def test_the_filler_of_the_asked_kind_is_found(question, text, words):
+    assert filled(question, text) == words
+
+
+def test_a_name_the_question_already_gives_is_no_filler():
+    assert filled("Who is Ada Whitcombe?", "Ada Whitcombe was a hydrologist.") is None
+
+
+def test_a_year_the_question_already_gives_is_no_filler():
+    assert filled("What happened in 1987?", "In 1987 the river authority closed.") is None
+
+
+def test_a_question_that_asks_no_kind_has_no_filler():
+    assert filled("Why did the mills stop?", "The mills stopped in 1990 because of dye.") is None
+
+
+def test_the_filler_next_to_the_asked_words_is_nearer_than_one_far_from_them():
+    text = (
+        "Founded in 2001 in a garage in Boston by two students, the lab spent a decade on "
+        "robots and released Atlas in 2019."
+    )
+    question = "When did the lab release Atlas?"
+    near = best_filler(text, question, "date")
+    assert text[near.start : near.end] == "2019"
+    founded = best_filler("The company was founded in 2001.", question, "date")
+    assert founded.near < near.near
+
+
+def test_an_answer_marks_the_words_that_fill_the_question_inside_its_quote(tmp_path):
+    from indexer import Settings, build_index, load_index
+
+    from .fakes import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "orchard.md").write_text(
+        "# Orchard report\n\nThe cooperative sold its apples for 41,000 euros in 2024.\n"
+        "The orchard was planted by Ada Whitcombe in 1961.\n",
+        encoding="utf-8",
+    )
+    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    marked = {}
+    for question in ("When was the orchard planted?", "Who planted the orchard?"):
+        answer = index.answer(question)
+        assert not answer.refused
+        record = answer.to_record()["quotes"][0]
+        text, start, end = record["text"], record["answer_start"], record["answer_end"]
+        assert 0 <= start < end <= len(text)
+        marked[question] = text[start:end]
+        quote = answer.quotes[0]  # the marked words stand in the source at their offsets
+        source = (docs / quote.source).read_text(encoding="utf-8")
+        assert source[quote.answer[0] : quote.answer[1]] == marked[question]
+    assert marked == {
+        "When was the orchard planted?": "1961",
+        "Who planted the orchard?": "Ada Whitcombe",
+    }
+
+
+def test_a_question_that_asks_no_kind_marks_nothing(tmp_path):
+    from indexer import Settings, build_index, load_index
+
+    from .fakes import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "mills.md").write_text(
+        "# Mills\n\nThe mills stopped dumping dye because the river authority fined them.\n",
+        encoding="utf-8",
+    )
+    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    answer = load_index(tmp_path / "index", Settings(), FakeEmbedder()).answer(
+        "Why did the mills stop dumping dye?"
+    )
+    assert not answer.refused
+    assert answer.to_record()["quotes"][0]["answer_start"] is None
