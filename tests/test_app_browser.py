@@ -137,11 +137,17 @@ def test_uploaded_fact_is_answered_after_rebuild(page, tmp_path):
     assert page.dialogs == []
 
 
+def files_indexed(page) -> int:
+    """Return how many files the Index panel says the index holds."""
+    info = page.locator("#index_info")
+    expect(info).to_contain_text(" files, ")
+    return int(info.inner_text().split(" files, ")[0].split()[-1])
+
+
 def test_an_upload_as_the_readme_starts_the_app_updates_every_panel(page, app_server, tmp_path):
     """Started with no flags (the relative seeds/): no error, and the panels follow at once."""
     info = page.locator("#index_info")
-    expect(info).to_contain_text(" files, ")
-    before = int(info.inner_text().split(" files, ")[0].split()[-1])
+    before = files_indexed(page)
     fact = tmp_path / "tide table.txt"
     fact.write_text(
         "Tide table\n\nHigh water at Corrin Sound falls at 04:12 on the first of May.\n",
@@ -159,6 +165,27 @@ def test_an_upload_as_the_readme_starts_the_app_updates_every_panel(page, app_se
     assert "04:12" in answer and "tide-table.txt" in answer
     assert page.locator(".error, [data-testid='error']").count() == 0
     assert "Traceback" not in app_server.log.read_text()
+    assert page.dialogs == []
+
+
+def test_the_page_follows_a_build_from_the_terminal_at_the_next_question(page, app_server):
+    """`python -m indexer build seeds` while the page is open: its next answer and panels."""
+    import subprocess
+    import sys
+
+    before = files_indexed(page)
+    (app_server.docs / "weir.txt").write_text(
+        "Weir\n\nThe Dunmore weir was rebuilt in 1911 with granite blocks.\n", encoding="utf-8"
+    )
+    command = [sys.executable, "-m", "indexer", "build", app_server.docs.name]
+    subprocess.run(command, cwd=app_server.docs.parent, check=True, capture_output=True)
+    answer = ask(page, "When was the Dunmore weir rebuilt?")  # no reload, no Rebuild click
+    assert "1911" in answer and "weir.txt" in answer
+    expect(page.locator("#index_info")).to_contain_text(f"{before + 1} files, ")
+    expect(page.locator("#report")).to_contain_text("Added (1): weir.txt")  # that build
+    page.locator("#document input").click()
+    expect(page.get_by_role("option", name="weir.txt")).to_have_count(1)
+    page.keyboard.press("Escape")
     assert page.dialogs == []
 
 

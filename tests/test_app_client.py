@@ -173,6 +173,36 @@ def test_the_app_starts_on_an_empty_or_missing_folder_and_uploads_fill_it(tmp_pa
         assert "Traceback" not in server.log.read_text()
 
 
+def test_a_build_from_the_terminal_is_served_at_the_next_question(app_server):
+    """`python -m indexer build seeds` beside the running app, as the README runs both."""
+    import subprocess
+    import sys
+
+    client = app_server.client()
+    question = "How deep is the Hallorn mill pond?"
+    (app_server.docs / "mill-pond.txt").write_text(
+        "Mill pond\n\nThe Hallorn mill pond is nine metres deep at the sluice.\n",
+        encoding="utf-8",
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "indexer", "build", app_server.docs.name],
+        cwd=app_server.docs.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    text, sources = client.predict(question, api_name="/ask")  # no Rebuild clicked
+    assert sources[0]["source"] == "mill-pond.txt" and "nine metres" in text, text
+    assert sources[0]["stale"] is False  # served from the new version, not flagged stale
+    report, summary = client.predict(api_name="/rebuild")
+    report = html.unescape(report).replace("\\", "")
+    assert report.startswith("**Nothing new since the last rebuild.**"), report
+    added = next(line for line in report.splitlines() if line.startswith("- Added"))
+    assert "mill-pond.txt" in added  # the terminal's build, which made the version in service
+    assert "mill-pond.txt" in html.unescape(summary).replace("\\", "")
+
+
 def test_uploaded_pdf_and_word_files_are_answered_with_page_and_opened_as_text(
     app_server, tmp_path
 ):

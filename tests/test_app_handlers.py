@@ -628,6 +628,36 @@ def test_an_empty_folder_says_so_and_uploads_fill_it(tmp_path, fake_embedder):
     assert "1 file, " in state.index_summary()
 
 
+def test_a_version_built_elsewhere_is_served_at_the_next_question(
+    seeds_copy, tmp_path, fake_embedder, any_store
+):
+    """A build by another process (here build_index itself) is taken up, and so is its report."""
+    from dataclasses import replace
+
+    from indexer import build_index
+
+    settings = replace(any_store, min_answer_score=0.0)
+    verbatim = app.Verbatim(seeds_copy, tmp_path / "index", settings, fake_embedder)
+    verbatim.live.build()
+    (verbatim.docs_dir / "004_0496f1b9ade24f07.txt").unlink()
+    verbatim.rebuild(progress=RecordingProgress())  # the page's own build, then one elsewhere
+    shown = verbatim.version()
+    fact = "The Orrin quarry lift carries eleven tonnes of slate."
+    (verbatim.docs_dir / "quarry.txt").write_text(fact, encoding="utf-8")
+    build_index(verbatim.docs_dir, verbatim.live.index_dir, verbatim.live.settings, fake_embedder)
+    _, sources = verbatim.ask("Orrin quarry lift slate tonnes")  # no Rebuild clicked
+    assert sources[0]["source"] == "quarry.txt" and sources[0]["text"] == fact
+    assert verbatim.version() != shown
+    assert "Added (1): quarry.txt" in verbatim.last_report()  # that build's report, not ours
+    assert "Removed (0)" in verbatim.last_report()
+    version, summary, report, *_ = verbatim.panels_if_new(shown)  # the page redraws ...
+    assert version == verbatim.version() and "3 files" in summary and "quarry.txt" in report
+    assert all(v == gr.skip() for v in verbatim.panels_if_new(version))  # ... once
+    again, _ = verbatim.rebuild(progress=RecordingProgress())
+    assert again.startswith("**Nothing new since the last rebuild.**")
+    assert "Added (1): quarry.txt" in again
+
+
 def uploads_trash(verbatim) -> list[str]:
     from indexer.page.library import trash_entries
 

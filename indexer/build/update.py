@@ -88,6 +88,20 @@ class BuildReport:
             + f" in {self.seconds:.1f} s"
         )
 
+    def to_record(self) -> dict:
+        """Return the report as JSON values: the manifest of the version it made keeps it."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> BuildReport:
+        """Read a report back from to_record's values."""
+        record, changes = dict(record), dict(record["changes"])
+        for pairs in ("renamed", "duplicates"):
+            changes[pairs] = [tuple(pair) for pair in changes[pairs]]
+        record["changes"] = Changes(**changes)
+        record["skipped"] = [Skipped(**item) for item in record["skipped"]]
+        return cls(**record)
+
 
 def build_index(
     docs_dir: str | Path,
@@ -173,6 +187,7 @@ def build_index(
             build_seconds=round(time.perf_counter() - began, 3),
             model_sha256=weights,
             docs_dir=str(docs_dir.resolve()),
+            report=report().to_record(),  # what made it, for whoever serves it later
         )
         texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
         target.write(manifest, stored, texts, progress)

@@ -10,6 +10,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..answer.followups import resolved_previous, user_questions
+from ..build.update import BuildReport
 from ..errors import IndexerError
 from ..read.documents import SUPPORTED_LABEL, relative_name
 from ..read.paged import Parts
@@ -46,7 +47,6 @@ class Verbatim:
     def __init__(self, docs_dir, index_dir, settings=None, embedder=None):
         self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
         self.docs_dir = self.live.docs_dir
-        self._last_report: str | None = None  # the last rebuild that changed something
 
     def respond(self, question: str, history: list | None, readings: list | None = None, scope=ALL):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
@@ -125,7 +125,7 @@ class Verbatim:
     def index_summary(self) -> str:
         """Describe the index in service: files, passages, model, when it was built."""
         try:
-            index = self.live.index
+            index = self.live.current()
             return manifest_markdown(index.manifest, index.notice)
         except IndexerError as error:
             if self.live.docs_dir.is_dir() and not self.live.has_documents():
@@ -254,13 +254,32 @@ class Verbatim:
             report = self.live.build(progress=lambda *a: _report_to(progress, *a))
         except IndexerError as error:
             return f"{shown}\n\n**Not indexed:** {escape_markdown(str(error))}"
-        self._last_report = report_markdown(report)
         names = {relative_name(self.docs_dir, outcome.path) for outcome in saved}
         return shown + "\n\n" + indexed_markdown(names, report)
 
     def last_report(self) -> str:
-        """Return the report of the last build that changed something (a rebuild or an upload)."""
-        return self._last_report or ""
+        """Return the report of the build that made the version in service, whoever ran it."""
+        try:
+            record = self.live.current().manifest.report
+        except IndexerError:
+            return ""
+        return report_markdown(BuildReport.from_record(record)) if record else ""
+
+    def version(self) -> str:
+        """Name the version in service, as the page last saw it."""
+        return self.live.version
+
+    def panels_if_new(self, shown: str | None, needle: str = ""):
+        """After a question: redraw the panels if another version came into service, else skip.
+
+        A build from a terminal, say, is taken up by the question; the panels describe it here.
+
+        Returns the version's name, the index summary, the report, the file lists and choices.
+        """
+        if self.live.version == (shown or ""):
+            return (gr.skip(),) * 8
+        drawn = self.index_summary(), self.last_report(), self.indexed_files()
+        return self.live.version, *drawn, self.documents(needle), *self.choices()
 
     def rebuild(self, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
         """Rebuild the index incrementally with a progress bar; report what changed."""
@@ -270,11 +289,10 @@ class Verbatim:
             report = self.live.build(progress=lambda *a: _report_to(progress, *a))
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
-        shown = report_markdown(report)
-        if report.changes.any_content() or report.embedded or self._last_report is None:
-            self._last_report = shown
-        else:  # a second click finds nothing new: keep what the first one did in view
-            shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + self._last_report
+        shown, made = report_markdown(report), self.last_report()
+        if not (report.changes.any_content() or report.embedded) and made:
+            # Nothing new: what the build that made the version in service did stays in view.
+            shown = "**Nothing new since the last rebuild.** That rebuild:\n\n" + made
         return shown, self.index_summary()
 
 

@@ -32,6 +32,9 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         _index_panel(ui)
         _documents_panel(ui)
         ui.choices = [ui.manage, ui.trashed, ui.scope]  # follow the files and the index
+        ui.version = gr.State("")  # the version in service the panels describe
+        # What describes the version in service; redrawn when another one comes into service.
+        ui.described = [ui.version, ui.index_info, ui.report, ui.document, ui.table, *ui.choices]
         _wire_chat(app, ui)
         _wire_builds(app, ui)
         _wire_on_load(app, page, ui)
@@ -144,28 +147,42 @@ def _wire_chat(app: Verbatim, ui) -> None:
     """Questions (typed, examples, the API), follow-ups asked on their own, export, new chat."""
     asked = [ui.question, ui.chat, ui.readings, ui.scope]
     answered = [ui.chat, ui.question, ui.sources, ui.readings, ui.on_its_own]
-    ui.question.submit(
-        app.respond,
-        asked,
-        answered,
-        api_name="chat",
-        api_visibility="undocumented",
-        concurrency_limit=8,
-        concurrency_id="answer",
+
+    def then_new_version(event) -> None:
+        """A question may have taken up a version built elsewhere: the panels follow it."""
+        event.then(
+            app.panels_if_new, [ui.version, ui.needle], ui.described, api_visibility="private"
+        )
+
+    then_new_version(
+        ui.question.submit(
+            app.respond,
+            asked,
+            answered,
+            api_name="chat",
+            api_visibility="undocumented",
+            concurrency_limit=8,
+            concurrency_id="answer",
+        )
     )
     ui.chat.clear(lambda: SOURCES_PLACEHOLDER, None, [ui.sources], api_visibility="private")
     gr.api(app.ask, api_name="ask", concurrency_limit=8, concurrency_id="answer")
     gr.api(app.ask_within, api_name="ask_within", concurrency_limit=8, concurrency_id="answer")
     for example in ui.tries:  # an example asks at once, as if typed and sent
-        example.click(lambda q: q, [example], [ui.question], api_visibility="private").then(
-            app.respond, asked, answered, api_visibility="private", concurrency_id="answer"
+        typed = example.click(lambda q: q, [example], [ui.question], api_visibility="private")
+        then_new_version(
+            typed.then(
+                app.respond, asked, answered, api_visibility="private", concurrency_id="answer"
+            )
         )
-    ui.on_its_own.click(
-        app.ask_on_its_own,
-        [ui.chat, ui.readings],
-        [ui.chat, ui.sources, ui.readings, ui.on_its_own],
-        api_visibility="private",
-        concurrency_id="answer",
+    then_new_version(
+        ui.on_its_own.click(
+            app.ask_on_its_own,
+            [ui.chat, ui.readings],
+            [ui.chat, ui.sources, ui.readings, ui.on_its_own],
+            api_visibility="private",
+            concurrency_id="answer",
+        )
     )
     ui.export.click(
         lambda turns: gr.File(value=app.export(turns), visible=True),
@@ -184,6 +201,7 @@ def _wire_chat(app: Verbatim, ui) -> None:
 def _refreshed(app: Verbatim, ui, event) -> None:
     """After a build: the file lists, the documents table and the choices follow."""
     for handler, inputs, outputs in (
+        (app.version, None, [ui.version]),
         (app.indexed_files, None, [ui.document]),
         (app.documents, [ui.needle], [ui.table]),
         (app.choices, None, ui.choices),
@@ -236,6 +254,7 @@ def _wire_on_load(app: Verbatim, page: gr.Blocks, ui) -> None:
     page.load(app.choices, None, ui.choices, api_visibility="private")
     page.load(app.index_summary, None, [ui.index_info], api_visibility="private")
     page.load(app.indexed_files, None, [ui.document], api_visibility="private")
+    page.load(app.version, None, [ui.version], api_visibility="private")
 
 
 def _viewer_requests(app: Verbatim, ui) -> None:

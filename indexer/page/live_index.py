@@ -1,4 +1,4 @@
-"""The index a server answers from: loaded on first use, swapped whole after each rebuild."""
+"""The index a server answers from: loaded on first use, swapped whole for each new version."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..errors import DocumentsFolderError, IndexDamagedError, IndexerError, NoIn
 from ..read.documents import find_files
 from ..search.query import check_question
 from ..settings import Settings, resolved_folder
+from ..store.versions import current_version
 
 
 class LiveIndex:
@@ -32,29 +33,73 @@ class LiveIndex:
         else:
             self.query_embedder = self.build_embedder = embedder
         self._index: Index | None = None
+        self._seen: str | None = None  # the version in service when _index was loaded
         self._load_lock = threading.Lock()
 
     @property
     def index(self) -> Index:
-        """Return the index in service, loading it on first use."""
+        """Return the index loaded, loading it on first use (current() also takes up new ones)."""
         index = self._index
         if index is None:
             with self._load_lock:
                 if self._index is None:
-                    self._index = self._load()
+                    self._index, self._seen = self._load()
                 index = self._index
         return index
+
+    @property
+    def version(self) -> str:
+        """Name the version in service when the index was last loaded or checked."""
+        return self._seen or ""
+
+    def current(self) -> Index:
+        """Return the index in service, first taking up a version put in service since it loaded.
+
+        Any process may build (`python -m indexer build` in a terminal, a second page): the
+        pointer to the version in service, a small file (on Milvus, the alias), is read at
+        each question, and a new version is loaded once, by the first question to see it.
+        """
+        return self._follow(quiet=True)
 
     def reload(self) -> None:
         """Load the newest index version and put it in service; answers in flight finish."""
         fresh = self._load()
         with self._load_lock:
-            self._index = fresh
+            self._index, self._seen = fresh
 
-    def _load(self) -> Index:
-        """Load the newest version; with none and no documents either, say the folder is empty."""
+    def _follow(self, quiet: bool) -> Index:
+        index = self.index
+        if self._in_service(index) == self._seen:
+            return index
+        with self._load_lock:
+            if self._index is index:  # not taken up meanwhile by another thread
+                try:
+                    self._index, self._seen = self._load()
+                except IndexerError:
+                    if not quiet:
+                        raise
+                    # A version that cannot serve (another model, say): keep the one loaded,
+                    # and do not try it again at every question.
+                    self._seen = self._in_service(index)
+            return self._index
+
+    def _in_service(self, index: Index | None = None) -> str | None:
+        """Name the version the store has in service now; cheap, as it is read at each question."""
+        if not self.settings.milvus_uri:
+            current = current_version(self.index_dir)
+            return current.name if current else None
+        if index is None:
+            return None
+        from ..store.milvus.store import calls  # Milvus is an optional install
+
+        with calls(self.settings.milvus_uri):
+            return index.versions.current()
+
+    def _load(self) -> tuple[Index, str | None]:
+        """Load the newest version and name it; with none and no documents, say it is empty."""
+        seen = self._in_service()  # read first: a version put in service meanwhile comes next
         try:
-            return load_index(self.index_dir, self.settings, self.query_embedder)
+            index = load_index(self.index_dir, self.settings, self.query_embedder)
         except NoIndexError:
             if self.has_documents():
                 raise
@@ -62,6 +107,7 @@ class LiveIndex:
                 f"The documents folder {self.docs_dir}/ holds no documents yet: add files to "
                 "it, then ask again."
             ) from None
+        return index, seen if seen is not None else self._in_service(index)
 
     def has_documents(self) -> bool:
         """Whether the documents folder holds any file of a type the indexer reads."""
@@ -78,7 +124,7 @@ class LiveIndex:
             embedder or self.build_embedder,
             progress=progress,
         )
-        self.reload()
+        self._follow(quiet=False)  # the version it wrote, if it wrote one
         return report
 
     def warm_up(self) -> threading.Thread:
@@ -122,11 +168,11 @@ class LiveIndex:
         so a long-running page passes over it as a fresh start would, or says it in one sentence.
         """
         try:
-            return call(self.index)
+            return call(self.current())
         except IndexDamagedError:
             self.reload()  # checks every byte again; refuses in one sentence if nothing is intact
             return call(self.index)
 
     def files(self) -> list[str]:
         """Return the names of the indexed files, or none if there is no index yet."""
-        return sorted(self.index.manifest.files)
+        return sorted(self.current().manifest.files)

@@ -47,6 +47,7 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     model_sha256: str = ""  # of the weights that made the vectors
     docs_dir: str = ""  # the documents folder it was built from (absolute)
+    report: dict | None = None  # the report of the build that wrote it (BuildReport.to_record)
 
     @property
     def passages(self) -> int:
