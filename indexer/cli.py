@@ -275,13 +275,13 @@ def _print_report(report) -> None:
 
 
 def _ask(args, settings: Settings) -> int:
-    from .page.render import answer_text
+    from .page.render import answer_text, terminal_mark
 
     answer = _load(settings, args).answer(args.question)
     if args.json:
         print(json.dumps(answer.to_record(), indent=1, ensure_ascii=False))
     else:
-        print(answer_text(answer))
+        print(answer_text(answer, terminal_mark(sys.stdout)))
     return 0
 
 

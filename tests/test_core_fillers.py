@@ -111,3 +111,29 @@ def test_a_question_that_asks_no_kind_marks_nothing(tmp_path):
     )
     assert not answer.refused
     assert answer.to_record()["quotes"][0]["answer_start"] is None
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_chat_and_a_terminal_show_the_answering_words_marked_inside_the_quote(tmp_path):
+    from indexer import Settings, build_index, load_index
+    from indexer.page.render import answer_markdown, answer_text, terminal_mark
+
+    from .fakes import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "orchard.md").write_text(
+        "# Orchard *report*\n\nThe orchard_club was planted by Ada Whitcombe in 1961.\n",
+        encoding="utf-8",
+    )
+    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    answer = index.answer("When was the orchard_club planted?")
+    assert "in **1961**." in answer_markdown(answer)
+    assert "orchard&#95;club" in answer_markdown(answer)  # the rest still escaped
+    assert "in \033[1m1961\033[22m." in answer_text(answer, terminal_mark(_Terminal()))
+    assert "in 1961." in answer_text(answer)  # piped: the quote exactly as it stands

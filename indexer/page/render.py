@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from urllib.parse import quote
 
@@ -13,8 +14,11 @@ from ..search.spelling import spelling_note
 REFUSAL = "The documents do not answer this question."
 
 
-def answer_text(answer) -> str:
-    """Return the answer as plain text (CLI and API): quotes with [n] markers, then citations."""
+def answer_text(answer, mark=None) -> str:
+    """Return the answer as plain text (CLI and API): quotes with [n] markers, then citations.
+
+    mark, if given, wraps the words of a quote that answer (a terminal shows them in bold).
+    """
     if answer.refused:
         lines = [_read_words(answer) + f"{REFUSAL} {answer.reason}".strip()]
         if answer.related:
@@ -24,7 +28,7 @@ def answer_text(answer) -> str:
             ]
         return "\n".join(lines)
     quotes = [
-        _header_line(quote, shorten) + f"“{quote.text.strip()}” [{n}]"
+        _header_line(quote, shorten) + f"“{marked(quote, str, mark)}” [{n}]"
         for n, quote in enumerate(answer.quotes, 1)
     ]
     citations = [
@@ -38,6 +42,24 @@ def _read_words(answer, escape=str) -> str:
     """Return how misspelt words of the question were read, on a line of its own, or ""."""
     note = spelling_note(getattr(answer, "spelling", ()))
     return escape(note) + "\n\n" if note else ""
+
+
+def marked(quote, escape, mark=None) -> str:
+    """Return a quote's text, stripped and escaped, its answering words wrapped by mark."""
+    text, span = quote.text, quote.answer_in_quote
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    if mark is None or span is None:
+        return escape(text)
+    start, end = span[0] - lead, span[1] - lead
+    return escape(text[:start]) + mark(escape(text[start:end])) + escape(text[end:])
+
+
+def terminal_mark(stream):
+    """Return a mark showing answering words in bold on a terminal (not with NO_COLOR), or None."""
+    if not stream.isatty() or os.environ.get("NO_COLOR"):
+        return None
+    return lambda words: f"\033[1m{words}\033[22m"
 
 
 def confidence(probability: float) -> str:
@@ -90,7 +112,7 @@ def answer_markdown(answer) -> str:
         return "\n\n".join(parts)
     quotes = [
         _header_line(quote, lambda text, _: escape_markdown(text)).replace("\n", "  \n")
-        + f"“{escape_markdown(quote.text.strip())}” \\[{n}\\]"
+        + f"“{marked(quote, escape_markdown, lambda words: f'**{words}**')}” \\[{n}\\]"
         for n, quote in enumerate(answer.quotes, 1)
     ]
     citations = "  \n".join(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ..errors import IndexerError
 from ..search.query import check_question
-from .render import answer_text
+from .render import answer_text, terminal_mark
 
 INTRO = "Ask about the documents; follow up with “and …?”. An empty line or Ctrl+D ends."
 
@@ -56,5 +56,5 @@ def _answer_lines(live, settings, interactive: bool, notice, warn, said) -> None
             notice = warn(live.index)
         if read_as != question:
             print(f"(read as: {read_as})")
-        print(answer_text(answer) + "\n", flush=True)
+        print(answer_text(answer, terminal_mark(sys.stdout)) + "\n", flush=True)
         previous = read_as
