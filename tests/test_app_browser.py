@@ -574,3 +574,17 @@ def test_the_page_at_a_desk_and_on_a_phone(browser, app_server, tmp_path, width,
         folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
         page.screenshot(path=str(folder / name), full_page=True)
         assert (folder / name).stat().st_size > 10_000
+
+
+def test_the_answering_words_are_marked_inside_the_quote(page, tmp_path):
+    """'How much money…' is answered by a sentence whose amount stands out in bold."""
+    answer = ask(page, "How much money does Anthropic make a year?")
+    assert "$850 million" in answer
+    bubble = page.locator(BOT).last
+    marked = [b.inner_text() for b in bubble.locator("strong").all()]
+    assert "$850 million" in marked, marked
+    # Only the answering words: the quote's other words are plain.
+    assert not any("annualized revenue" in words for words in marked), marked
+    folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
+    bubble.screenshot(path=str(folder / "screenshot-marked.png"))
+    assert (folder / "screenshot-marked.png").stat().st_size > 2_000
