@@ -1,6 +1,6 @@
 """Fit the reader stage of the scorer on tuning questions the reader never learned from.
 
-    python -m scripts.fit_reader_stage [--read 4] [--shared ../shared/bench] [--work DIR]
+    python -m scripts.fit_reader_stage [--read 4] [--ranker FILE] [--shared DIR] [--work DIR]
 
 The reader was trained on the SQuAD v2 tuning articles except HOLDOUT_ARTICLES (and the 13
 v1.1-only articles); its logits on its own training questions would look better than on new
@@ -17,6 +17,7 @@ The stage-1 weights in scorer.json are kept; the reader stage is written beside 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import pickle
 import sys
@@ -143,6 +144,12 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-bench"))
     parser.add_argument("--read", type=int, default=4, help="units the reader reads")
     parser.add_argument("--max-false-refusals", type=float, default=0.02)
+    parser.add_argument(
+        "--ranker",
+        type=Path,
+        help="a scorer file whose ranker chooses what the reader reads (default: the scorer's "
+        "own), e.g. one written by `scripts.fit_scorer --shrinkage 100 --out FILE`",
+    )
     args = parser.parse_args()
     settings = Settings.from_env()
     corpus = corpora.squad(args.shared)
@@ -155,23 +162,33 @@ def main() -> int:
     questions = [q for q in splits.part("squad", corpus.questions, "tune") if q.group in names]
     path = scorer_file(settings.model)
     scorer = load_scorer(path)
+    ranker = load_scorer(args.ranker).ranker if args.ranker else scorer.ranker
     cache = args.work / "reader-stage-rows.pkl"
-    key = (shipped_reader().file.stat().st_mtime_ns, len(questions))
+    # The same reader, model and ranker on the same questions: the rows collected before hold.
+    key = (
+        shipped_reader().file.stat().st_mtime_ns,
+        len(questions),
+        settings.model,
+        ranker.tobytes(),
+    )
     if cache.exists() and (cached := pickle.loads(cache.read_bytes()))["key"] == key:
-        rows = cached["rows"]  # the same reader on the same questions: collected before
+        rows = cached["rows"]
     else:
-        rows = collect(index, questions, scorer.ranker)
+        rows = collect(index, questions, ranker)
         cache.write_bytes(pickle.dumps({"key": key, "rows": rows}))
     for n in (4, 6, 8, 12, 16):
         print(json.dumps(fit_stage(rows, n, args.max_false_refusals)[1]))
     stage, figures = fit_stage(rows, args.read, args.max_false_refusals)
     record = json.loads(path.read_text(encoding="utf-8"))
+    if args.ranker:
+        stage = dataclasses.replace(stage, ranker=ranker)
     record["reader"] = {
         **stage.to_record(),
         "fitted_on": f"SQuAD v2.0 dev tuning articles held out of the reader's training "
         f"({', '.join(held)}): {len(rows)} questions ({sum(r['answerable'] for r in rows)} "
         "answerable) over the whole dev set's 35 articles",
-        "command": f"python -m scripts.fit_reader_stage --read {args.read}",
+        "command": f"python -m scripts.fit_reader_stage --read {args.read}"
+        + (f" --ranker {args.ranker.name}" if args.ranker else ""),
     }
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"{figures}; wrote the reader stage into {path}")

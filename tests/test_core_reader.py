@@ -106,3 +106,52 @@ def test_a_question_longer_than_the_reader_window_is_cut_not_an_error():
     assert batch["input_ids"].shape == (2, 128)
     assert batch["attention_mask"][0].sum() < 128  # the question cut first: its sentence read
     assert (batch["token_type_ids"][0] == 1).sum() >= 4  # [SEP]-closed sentence of 3+ tokens
+
+
+def test_a_reader_stage_with_its_own_ranker_reads_what_that_ranker_puts_first(tmp_path):
+    """With e5 the reader reads the cosine's own best units; without it the fitted ranker rules."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    from indexer.answer.pipeline import answer_question
+    from indexer.answer.scoring import UNIT_FEATURES, LinearScorer, ReaderStage
+
+    from .fakes import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "mill.txt").write_text(
+        "The mill opened in 1850.\n\nThe old mill by the river opened its doors in 1850 to "
+        "workers from three villages.\n",
+        encoding="utf-8",
+    )
+    longer, shorter = np.zeros(len(UNIT_FEATURES)), np.zeros(len(UNIT_FEATURES))
+    longer[UNIT_FEATURES.index("len")], shorter[UNIT_FEATURES.index("len")] = 1.0, -1.0
+    answer_weights = np.zeros(len(UNIT_FEATURES) + 3)
+    stage = ReaderStage(1, np.array([1.0, 0.0]), answer_weights, 0.0, 0.0, ranker=longer)
+    scorer = LinearScorer(shorter, answer_weights[:-3], 0.0, 0.0, stage)
+    loaded = load_scorer_from(tmp_path / "scorer.json", scorer)
+    assert np.allclose(loaded.reader.ranker, longer)
+    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    chosen = {}
+    for reader in ("on", "off"):
+        index = load_index(tmp_path / "index", Settings(reader=reader), FakeEmbedder())
+        answer = answer_question(index, "When did the mill open?", loaded)
+        chosen[reader] = answer.quotes[0].text
+    assert chosen == {
+        "on": "The old mill by the river opened its doors in 1850 to workers from three villages.",
+        "off": "The mill opened in 1850.",
+    }
+    no_own = dataclasses.replace(stage, ranker=None)
+    assert (
+        "ranker" not in no_own.to_record()
+        and "ranker" in json.loads((tmp_path / "scorer.json").read_text(encoding="utf-8"))["reader"]
+    )
+
+
+def load_scorer_from(path, scorer):
+    """Write a scorer as fit_scorer does and load it back through load_scorer."""
+    path.write_text(scorer.to_json(), encoding="utf-8")
+    return load_scorer(str(path))

@@ -19,6 +19,7 @@ BASELINES = ("dense", "bm25", "fusion")
 READER_HELD_OUT = ("Civil_disobedience.txt", "Harvard_University.txt", "Imperialism.txt",
                    "Private_school.txt")  # fmt: skip  # SQuAD articles the reader never saw
 READ = 4
+STAGE_READ = 6  # units the reader reads after a ranker held to the cosine (chosen on the suite)
 SHRINKAGE = (0.0, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)  # ridge per question, towards the cosine
 
 
@@ -46,14 +47,17 @@ def linear(weights: np.ndarray):
     return lambda row: row.features @ weights
 
 
-def with_reader(weights: np.ndarray, combine: np.ndarray):
-    """Return a ranker that lets the reader reorder the best READ units of a linear ranker."""
+def with_reader(weights: np.ndarray, combine: np.ndarray, reads: int = READ, alone=None):
+    """Return a ranker that lets the reader reorder the best units of a linear ranker.
+
+    alone: the weights that rank questions the reader does not read (default: weights).
+    """
 
     def scores_of(row: Row) -> np.ndarray:
-        scores = np.where(row.quotable, row.features @ weights, -np.inf)
         if row.language not in READS:  # as answering does: the reader reads English only
-            return scores
-        read = _read(row, scores)
+            return row.features @ (weights if alone is None else alone)
+        scores = np.where(row.quotable, row.features @ weights, -np.inf)
+        read = _read(row, scores, reads)
         combined = np.full(len(scores), -np.inf)
         if read:
             combined[read] = np.column_stack([scores[read], row.logits[read]]) @ combine
@@ -62,7 +66,7 @@ def with_reader(weights: np.ndarray, combine: np.ndarray):
     return scores_of
 
 
-def fit_combine(rows: list[Row], weights: np.ndarray) -> np.ndarray:
+def fit_combine(rows: list[Row], weights: np.ndarray, reads: int = READ) -> np.ndarray:
     """Fit how the reader's logit and a ranker's score are weighed, on questions it never saw."""
     from scipy.optimize import minimize
 
@@ -71,7 +75,7 @@ def fit_combine(rows: list[Row], weights: np.ndarray) -> np.ndarray:
         if row.group not in READER_HELD_OUT or not row.answerable or not len(row.features):
             continue
         scores = np.where(row.quotable, row.features @ weights, -np.inf)
-        read = _read(row, scores)
+        read = _read(row, scores, reads)
         if read and row.labels[read].any():
             groups.append((np.column_stack([scores[read], row.logits[read]]), row.labels[read]))
 
@@ -86,10 +90,10 @@ def fit_combine(rows: list[Row], weights: np.ndarray) -> np.ndarray:
     return minimize(loss, np.ones(2), method="Nelder-Mead").x
 
 
-def _read(row: Row, scores: np.ndarray) -> list[int]:
-    """Return the best READ units by a ranker's scores that the reader read (offline)."""
+def _read(row: Row, scores: np.ndarray, reads: int = READ) -> list[int]:
+    """Return the best units by a ranker's scores that the reader read (offline)."""
     read = [i for i in np.argsort(-scores, kind="stable") if not np.isnan(row.logits[i])]
-    return [i for i in read[:READ] if np.isfinite(scores[i])]
+    return [i for i in read[:reads] if np.isfinite(scores[i])]
 
 
 def fit_residual(rows: list[Row], shrinkage: float) -> np.ndarray:
@@ -117,8 +121,10 @@ def table(dumps: dict[str, list[Row]], model: str) -> dict:
     methods["shipped ranker"] = lambda _: linear(shipped.ranker)
     squad = dumps.get("squad")
     if shipped.reader is not None:
-        methods["shipped ranker + reader"] = lambda _: with_reader(
-            shipped.ranker, shipped.reader.combine
+        stage = shipped.reader
+        reads_by = shipped.ranker if stage.ranker is None else stage.ranker
+        methods[f"shipped: reader reads {stage.read}"] = lambda _: with_reader(
+            reads_by, stage.combine, stage.read, shipped.ranker
         )
     elif squad:  # the reader does not depend on the embedder: weigh it for this model's ranker
         combine = fit_combine(squad, shipped.ranker)
@@ -127,7 +133,9 @@ def table(dumps: dict[str, list[Row]], model: str) -> dict:
         )
     if squad:
         for strength in SHRINKAGE:
-            methods[f"residual, shrinkage {strength:g}"] = _cross_fitted(squad, strength)
+            alone, read = _cross_fitted(squad, strength)
+            methods[f"ranker held to cosine {strength:g}"] = alone
+            methods[f"ranker held to cosine {strength:g}, reader reads {STAGE_READ}"] = read
     result = {}
     for name, rows in dumps.items():
         row = {f"best sentence: {m}": baseline_right(rows, m) for m in BASELINES}
@@ -139,23 +147,27 @@ def table(dumps: dict[str, list[Row]], model: str) -> dict:
 
 
 def _cross_fitted(squad: list[Row], strength: float):
-    """Fit on all SQuAD tuning rows for other collections; 2-fold by article for SQuAD itself."""
+    """Fit on all SQuAD tuning rows for other collections, 2-fold by article for SQuAD itself.
+
+    Return two rankers: the fitted one alone, and the reader reading its best STAGE_READ units
+    (their weighing fitted on the held-out articles of the same rows).
+    """
     articles = sorted({r.group for r in squad})
     halves = [set(articles[0::2]), set(articles[1::2])]
-    whole = fit_residual(squad, strength)
-    folds = [fit_residual([r for r in squad if r.group not in h], strength) for h in halves]
+    fits = [fit_residual([r for r in squad if r.group not in h], strength) for h in halves]
+    fits.append(fit_residual(squad, strength))  # the last: for every other collection
+    combines = [fit_combine(squad if i == 2 else [r for r in squad if r.group not in halves[i]],
+                            w, STAGE_READ) for i, w in enumerate(fits)]  # fmt: skip
 
-    def make(collection: str):
-        if collection != "squad":
-            return linear(whole)
-
+    def fitted(collection: str, reader: bool):
         def scores_of(row: Row) -> np.ndarray:
-            fold = 0 if row.group in halves[0] else 1
-            return row.features @ folds[fold]
+            i = 2 if collection != "squad" else 0 if row.group in halves[0] else 1
+            ranker = with_reader(fits[i], combines[i], STAGE_READ) if reader else linear(fits[i])
+            return ranker(row)
 
         return scores_of
 
-    return make
+    return (lambda c: fitted(c, False)), (lambda c: fitted(c, True))
 
 
 def _unit(i: int, like: np.ndarray) -> np.ndarray:

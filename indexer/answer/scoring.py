@@ -85,6 +85,9 @@ class ReaderStage:
     answer: np.ndarray  # weights over READER_ANSWER_FEATURES
     answer_bias: float
     threshold: float
+    # The ranker that chooses what the reader reads, when it is not the scorer's own: with e5,
+    # the cosine's own ordering (scripts/fit_scorer.py --shrinkage), chosen on bench.select.
+    ranker: np.ndarray | None = None
 
     def to_record(self) -> dict:
         """Return the stage's weights as JSON-ready values."""
@@ -95,6 +98,7 @@ class ReaderStage:
             "answer": _rounded(self.answer),
             "answer_bias": round(float(self.answer_bias), 6),
             "threshold": round(float(self.threshold), 6),
+            **({} if self.ranker is None else {"ranker": _rounded(self.ranker)}),
         }
 
 
@@ -116,7 +120,8 @@ class LinearScorer:
         if not units or not candidates.quotable.any():
             return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
         features = unit_features(index, candidates)
-        scores = np.where(candidates.quotable, features @ self.ranker, -np.inf)
+        ranker = self.ranker if stage is None or stage.ranker is None else stage.ranker
+        scores = np.where(candidates.quotable, features @ ranker, -np.inf)
         shares = softmax(scores)
         summary = answer_features(candidates, features, scores, shares)
         if stage is None:
@@ -217,6 +222,7 @@ def load_scorer(path: str | os.PathLike = SCORER_FILE) -> LinearScorer:
             np.array(stage["answer"], dtype=np.float64),
             float(stage["answer_bias"]),
             float(stage["threshold"]),
+            np.array(stage["ranker"], dtype=np.float64) if "ranker" in stage else None,
         ),
     )
 
