@@ -41,9 +41,10 @@ from indexer.search.query import check_question
 
 ROOT = Path(__file__).resolve().parents[1]
 L2 = 1.0  # ridge penalty on the answer model's standardised weights
-# How strongly the ranker is held to the cosine's own ordering, per question: chosen on the mean
-# over the selection suite's collections (python -m bench.select; README, Quality).
-SHRINKAGE = 1e5
+# How strongly the ranker is held to the cosine's own ordering, per question (0: not held, the
+# shipped all-MiniLM-L6-v2 ranker; 100: the ranker e5's reader stage reads after). Chosen per
+# model on the mean over the selection suite's collections (python -m bench.select; README).
+SHRINKAGE = 0.0
 
 
 def collect(index, questions) -> list[dict]:
@@ -75,10 +76,12 @@ def fit_ranker(rows: list[dict], shrinkage: float = 0.0) -> np.ndarray:
         for r in rows
         if r["candidates"] is not None and r["labels"][r["candidates"].quotable].any()
     ]
+    if not shrinkage:  # not held: maximum likelihood with the answer model's small ridge
+        return fit_residual(groups, 0.0, L2)
     return fit_residual(groups, shrinkage)
 
 
-def fit_residual(groups: list, shrinkage: float) -> np.ndarray:
+def fit_residual(groups: list, shrinkage: float, ridge: float = 0.0) -> np.ndarray:
     """Fit conditional-logit weights pulled towards the cosine alone with a ridge of shrinkage.
 
     The prior is the cosine's own ordering at its best-fitting temperature; the other features
@@ -89,8 +92,9 @@ def fit_residual(groups: list, shrinkage: float) -> np.ndarray:
     scale = stacked.std(axis=0) + 1e-9
     standardised = [(x / scale, y) for x, y in groups]
     prior = np.zeros(stacked.shape[1])
-    prior[UNIT_FEATURES.index("cos")] = _cosine_temperature(standardised)
-    weights = conditional_logit(standardised, prior, shrinkage * len(groups), prior)
+    if shrinkage:
+        prior[UNIT_FEATURES.index("cos")] = _cosine_temperature(standardised)
+    weights = conditional_logit(standardised, prior, shrinkage * len(groups) + ridge, prior)
     return weights / scale  # a shift common to a question's units has no effect on ranking
 
 

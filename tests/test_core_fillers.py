@@ -47,6 +47,10 @@ def test_a_year_the_question_already_gives_is_no_filler():
     assert filled("What happened in 1987?", "In 1987 the river authority closed.") is None
 
 
+def test_a_number_inside_a_longer_one_of_the_question_is_still_a_filler():
+    assert filled("How many trees did Elstar have in 2025?", "Elstar had 5 trees left.") == "5"
+
+
 def test_a_question_that_asks_no_kind_has_no_filler():
     assert filled("Why did the mills stop?", "The mills stopped in 1990 because of dye.") is None
 
@@ -118,12 +122,15 @@ class _Terminal:
         return True
 
 
-def test_the_chat_and_a_terminal_show_the_answering_words_marked_inside_the_quote(tmp_path):
+def test_the_chat_and_a_terminal_show_the_answering_words_marked_inside_the_quote(
+    tmp_path, monkeypatch
+):
     from indexer import Settings, build_index, load_index
     from indexer.page.render import answer_markdown, answer_text, terminal_mark
 
     from .fakes import FakeEmbedder
 
+    monkeypatch.delenv("NO_COLOR", raising=False)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "orchard.md").write_text(

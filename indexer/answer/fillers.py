@@ -2,8 +2,9 @@
 
 A question that asks for a kind of thing ("how much", "when", "who", "what percentage") is
 answered by a quote holding one that the question does not already give. The filler found
-here is marked in the quote (`answer_start` / `answer_end`), and how close it stands to the
-words of what is asked is a feature of the answer model, which learns how much it tells.
+here is marked in the quote (`answer_start` / `answer_end`). How close it stands to the words
+of what is asked was measured as a feature of the answer model and told nothing more on the
+SQuAD tuning part (README, Quality), so it only chooses which filler to mark.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ NEAR = 8  # words either side of a filler that count as its context
 
 @dataclass(frozen=True)
 class Filler:
-    """A span of a unit's text that is of the kind asked, and how near the asked words it is."""
+    """A span of a quote's text that is of the kind asked, and how near the asked words it is."""
 
-    start: int  # offsets within the unit's text
+    start: int  # offsets within the quote's text
     end: int
     near: float  # 1 when the question's own content words stand next to it, 0 when far
 
@@ -82,18 +83,21 @@ def best_filler(text: str, question: str, kind: str | None, language: str = "en"
 
 
 def _spans(text: str, question: str, kind: str) -> list[tuple[int, int]]:
-    """Return the spans of a kind in text that the question does not already hold."""
-    given = question.lower()
+    """Return the spans of a kind in text that the question does not already give (as words)."""
     if kind == "name":
         asked = {n.lower() for n in proper_names(question)}
+        names = set(proper_names(text))
         found = []
         for match in re.finditer(r"[\w'’.-]*\w", text):
             word = match.group()
-            if word.lower() not in asked and word in set(proper_names(text)):
+            if word.lower() not in asked and word in names:
                 found.append((match.start(), match.end()))
         return _joined(found, text)
-    pattern = KINDS[kind]
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.group().lower() not in given]
+    return [
+        (m.start(), m.end())
+        for m in KINDS[kind].finditer(text)
+        if not re.search(rf"(?<!\w){re.escape(m.group())}(?!\w)", question, re.IGNORECASE)
+    ]
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
