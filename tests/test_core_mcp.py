@@ -225,3 +225,26 @@ def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
         assert "Dario Amodei" in raw.text  # answered, the surrogate read as U+FFFD
     assert "Traceback" not in app.log.read_text()
     assert "Processing request" not in app.log.read_text()  # quiet: no line per request
+
+
+def test_the_tools_follow_a_version_built_by_another_process(tmp_path):
+    """Like the page, the MCP tools answer from the version in service, whoever built it."""
+    from indexer import Settings, build_index
+    from indexer.page.live_index import LiveIndex
+    from indexer.page.mcp_tools import answer_record, documents_record
+
+    from .fakes import FakeEmbedder
+
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    (docs / "mill.md").write_text("# Mill\n\nThe mill opened in 1850.\n", encoding="utf-8")
+    build_index(docs, index_dir, Settings(), FakeEmbedder())
+    live = LiveIndex(docs, index_dir, Settings(), FakeEmbedder())
+    assert [f["file"] for f in documents_record(live)["indexed"]] == ["mill.md"]
+    (docs / "bakery.md").write_text(
+        "# Bakery\n\nThe bakery on Quay Street opened in 1901.\n", encoding="utf-8"
+    )
+    build_index(docs, index_dir, Settings(), FakeEmbedder())  # as a terminal would
+    assert [f["file"] for f in documents_record(live)["indexed"]] == ["bakery.md", "mill.md"]
+    quotes = answer_record(live, "When did the bakery on Quay Street open?", None)["quotes"]
+    assert quotes and quotes[0]["source"] == "bakery.md"

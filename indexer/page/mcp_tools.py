@@ -128,7 +128,7 @@ def bad_argument(error, schema: dict) -> str:
 
 def answer_record(live: LiveIndex, question: str, within: str | None) -> dict:
     """Return the answer as JSON, each quote with the sha256 of the text it is cut from."""
-    index = live.index
+    index = live.current()  # a version built by another process is taken up
     question = check_question(question, live.settings.max_query_chars)
     answer = index.answer(question, within or None)
     record = answer.to_record()
@@ -141,7 +141,7 @@ def search_records(live: LiveIndex, query: str, k: int, within: str | None) -> l
     """Return the k best passages as JSON records."""
     if not 1 <= int(k) <= 20:
         raise QueryError(f"k must be from 1 to 20, not {k}.")
-    index = live.index
+    index = live.current()  # a version built by another process is taken up
     query = check_question(query, live.settings.max_query_chars)
     if not within:
         return [hit.to_record() for hit in index.search(query, int(k))]
@@ -151,7 +151,7 @@ def search_records(live: LiveIndex, query: str, k: int, within: str | None) -> l
 
 def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | None) -> dict:
     """Return a window of a file's indexed text with where it starts in that text."""
-    index = live.index
+    index = live.current()  # a version built by another process is taken up
     text = index.document_text(str(file))  # refuses a file not in the index, in one sentence
     lines = text.splitlines(keepends=True)
     first = max(1, int(line_start))
@@ -175,7 +175,7 @@ def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | Non
 
 def documents_record(live: LiveIndex) -> dict:
     """Return the indexed files and the skipped ones with their reasons."""
-    index = live.index
+    index = live.current()  # a version built by another process is taken up
     manifest = index.manifest
     files = [
         {"file": path, "format": entry.format, "pages": entry.pages, "language": entry.language,
