@@ -142,3 +142,12 @@ def test_chat_why_after_and_google_gives_a_reason_or_says_there_is_none(tmp_path
             "The documents do not answer this question. They give no reason beside the answer "
             "to “How much money does Google make a year?” (002_6d34ce2141a5a6b8.txt, line 30"
         )
+
+
+def test_why_after_why_asks_the_same_why_not_a_why_of_it():
+    first = contextual_question("why?", "How much money does Google make a year?")
+    assert (
+        contextual_question("why?", first)
+        == first
+        == (WHY_READ + "How much money does Google make a year?")
+    )

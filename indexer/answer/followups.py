@@ -40,8 +40,8 @@ def contextual_question(question: str, previous: str | None) -> str:
     previous = (previous or "").strip()
     if not previous:
         return question
-    if asks_why(question):
-        return WHY_READ + previous
+    if asks_why(question):  # "why?" after a why asks the same why, not a why of it
+        return WHY_READ + (why_of(previous) or previous)
     explained = why_of(previous)
     if explained is not None:  # a follow-up of a why is one of the question it explains
         previous = explained

@@ -159,8 +159,7 @@ class Verbatim:
         if not source:
             return gr.skip(), gr.skip(), gr.skip()
         try:
-            text = self.live.document_text(source)
-            index = self.live.index
+            text, index = self.live.document(source)  # one version: another may come meanwhile
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         entry = index.manifest.files[source]
@@ -263,7 +262,10 @@ class Verbatim:
             record = self.live.current().manifest.report
         except IndexerError:
             return ""
-        return report_markdown(BuildReport.from_record(record)) if record else ""
+        try:
+            return report_markdown(BuildReport.from_record(record)) if record else ""
+        except (KeyError, TypeError):  # a report of another shape (another version's build)
+            return ""
 
     def version(self) -> str:
         """Name the version in service, as the page last saw it."""

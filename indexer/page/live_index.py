@@ -159,7 +159,11 @@ class LiveIndex:
 
     def document_text(self, source: str) -> str:
         """Return a file's indexed text from the version in service (checked as it is read)."""
-        return self._healing(lambda index: index.document_text(source))
+        return self.document(source)[0]
+
+    def document(self, source: str) -> tuple[str, Index]:
+        """Return a file's indexed text and the version it was read from, so both agree."""
+        return self._healing(lambda index: (index.document_text(source), index))
 
     def _healing(self, call):
         """Run call on the index; if it finds the version damaged, load the newest intact one.
