@@ -50,6 +50,9 @@ def _terminal_chat(index: Path, cwd: Path):
         stderr=subprocess.PIPE,
         cwd=cwd,
         env=env,
+        # As a shell starts a job in the foreground: Ctrl+C reaches it even when this test run
+        # was itself started in the background (where SIGINT is inherited as ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(terminal)
     return process, controller
