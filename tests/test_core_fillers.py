@@ -144,3 +144,21 @@ def test_the_chat_and_a_terminal_show_the_answering_words_marked_inside_the_quot
     assert "orchard&#95;club" in answer_markdown(answer)  # the rest still escaped
     assert "in \033[1m1961\033[22m." in answer_text(answer, terminal_mark(_Terminal()))
     assert "in 1961." in answer_text(answer)  # piped: the quote exactly as it stands
+
+
+HEADER = "| Metric | Anthropic | OpenAI | Google DeepMind |"
+ROW = "| Estimated Annual Revenue | $850M | $3.4B | $2.1B (AI services) |"
+
+
+def test_in_a_table_row_the_column_the_question_names_holds_the_filler():
+    question = "How much money does OpenAI make a year?"
+    filler = best_filler(ROW, question, "money", header=HEADER)
+    assert ROW[filler.start : filler.end] == "$3.4B"
+    deepmind = best_filler(ROW, "How much does Google DeepMind make?", "money", header=HEADER)
+    assert ROW[deepmind.start : deepmind.end] == "$2.1B"
+
+
+def test_several_fillers_and_nothing_to_choose_between_them_mark_nothing():
+    assert (
+        best_filler(ROW, "How much money do the labs make a year?", "money", header=HEADER) is None
+    )

@@ -39,6 +39,7 @@ KINDS = {
 }
 _PERCENT_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|rate)\b", re.IGNORECASE)
 NEAR = 8  # words either side of a filler that count as its context
+_CELL = re.compile(r"(?<=\|)[^|\n]*(?=\|)")  # a cell of a table row read as '| a | b |'
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,21 @@ def asked_kind(needs: QuestionNeeds, question: str) -> str | None:
     return None
 
 
-def best_filler(text: str, question: str, kind: str | None, language: str = "en") -> Filler | None:
-    """Return the filler of the asked kind nearest the question's words, not given by it."""
+def best_filler(
+    text: str, question: str, kind: str | None, language: str = "en", header: str | None = None
+) -> Filler | None:
+    """Return the filler of the asked kind nearest the question's words, not given by it.
+
+    For a table row under its header, only the cells of the columns the question names count
+    ("OpenAI" picks that column's amount). When several fillers stand and none is nearer the
+    question's words than another, nothing is marked: it would be a guess.
+    """
     if kind is None:
         return None
     spans = _spans(text, question, kind)
+    columns = asked_cells(text, header, question) if header else []
+    if columns:
+        spans = [(s, e) for s, e in spans if any(a <= s and e <= b for a, b in columns)]
     if not spans:
         return None
     asked = _content_terms(question, language)
@@ -79,7 +90,19 @@ def best_filler(text: str, question: str, kind: str | None, language: str = "en"
         near = _near_share(words, start, end, asked)
         if best is None or near > best.near:
             best = Filler(start, end, near)
-    return best
+    return None if best.near == 0 and len(spans) > 1 else best
+
+
+def asked_cells(row: str, header: str, question: str) -> list[tuple[int, int]]:
+    """Return the spans of a table row's cells whose column header the question names."""
+    asked = {w.lower() for w in re.findall(r"\w{3,}", question)}
+    cells = [(m.start(), m.end()) for m in _CELL.finditer(row)]
+    heads = [m.group() for m in _CELL.finditer(header)]
+    return [
+        cell
+        for cell, head in zip(cells, heads, strict=False)
+        if {w.lower() for w in re.findall(r"\w{3,}", head)} & asked
+    ]
 
 
 def _spans(text: str, question: str, kind: str) -> list[tuple[int, int]]:

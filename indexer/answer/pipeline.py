@@ -160,7 +160,8 @@ def cut_quotes(units: list[Unit], scored: Scored, max_quotes: int) -> list[Quote
 def mark_answer(quote: Quote, candidates: Candidates, language: str) -> Quote:
     """Mark the words of a quote that fill what the question asks for, if it asks a kind."""
     kind = asked_kind(candidates.needs, candidates.question)
-    filler = best_filler(quote.text, candidates.question, kind, language)
+    header = quote.table_header["text"] if quote.table_header else None
+    filler = best_filler(quote.text, candidates.question, kind, language, header)
     if filler is None:
         return quote
     return replace(quote, answer=(quote.start + filler.start, quote.start + filler.end))
