@@ -187,3 +187,10 @@ def test_an_index_from_before_the_field_loads_and_says_its_build_time(verbatim):
     old = Manifest.from_record(record)
     assert old.indexed_at(SEED) == old.built_at != ""
     assert old.indexed_at("not-indexed.txt") == ""
+
+
+def test_moving_to_the_trash_names_the_file_not_the_trash_folder(verbatim, capsys):
+    verbatim.trash(SEED, progress=RecordingProgress())
+    said = capsys.readouterr().out  # outside a page, Gradio prints its toast
+    assert f"{SEED} is in the trash; Restore (Documents panel) brings it back." in said
+    assert not re.search(r"\d{8}-\d{6}-\d{6}", said), said

@@ -208,11 +208,11 @@ class Verbatim:
         if not name:
             return _nothing_done("Choose a file to move to the trash.")
         try:
-            where = move_to_trash(self.docs_dir, self.live.index_dir, name)
+            move_to_trash(self.docs_dir, self.live.index_dir, name)
         except IndexerError as error:
             return _nothing_done(toast_text(error))
-        gr.Info(
-            html.escape(f"{name} is in the trash ({where}); Restore brings it back."),
+        gr.Info(  # the trash's inner folder names mean nothing to a reader: the file's name
+            html.escape(f"{name} is in the trash; Restore (Documents panel) brings it back."),
             duration=TOAST_SECONDS,
         )
         return self.rebuild(progress)
