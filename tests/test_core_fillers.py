@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from indexer import Settings, build_index, load_index
 from indexer.answer.fillers import asked_kind, best_filler
 from indexer.answer.questions import analyse
+from indexer.page.render import answer_markdown, answer_text, terminal_mark
+
+from .fakes import FakeEmbedder
+
+
+def index_of(tmp_path, name: str, text: str):
+    """Build and load an index of one file with the fake embedder."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / name).write_text(text, encoding="utf-8")
+    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
+    return load_index(tmp_path / "index", Settings(), FakeEmbedder())
 
 
 def filled(question: str, text: str) -> str | None:
@@ -68,19 +81,12 @@ def test_the_filler_next_to_the_asked_words_is_nearer_than_one_far_from_them():
 
 
 def test_an_answer_marks_the_words_that_fill_the_question_inside_its_quote(tmp_path):
-    from indexer import Settings, build_index, load_index
-
-    from .fakes import FakeEmbedder
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "orchard.md").write_text(
+    text = (
         "# Orchard report\n\nThe cooperative sold its apples for 41,000 euros in 2024.\n"
-        "The orchard was planted by Ada Whitcombe in 1961.\n",
-        encoding="utf-8",
+        "The orchard was planted by Ada Whitcombe in 1961.\n"
     )
-    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
-    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    index = index_of(tmp_path, "orchard.md", text)
+    docs = tmp_path / "docs"
     marked = {}
     for question in ("When was the orchard planted?", "Who planted the orchard?"):
         answer = index.answer(question)
@@ -99,20 +105,8 @@ def test_an_answer_marks_the_words_that_fill_the_question_inside_its_quote(tmp_p
 
 
 def test_a_question_that_asks_no_kind_marks_nothing(tmp_path):
-    from indexer import Settings, build_index, load_index
-
-    from .fakes import FakeEmbedder
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "mills.md").write_text(
-        "# Mills\n\nThe mills stopped dumping dye because the river authority fined them.\n",
-        encoding="utf-8",
-    )
-    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
-    answer = load_index(tmp_path / "index", Settings(), FakeEmbedder()).answer(
-        "Why did the mills stop dumping dye?"
-    )
+    text = "# Mills\n\nThe mills stopped dumping dye because the river authority fined them.\n"
+    answer = index_of(tmp_path, "mills.md", text).answer("Why did the mills stop dumping dye?")
     assert not answer.refused
     assert answer.to_record()["quotes"][0]["answer_start"] is None
 
@@ -125,20 +119,9 @@ class _Terminal:
 def test_the_chat_and_a_terminal_show_the_answering_words_marked_inside_the_quote(
     tmp_path, monkeypatch
 ):
-    from indexer import Settings, build_index, load_index
-    from indexer.page.render import answer_markdown, answer_text, terminal_mark
-
-    from .fakes import FakeEmbedder
-
     monkeypatch.delenv("NO_COLOR", raising=False)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "orchard.md").write_text(
-        "# Orchard *report*\n\nThe orchard_club was planted by Ada Whitcombe in 1961.\n",
-        encoding="utf-8",
-    )
-    build_index(docs, tmp_path / "index", Settings(), FakeEmbedder())
-    index = load_index(tmp_path / "index", Settings(), FakeEmbedder())
+    text = "# Orchard *report*\n\nThe orchard_club was planted by Ada Whitcombe in 1961.\n"
+    index = index_of(tmp_path, "orchard.md", text)
     answer = index.answer("When was the orchard_club planted?")
     assert "in **1961**." in answer_markdown(answer)
     assert "orchard&#95;club" in answer_markdown(answer)  # the rest still escaped
