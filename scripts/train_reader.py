@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scripts.reader_candidates import collect as candidate_pairs
 from scripts.reader_data import SEED, allowed_articles, pairs
 from scripts.reader_network import MAX_LENGTH, build_model, tokenizer
 
@@ -69,12 +70,16 @@ def train(args) -> Path:
     torch.set_num_threads(args.threads)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    final = work / f"reader-l{args.layers}-e{args.epochs}.pt"
+    name = f"{args.data}-l{args.layers}-e{args.epochs}"
+    final = work / f"reader-{name}.pt"
     if final.exists():
         print(f"already trained: {final}", file=sys.stderr)
         return final
     train_articles, _, held = allowed_articles(args.shared)
-    found = pairs(train_articles)
+    if args.data == "candidates":
+        found = candidate_pairs(args.shared, args.work / "candidates")
+    else:
+        found = pairs(train_articles)
     tok = tokenizer()
     encoded = [
         dict(tok(p.question, p.sentence, truncation="only_second", max_length=MAX_LENGTH))
@@ -91,7 +96,7 @@ def train(args) -> Path:
         optimiser,
         lambda step: min((step + 1) / warmup, max(0.0, (len(plan) - step) / (len(plan) - warmup))),
     )
-    checkpoint, step = work / f"checkpoint-l{args.layers}-e{args.epochs}.pt", 0
+    checkpoint, step = work / f"checkpoint-{name}.pt", 0
     if checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
         model.load_state_dict(state["model"])
@@ -147,6 +152,13 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-reader"))
     parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument(
+        "--data",
+        choices=("candidates", "paragraphs"),
+        default="candidates",
+        help="pairs from the product's own candidates, read in context (scripts.reader_candidates)"
+        ", or the first reader's pairs within each paragraph (scripts.reader_data)",
+    )
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--threads", type=int, default=2)

@@ -44,7 +44,7 @@ def collect(index, questions, correct, progress=None) -> list[Row]:
     """Gather every question's candidates through the product's own stages."""
     from indexer.answer.pipeline import gather
     from indexer.answer.reader import shipped_reader
-    from indexer.answer.scoring import load_scorer, reader_text, scorer_file, unit_features
+    from indexer.answer.scoring import load_scorer, scorer_file, unit_features
     from indexer.read.terms import question_terms
     from indexer.search.query import check_question
 
@@ -67,7 +67,7 @@ def collect(index, questions, correct, progress=None) -> list[Row]:
             )
             logits = np.full(len(units), np.nan)
             read = _to_read(features, candidates.quotable, ranker)
-            logits[read] = shipped_reader().logits(text, [reader_text(units[i]) for i in read])
+            logits[read] = shipped_reader().read(text, units, read)
         else:
             features = np.zeros((0, len(ranker)))
             labels = logits = np.zeros(0)

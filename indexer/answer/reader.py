@@ -2,11 +2,14 @@
 
 Trained here by `python -m scripts.train_reader` on allowed SQuAD data only (see
 reader_model/MODEL_CARD.md); shipped as int8 ONNX, run with tokenizers and onnxruntime alone.
-Its logit says how likely the sentence answers the question; the scorer weighs it.
+Its logit says how likely the sentence answers the question; the scorer weighs it. A reader
+trained with context (reader.json "context") reads each unit followed by its heading and the
+sentence before it, so "it" and "the company" have something to resolve against.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +18,7 @@ import numpy as np
 
 FOLDER = Path(__file__).with_name("reader_model")
 MAX_TOKENS = 128  # question and sentence together
+CONTEXT_CHARS = 300  # of the sentence before: its end is what "it" points back to
 QUESTION_TOKENS = 64  # a longer question is cut here first, so every sentence keeps its room
 
 
@@ -27,6 +31,8 @@ class Reader:
 
         folder = Path(folder)
         self.file = folder / "reader.onnx"
+        facts = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+        self.reads_context = bool(facts.get("context"))
         self.question_tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.question_tokenizer.no_truncation()
         self.question_tokenizer.no_padding()
@@ -58,6 +64,24 @@ class Reader:
             return np.zeros(0)
         (out,) = self.session.run(None, self.encode(question, sentences))
         return out.astype(np.float64)
+
+
+    def read(self, question: str, units: list, chosen) -> np.ndarray:
+        """Return the logits of the chosen units (indexes into units), read as trained."""
+        return self.logits(question, [reader_input(units, i, self.reads_context) for i in chosen])
+
+
+def reader_input(units: list, i: int, with_context: bool) -> str:
+    """Return what the reader reads of units[i]; with context, its heading and the one before."""
+    unit = units[i]
+    header = unit.hit.passage.header_text if unit.hit.kind == "table-row" else None
+    text = f"{header}\n{unit.text}" if header else unit.text
+    if not with_context:
+        return text
+    # The sentence before only within the same passage: that is what the index keeps together.
+    before = units[i - 1].text if i and units[i - 1].hit.position == unit.hit.position else ""
+    context = " | ".join(part for part in (unit.hit.heading or "", before[-CONTEXT_CHARS:]) if part)
+    return f"{text} [SEP] {context}" if context else text
 
 
 @lru_cache(maxsize=2)

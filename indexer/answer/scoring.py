@@ -128,7 +128,7 @@ class LinearScorer:
             confidence = _logistic(summary, self.answer, self.answer_bias)
             return Scored(scores, shares, confidence, threshold)
         read = best_units(scores, stage.read)
-        logits = shipped_reader().logits(candidates.question, [reader_text(units[i]) for i in read])
+        logits = shipped_reader().read(candidates.question, units, read)
         combined = np.full(len(units), -np.inf)
         combined[read] = np.column_stack([scores[read], logits]) @ stage.combine
         summary = np.concatenate([summary, reader_features(combined, read, logits)])
@@ -157,12 +157,6 @@ class LinearScorer:
             **facts,
         }
         return json.dumps(record, indent=1)
-
-
-def reader_text(unit) -> str:
-    """Return what the reader reads of a unit: a table row under its header row, else its text."""
-    header = unit.hit.passage.header_text if unit.hit.kind == "table-row" else None
-    return f"{header}\n{unit.text}" if header else unit.text
 
 
 def best_units(scores: np.ndarray, n: int) -> np.ndarray:
