@@ -14,6 +14,8 @@ are gathered once through the product's own stages (bench/common/candidates.py, 
 configured one (VERBATIM_MODEL): run once per model to compare them.
 
 WikiQA (train, and dev's tuning part) is measured only: nothing shipped is fitted on it.
+SciFact's visible half of the test claims is judged by document: a quote is right when it
+comes from an abstract judged relevant to the claim (bench.quality reports its nDCG@10).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from bench.common.metrics import overlaps_half, quote_holds_gold, write_json
 
 REPO = Path(__file__).resolve().parents[1]
 XQUAD = tuple(f"xquad-{language}" for language in corpora.XQUAD_LANGUAGES)
-COLLECTIONS = ("squad", "wikiqa", "wikiqa-train", "seeds", *XQUAD)
+COLLECTIONS = ("squad", "wikiqa", "wikiqa-train", "scifact", "seeds", *XQUAD)
 BASELINES = ("dense", "bm25", "fusion")
 
 
@@ -43,6 +45,13 @@ def load_collection(name: str, shared: Path):
         return _part(corpus, splits.part("wikiqa", corpus.questions, "tune")), overlaps_half
     if name == "wikiqa-train":
         return corpora.wikiqa(shared, "train"), overlaps_half
+    if name == "scifact":  # claims, not questions: a quote is right from a relevant abstract
+        corpus = corpora.scifact(shared)
+        claims = [
+            dataclasses.replace(q, gold=tuple((file, 0, 0) for file in q.relevant))
+            for q in splits.part("scifact", corpus.questions, "tune")
+        ]
+        return _part(corpus, claims), cites_gold_file
     if name == "seeds":
         return corpora.seeds(REPO / "seeds", shared.parent / "qa" / "seeds-dev.jsonl"), (
             quote_holds_gold
@@ -50,6 +59,11 @@ def load_collection(name: str, shared: Path):
     if name.startswith("xquad-"):  # all of XQuAD here is SQuAD's tuning part
         return corpora.xquad(shared, name.split("-", 1)[1]), quote_holds_gold
     raise SystemExit(f"error: unknown collection {name!r}; choose from {', '.join(COLLECTIONS)}.")
+
+
+def cites_gold_file(span, gold) -> bool:
+    """Whether a quote comes from a file the collection judges relevant (SciFact)."""
+    return any(span[0] == file for file, _, _ in gold)
 
 
 def _part(corpus, questions):
