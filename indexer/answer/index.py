@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from ..embed.choice import embedder_for
 from ..embed.embedders import Embedder
 from ..read.terms import tokenize
 from ..records import Answer
-from ..search import milvus_index
 from ..search.local_index import LocalIndex, load_local_index
 from ..search.query import check_question
 from ..search.spelling import did_you_mean, respell
@@ -34,7 +34,9 @@ def load_index(
     settings = settings or Settings.from_env()
     embedder = embedder or embedder_for(settings)
     if settings.milvus_uri:
-        return milvus_index.load_milvus_index(settings, embedder, MilvusIndex, index_dir)
+        from ..search import milvus_index  # only a Milvus index needs it (and pymilvus)
+
+        return milvus_index.load_milvus_index(settings, embedder, milvus_kind(), index_dir)
     return load_local_index(index_dir, settings, embedder, Index)
 
 
@@ -82,5 +84,13 @@ class Index(Answers, LocalIndex):
     """A version in the index folder: searched, and answering questions with quotes."""
 
 
-class MilvusIndex(Answers, milvus_index.MilvusIndex):
-    """A version on Milvus: searched, and answering questions with quotes."""
+@cache
+def milvus_kind() -> type:
+    """Return the class of a version on Milvus that answers (made on first need: a local index
+    does not import the Milvus search)."""
+    from ..search import milvus_index
+
+    class MilvusIndex(Answers, milvus_index.MilvusIndex):
+        """A version on Milvus: searched, and answering questions with quotes."""
+
+    return MilvusIndex

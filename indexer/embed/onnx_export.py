@@ -11,6 +11,8 @@ import time
 import warnings
 from pathlib import Path
 
+from ..read.unpacked import cache_root
+
 # Long one-time steps say what they do; the CLI and the app print these lines on stderr.
 NOTICES = logging.getLogger("verbatim")
 SECONDS_PER_MB = 0.1  # of weights: what the export takes (measured, see expected_seconds)
@@ -65,11 +67,6 @@ def expected_seconds(source: Path) -> int:
     size = sum(path.stat().st_size for path in source.glob("*.safetensors"))
     size = size or sum(path.stat().st_size for path in source.glob("*.bin"))
     return int(max(10, round(size / 1e6 * SECONDS_PER_MB, -1)))
-
-
-def cache_root() -> Path:
-    """Return the user's cache folder (XDG_CACHE_HOME, else ~/.cache)."""
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
 
 
 @contextlib.contextmanager

@@ -14,7 +14,16 @@ from .encodings import decode_bytes
 from .formats import extract_docx, extract_html, extract_pdf, looks_like_html, sniff
 from .languages import detect
 from .mail import extract_email
-from .paged import Extracted, ExtractionError, OcrMark, Paged, Parts, extract_image, too_long
+from .paged import (
+    Extracted,
+    ExtractionError,
+    OcrMark,
+    Paged,
+    Parts,
+    Skipped,
+    extract_image,
+    too_long,
+)
 from .scans import image_format
 from .sheets import extract_delimited, extract_workbook
 from .slides import extract_slides
@@ -58,14 +67,6 @@ class Document:
     def text_sha256(self) -> str:
         """Return the hash of the indexed text: files are copies when theirs are equal."""
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that was not indexed, and the reason a person would want to know."""
-
-    path: str
-    reason: str
 
 
 def find_files(docs_dir: Path) -> list[Path]:

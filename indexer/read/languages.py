@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
+
+from .unpacked import unpacked
 
 SAMPLE_CHARS = 3000  # enough text to name a language, little enough to stay fast
 UNSPACED = frozenset({"th", "lo", "km", "my"})  # scripts with spaces between clauses only
@@ -26,9 +29,43 @@ NAMES = {
 
 @lru_cache(maxsize=1)
 def _identifier():
-    import py3langid
+    """Return py3langid's identifier, its model memory-mapped from the cache once unpacked
+    (unpacking it costs 0.4 s, more than the rest of a terminal question)."""
+    import numpy as np
+    from py3langid import langid
 
-    return py3langid
+    folder = unpacked("langid", langid.MODEL_DIR / langid.MODEL_FILE, _unpack_model)
+    if folder is None:
+        return langid
+    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+    return langid.LanguageIdentifier(
+        arrays["ptc"],
+        np.asarray(arrays["pc"]),
+        arrays["classes"].tolist(),
+        arrays["nextmove"],  # the DFA's rows: a question's walk reads a few pages of them
+        arrays["out_feat"].tolist(),
+        tk_row=arrays["nextmove_row"].tolist(),
+    )
+
+
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def _unpack_model(folder: Path) -> None:
+    """Write py3langid's model (an LZMA-compressed .npz) as one plain .npy file per array."""
+    import lzma
+    import shutil
+
+    import numpy as np
+    from py3langid import langid
+
+    archive = folder / "model.npz"  # a zip: read from a file, as a stream cannot seek back
+    with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as packed, open(archive, "wb") as out:
+        shutil.copyfileobj(packed, out, length=1 << 20)
+    with np.load(archive, allow_pickle=False) as model:
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", model[name], allow_pickle=False)
+    archive.unlink()
 
 
 def detect(text: str) -> str:

@@ -20,6 +20,14 @@ class ExtractionError(Exception):
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file that was not indexed, and the reason a person would want to know."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class OcrMark:
     """A page whose text OCR read: its number (from 1), its reading's key, its confidence."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 # ISO 639-1 code -> PyStemmer's algorithm. On XQuAD's tuning paragraphs (BM25 alone, first
 # paragraph found) the language's own stemmer against English's: ru 0.917 / 0.784, el 0.911 /
@@ -36,11 +36,13 @@ def _stemmer(language: str = "en"):
     return Stemmer.Stemmer(STEMMERS.get(language, "english"))
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
+# bm25s's English stop words (its STOPWORDS_EN), written here: importing bm25s imports SciPy,
+# 0.15 s of every terminal question that only needs these 33 words.
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+})  # fmt: skip
 
 
 _UNSPACED = (
@@ -56,7 +58,7 @@ _TOKEN = re.compile(f"([{_UNSPACED}]+)|((?:[^\\W{_UNSPACED}]|[{_INDIC_MARKS}]){{
 
 def tokenize(texts: list[str], language: str | None = "en") -> list[list[str]]:
     """Split texts into terms: stemmed words without English stop words, and letter pairs."""
-    stop, stem = _stop_words(), _stemmer(language or "en").stemWords
+    stop, stem = STOP_WORDS, _stemmer(language or "en").stemWords
     found = []
     for text in texts:
         words, pairs = [], []

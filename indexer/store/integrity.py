@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from tokenize import TokenError
 
@@ -72,9 +73,11 @@ def file_hash(path: Path, algorithm: str = HASH) -> str:
     """Return a file's digest, read in large chunks into one reused buffer."""
     # Read, not memory-mapped: a file cut short while it is hashed must not kill the process.
     digest = xxhash.xxh3_128() if algorithm == HASH else hashlib.new(algorithm)
-    buffer = bytearray(_CHUNK)
-    view = memoryview(buffer)
     with open(path, "rb", buffering=0) as handle:
+        # A small file gets a small buffer: zeroing 8 MB for each of a version's small files
+        # was most of a small index's load.
+        buffer = bytearray(min(_CHUNK, os.fstat(handle.fileno()).st_size + 1))
+        view = memoryview(buffer)
         while read := handle.readinto(buffer):
             digest.update(view[:read])
     return digest.hexdigest()

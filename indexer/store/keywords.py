@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,14 +24,22 @@ def _bm25s():
 
 
 class KeywordIndex:
-    """A BM25 index over the passages, with document frequencies for term weighting."""
+    """A BM25 index over the passages, with document frequencies for term weighting.
 
-    def __init__(self, retriever):
-        self.retriever = retriever
-        scores = retriever.scores
+    Built and saved by bm25s (its default variant, whose scores are the saved arrays alone);
+    loaded and scored here as bm25s scores, from those arrays: importing bm25s imports SciPy,
+    a third of a terminal question's start.
+    """
+
+    def __init__(self, vocab_dict: dict[str, int], scores: dict, dtype: str, retriever=None):
+        self.vocab_dict = vocab_dict  # term -> its column
+        self._data, self._indices = scores["data"], scores["indices"]  # each column's passages
+        self._indptr = scores["indptr"]  # and scores; column t is [indptr[t], indptr[t + 1])
         self.num_docs = int(scores["num_docs"])
+        self._dtype = np.dtype(dtype)
+        self._retriever = retriever  # bm25s's, to save what was built
         # bm25s keeps one column per term; its length is the term's document frequency.
-        self.doc_freq = np.diff(np.asarray(scores["indptr"]))
+        self.doc_freq = np.diff(np.asarray(self._indptr))
         self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
 
     @classmethod
@@ -44,42 +53,49 @@ class KeywordIndex:
             )
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=False)
-        return cls(retriever)
+        return cls(retriever.vocab_dict, retriever.scores, retriever.dtype, retriever)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        """Load an index saved by `save`."""
-        return cls(_bm25s().BM25.load(str(folder), mmap=True))
+        """Load an index saved by `save` (bm25s's files, its score arrays memory-mapped)."""
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        scores = {
+            name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
+            for name in ("data", "indices", "indptr")
+        }
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(vocab, scores | {"num_docs": params["num_docs"]}, params["dtype"])
 
     def save(self, folder: Path) -> None:
         """Write the index into folder."""
-        self.retriever.save(str(folder))
+        self._retriever.save(str(folder))
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
-        """Return the BM25 score of every passage for the query terms."""
-        known = [t for t in query_terms if t in self.retriever.vocab_dict]
-        if not known:
-            return np.zeros(self.num_docs, dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+        """Return the BM25 score of every passage for the query terms, summed as bm25s does."""
+        columns = np.array([self.vocab_dict[t] for t in query_terms if t in self.vocab_dict], int)
+        scores = np.zeros(self.num_docs, dtype=self._dtype)
+        for start, end in zip(self._indptr[columns], self._indptr[columns + 1], strict=True):
+            np.add.at(scores, self._indices[start:end], self._data[start:end])
+        return np.asarray(scores, dtype=np.float32)
 
     def knows(self, term: str) -> bool:
         """Whether a term, or a close form of it, occurs in any passage."""
-        if term in self.retriever.vocab_dict:
+        if term in self.vocab_dict:
             return True
         if self._sorted_terms is None:
-            self._sorted_terms = sorted(self.retriever.vocab_dict)
+            self._sorted_terms = sorted(self.vocab_dict)
         return close_form_known(term, self._sorted_terms)
 
     def vocabulary(self) -> tuple[list[str], np.ndarray]:
         """Return every term, in id order, and the number of passages holding each."""
-        terms = [""] * len(self.retriever.vocab_dict)
-        for term, term_id in self.retriever.vocab_dict.items():
+        terms = [""] * len(self.vocab_dict)
+        for term, term_id in self.vocab_dict.items():
             terms[term_id] = term
         return terms, self.doc_freq
 
     def documents(self, term: str) -> int:
         """Return the number of passages holding a term (0 if none)."""
-        term_id = self.retriever.vocab_dict.get(term)
+        term_id = self.vocab_dict.get(term)
         return 0 if term_id is None else int(self.doc_freq[term_id])
 
     def idf(self, term: str) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from ..read.documents import Skipped
+from ..read.paged import Skipped  # not read.documents: answering reads no files
 
 FORMAT_VERSION = 8  # 7: CJK and Thai keyword terms are letter pairs; 8: Thai sentence units
 
