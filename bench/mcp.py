@@ -42,7 +42,7 @@ def main() -> int:
         ask = [*indexer, "ask", QUESTION, "--index", str(index_dir)]
         subprocess.run(ask, env=env, check=True, capture_output=True)
         cli.append(time.perf_counter() - began)
-        mcp.append(asyncio.run(_first_answer(index_dir, env)))
+        mcp.append(asyncio.run(first_answer(index_dir, env)))
     cli_s, mcp_s = statistics.median(cli), statistics.median(mcp)
     print("| measure | median of runs |\n|---|---|")
     print(f"| cold `python -m indexer ask` | {cli_s:.2f} s |")
@@ -51,7 +51,8 @@ def main() -> int:
     return 0
 
 
-async def _first_answer(index_dir: Path, env: dict) -> float:
+async def first_answer(index_dir: Path, env: dict, question: str = QUESTION) -> float:
+    """Return the seconds from launching `python -m indexer mcp` to its first answer in hand."""
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
@@ -65,7 +66,7 @@ async def _first_answer(index_dir: Path, env: dict) -> float:
             ClientSession(read, write) as session,
         ):
             await session.initialize()
-            result = await session.call_tool("ask", {"question": QUESTION})
+            result = await session.call_tool("ask", {"question": question})
             seconds = time.perf_counter() - began
     assert not result.isError, result
     return seconds
