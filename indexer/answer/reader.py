@@ -65,7 +65,6 @@ class Reader:
         (out,) = self.session.run(None, self.encode(question, sentences))
         return out.astype(np.float64)
 
-
     def read(self, question: str, units: list, chosen) -> np.ndarray:
         """Return the logits of the chosen units (indexes into units), read as trained."""
         return self.logits(question, [reader_input(units, i, self.reads_context) for i in chosen])
