@@ -26,8 +26,9 @@ class Reader:
     """Score (question, sentence) pairs with the shipped int8 cross-encoder."""
 
     def __init__(self, folder: str | os.PathLike = FOLDER):
-        import onnxruntime
         from tokenizers import Tokenizer
+
+        from ..embed.onnx_session import session
 
         folder = Path(folder)
         self.file = folder / "reader.onnx"
@@ -39,12 +40,7 @@ class Reader:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        self.session = onnxruntime.InferenceSession(
-            str(self.file), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = session(self.file, min(2, os.cpu_count() or 1))
 
     def encode(self, question: str, sentences: list[str]) -> dict[str, np.ndarray]:
         """Return the model's inputs for one question beside each sentence."""

@@ -20,8 +20,9 @@ class OnnxEncoder:
     """A mean-pooling sentence encoder from an exported ONNX file and its tokenizer.json."""
 
     def __init__(self, folder: Path, file_name: str):
-        import onnxruntime
         from tokenizers import Tokenizer
+
+        from .onnx_session import session
 
         folder = Path(folder)
         config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
@@ -33,9 +34,7 @@ class OnnxEncoder:
         chars = folder / "char_map.json"
         table = json.loads(chars.read_text(encoding="utf-8")) if chars.is_file() else None
         self.char_map = str.maketrans(table) if table else None
-        self.session = onnxruntime.InferenceSession(
-            str(folder / file_name), providers=["CPUExecutionProvider"]
-        )
+        self.session = session(folder / file_name)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
 
