@@ -11,8 +11,10 @@ from ..embed.choice import embedder_for
 from ..embed.embedders import Embedder
 from ..read.terms import tokenize
 from ..records import Answer
+from ..search.find import nothing_quotable, quotable_rows
 from ..search.local_index import LocalIndex, load_local_index
 from ..search.query import check_question
+from ..search.query_language import parse_query
 from ..search.spelling import did_you_mean, respell
 from ..settings import Settings
 from .followups import why_of
@@ -52,10 +54,16 @@ class Answers:
         explained = why_of(question)
         if explained is not None:  # "Why?" after an answer: the cause given beside it
             return answer_why(self, question, self.answer(explained, scope))
-        evidence = self.within(scope) if scope else self
         question = check_question(question, self.settings.max_query_chars)
+        query = parse_query(question)
+        evidence = self.within(scope) if scope else self
+        if query.narrows:  # filters, "phrases" or -exclusions: only the passages they keep
+            rows = quotable_rows(self, query, scope)
+            if not len(rows):
+                return Answer(question, refused=True, reason=nothing_quotable(self, query))
+            evidence, question = self.within_rows(rows), query.question
         respelled = respell(evidence, question)
-        answer = answer_question(evidence, respelled.question)
+        answer = answer_question(evidence, respelled.question, phrases=query.phrases)
         answer = replace(answer, spelling=respelled.readings)
         if not answer.refused:
             return answer

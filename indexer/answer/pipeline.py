@@ -15,6 +15,7 @@ import numpy as np
 
 from ..read.terms import question_terms, tokenize
 from ..records import MAX_QUOTE_CHARS, Answer, Hit, Quote
+from ..search.phrases import holds
 from ..search.query import check_question
 from .fillers import asked_kind, best_filler
 from .questions import (
@@ -88,11 +89,16 @@ class Scorer(Protocol):
     def score(self, index: Evidence, candidates: Candidates) -> Scored: ...
 
 
-def answer_question(index: Evidence, question: str, scorer: Scorer | None = None) -> Answer:
-    """Quote the best-supported sentences for question, or refuse when support is weak."""
+def answer_question(
+    index: Evidence, question: str, scorer: Scorer | None = None, phrases: tuple[str, ...] = ()
+) -> Answer:
+    """Quote the best-supported sentences for question, or refuse when support is weak.
+
+    phrases: what every quote must hold (a question's "quoted phrases").
+    """
     scorer = scorer or load_scorer(scorer_file(index.settings.model))
     question = check_question(question, index.settings.max_query_chars)
-    candidates = gather(index, question)
+    candidates = holding(gather(index, question), phrases)
     scored = scorer.score(index, candidates)
     threshold = index.settings.min_answer_score
     best = decide(scored, scored.threshold if threshold is None else threshold)
@@ -132,6 +138,14 @@ def gather(index: Evidence, question: str) -> Candidates:
     return Candidates(
         question, query_vector, needs, hits, units, quotable, names_missing(units, needs), unknown
     )
+
+
+def holding(candidates: Candidates, phrases: tuple[str, ...]) -> Candidates:
+    """Let only the units that hold every phrase be quoted."""
+    if not phrases:
+        return candidates
+    held = [all(holds(unit.text, phrase) for phrase in phrases) for unit in candidates.units]
+    return replace(candidates, quotable=candidates.quotable & np.array(held, dtype=bool))
 
 
 def decide(scored: Scored, threshold: float) -> int | None:

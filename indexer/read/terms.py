@@ -49,6 +49,7 @@ _UNSPACED = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Myanmar, Khmer
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"  # kana, CJK, Hangul
 )
+UNSPACED = _UNSPACED  # the scripts written without spaces between words, as a class's ranges
 _INDIC_MARKS = "\u0900-\u0dff"  # Indic blocks: their vowel signs are marks, not \w
 # A run of an unspaced script, or a word of two or more letters (bm25s's rule, scikit-learn's
 # token pattern, with Indic vowel signs kept inside their words), applied without bm25s's
@@ -87,6 +88,37 @@ def question_terms(question: str, languages) -> list[str]:
         t for language in sorted(languages or {"en"}) for t in tokenize([question], language)[0]
     ]
     return list(dict.fromkeys(terms))
+
+
+def word_terms(text: str, languages) -> list[list[str]]:
+    """Return the terms of each word of a text, in every form the index's languages stem it;
+    a run of an unspaced script gives one list per letter pair (stop words give none)."""
+    groups: list[list[str]] = []
+    for unspaced, word in _TOKEN.findall(text.lower()):
+        if unspaced:
+            groups.extend([pair] for pair in _pairs(unspaced))
+        elif word not in STOP_WORDS:
+            stems = (_stemmer(language).stemWord(word) for language in sorted(languages or {"en"}))
+            groups.append(list(dict.fromkeys(stems)))
+    return groups
+
+
+def term_spans(text: str, terms: set[str], language: str | None = "en") -> list[tuple[int, int]]:
+    """Return the spans of a text's words (or letter pairs) whose terms are among terms."""
+    stem, spans = _stemmer(language or "en").stemWord, []
+    for match in _TOKEN.finditer(text):
+        unspaced, word = match.group(1), match.group(2)
+        if unspaced:
+            pairs = _pairs(unspaced.lower())
+            width = 1 if len(unspaced) == 1 else 2
+            spans.extend(
+                (match.start() + i, match.start() + i + width)
+                for i, pair in enumerate(pairs)
+                if pair in terms
+            )
+        elif word.lower() not in STOP_WORDS and stem(word.lower()) in terms:
+            spans.append(match.span())
+    return spans
 
 
 def _pairs(run: str) -> list[str]:

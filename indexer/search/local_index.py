@@ -94,6 +94,10 @@ class LocalIndex:
         """Return the index seen through the passages of one file or folder."""
         return Scoped(self, scope_rows(self.manifest, scope))
 
+    def within_rows(self, rows: np.ndarray) -> Scoped:
+        """Return the index seen through some passage rows (those a query's syntax keeps)."""
+        return Scoped(self, np.asarray(rows, dtype=np.int64))
+
     def document_text(self, source: str) -> str:
         """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""
         entry = self.manifest.files.get(source)
@@ -110,6 +114,21 @@ class LocalIndex:
                 f"The index version {self.folder.name} is damaged ({problem}); load it again "
                 "to serve the newest intact version, or run `python -m indexer build`."
             )
+
+    # -- what find reads (search.find) ------------------------------------------------
+
+    def passage_texts(self):
+        """Return every passage's text, in row order (find folds them once per version)."""
+        return (passage.text for passage in self.stored.passages)
+
+    def keyword_scores(self, terms: list[str]) -> np.ndarray:
+        """Return every passage's BM25 score for the terms."""
+        return self.keywords.scores(terms)
+
+    def hits_at(self, rows) -> list[Hit]:
+        """Return the passages at some rows as hits (their own place; no search scores)."""
+        self.check_unchanged()
+        return [self._hit(int(row), 0.0, 0.0, 0.0, None) for row in rows]
 
     # -- the pipeline's interface -------------------------------------------------------
 

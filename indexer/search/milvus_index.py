@@ -35,6 +35,7 @@ from .fusion import (
     not_indexed,
     out_of_scope,
 )
+from .milvus_terms import FindRows
 from .places import ScanMarks, parts_by_source
 from .query import check_question
 
@@ -103,6 +104,7 @@ class MilvusIndex:
         self.unit_rows = versions.collection(stamp, "u")
         self.meta = versions.collection(stamp, "m")
         self.sources = sources  # the files a scoped question may quote; None: all
+        self.rows: list[int] | None = None  # the passages it may quote (a query's syntax)
         self.copies = manifest.copies_by_source()
         # Quotes are checked against the documents folder only where it exists (a second
         # machine answering from the server alone has none).
@@ -116,6 +118,7 @@ class MilvusIndex:
         self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
         self._records, self._vectors, self._texts = _Rows(), _Rows(), {}
         self._last_units: tuple[bytes, list] = (b"", [])
+        self._find_rows = FindRows(self)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -133,6 +136,16 @@ class MilvusIndex:
         names = [n for n, e in self.manifest.files.items() if in_scope(n, scope) and e.passages]
         if not names:
             raise out_of_scope(scope)
+        return self.within_files(names)
+
+    def within_rows(self, rows) -> MilvusIndex:
+        """Return the index seen through some passage rows (those a query's syntax keeps)."""
+        view = self.within_files(None)
+        view.rows = [int(row) for row in rows]
+        return view
+
+    def within_files(self, names: list[str] | None) -> MilvusIndex:
+        """Return the index seen through some files (None: all), sharing its statistics."""
         view = MilvusIndex(
             self.client, self.versions, self.stamp, self.manifest, self.embedder,
             self.settings, names,
@@ -140,6 +153,22 @@ class MilvusIndex:
         view.term_stats, view.notice, view.scans = self.term_stats, self.notice, self.scans
         view.typos = self.typos
         return view
+
+    # -- what find reads (search.find) ------------------------------------------------
+
+    def passage_texts(self) -> list[str]:
+        """Return every passage's text, in row order, read from the engine."""
+        return self._find_rows.texts()
+
+    def keyword_scores(self, terms: list[str]) -> np.ndarray:
+        """Return every passage's BM25 score for the terms, as the local store scores them."""
+        return self._find_rows.scores(terms)
+
+    def hits_at(self, rows) -> list[Hit]:
+        """Return the passages at some rows as hits (their own place; no search scores)."""
+        rows = [int(row) for row in rows]
+        self._fetch(rows)
+        return [self._hit(row, 0.0, 0.0, 0.0, None) for row in rows]
 
     def document_text(self, source: str) -> str:
         """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""
@@ -259,8 +288,11 @@ class MilvusIndex:
 
     # -- inside -------------------------------------------------------------------------
 
-    def _filter(self) -> str:
-        return "" if self.sources is None else f"source in {json.dumps(self.sources)}"
+    def _filter(self, collection: str = "") -> str:
+        said = [] if self.sources is None else [f"source in {json.dumps(self.sources)}"]
+        if self.rows is not None:  # a passage's id, or a sentence's passage
+            said.append(f"{'passage' if collection == self.unit_rows else 'id'} in {self.rows}")
+        return " and ".join(said)
 
     def _search(self, collection: str, data, field: str, limit: int, fields=()) -> list:
         params = {"metric_type": "BM25"}
@@ -270,7 +302,7 @@ class MilvusIndex:
                 "params": {"ef": max(self.settings.ann_ef_search, limit)},
             }
         result = self.client.search(
-            collection, data=[data], anns_field=field, limit=limit, filter=self._filter(),
+            collection, data=[data], anns_field=field, limit=limit, filter=self._filter(collection),
             output_fields=list(fields), search_params=params,
         )  # fmt: skip
         # Equal scores in row order, as the local store ranks them (Lite negates BM25's).
@@ -279,7 +311,8 @@ class MilvusIndex:
 
     def _units_near(self, query_vector: np.ndarray, limit: int) -> list:
         """Search the sentences once per question: the fusion and the gathering share it."""
-        key = query_vector.tobytes() + limit.to_bytes(4, "little") + self._filter().encode()
+        key = query_vector.tobytes() + limit.to_bytes(4, "little")
+        key += self._filter(self.unit_rows).encode()
         with self._lock:
             if self._last_units[0] == key:
                 return self._last_units[1]
