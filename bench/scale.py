@@ -59,33 +59,15 @@ def main() -> int:
         print(json.dumps(_measure(args)))
         return 0
     rows = []
-    for size in [int(s) for s in args.sizes.split(",")]:
-        for store_name in args.stores.split(","):
-            index_dir = args.work / f"n{size}-{store_name}"
-            began = time.perf_counter()
-            if not (index_dir / "WRITTEN").is_file():
-                _write(size, index_dir, args.seed, store_name)
-            write_seconds = time.perf_counter() - began
-            command = [
-                sys.executable,
-                "-m",
-                "bench.scale",
-                "--child",
-                "--index-dir",
-                str(index_dir),
-            ]
-            command += ["--queries", str(args.queries), "--seed", str(args.seed)]
-            command += ["--store", store_name]
-            if size == max(int(s) for s in args.sizes.split(",")):
-                command.append("--sweep")
-            print(f"== measuring {size:,} passages ({store_name})", file=sys.stderr, flush=True)
-            result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-            if result.returncode != 0:
-                raise SystemExit(result.stderr[-3000:])
-            row = json.loads(result.stdout.strip().splitlines()[-1])
-            row.update(size=size, write_seconds=write_seconds, disk_mb=_disk_mb(index_dir))
-            rows.append(row)
-            print(_table(rows), flush=True)
+    for size, store_name, index_dir, write_seconds in written(args):
+        command = ["--queries", str(args.queries), "--seed", str(args.seed)]
+        if size == max(int(s) for s in args.sizes.split(",")):
+            command.append("--sweep")
+        print(f"== measuring {size:,} passages ({store_name})", file=sys.stderr, flush=True)
+        row = measured("bench.scale", index_dir, store_name, command)
+        row.update(size=size, write_seconds=write_seconds, disk_mb=_disk_mb(index_dir))
+        rows.append(row)
+        print(_table(rows), flush=True)
     for row in rows:
         if row.get("sweep"):
             print(f"\nef_search sweep at {row['size']:,} passages:\n" + _sweep_table(row["sweep"]))
@@ -97,6 +79,28 @@ def main() -> int:
     m.write_json(args.json, rows)
     print(f"\nwrote {args.json}")
     return 0
+
+
+def written(args):
+    """Yield each size and store asked for, with its index folder (written first unless it
+    was before) and the seconds the writing took."""
+    for size in [int(s) for s in args.sizes.split(",")]:
+        for store_name in args.stores.split(","):
+            index_dir = args.work / f"n{size}-{store_name}"
+            began = time.perf_counter()
+            if not (index_dir / "WRITTEN").is_file():
+                _write(size, index_dir, args.seed, store_name)
+            yield size, store_name, index_dir, time.perf_counter() - began
+
+
+def measured(module: str, index_dir: Path, store_name: str, flags: list[str]) -> dict:
+    """Run `python -m module --child` on an index in a fresh process; return its JSON line."""
+    command = [sys.executable, "-m", module, "--child", "--index-dir", str(index_dir)]
+    command += ["--store", store_name, *flags]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _parser() -> argparse.ArgumentParser:

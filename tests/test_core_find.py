@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer import Settings, build_index, load_index
@@ -234,3 +235,21 @@ def test_a_quoted_phrase_in_a_question_must_be_in_the_quote(tmp_path):
     assert all(holds(quote.text, "government contracts") for quote in phrased.quotes)
     missing = index.answer('What is Anthropic\'s revenue? "quarterly dividend"')
     assert missing.refused and "“quarterly dividend”" in missing.reason
+
+
+def test_a_phrase_looked_for_in_some_rows_is_found_as_in_all():
+    from indexer.search.phrases import SCAN_SHARE, FoldedText
+
+    texts = [f"Row {n}: the force\nmajeure clause {n % 7}, Force Majeure again." for n in range(99)]
+    folded = FoldedText(texts)
+    every = folded.find("force majeure")
+    some = [3, 17, 50, 98]
+    assert len(some) * SCAN_SHARE < len(texts)  # searched row by row
+    found = folded.find("force majeure", some)
+    keep = np.isin(every[0], some)
+    assert all(np.array_equal(a, b[keep]) for a, b in zip(found, every, strict=True))
+    assert found[0].tolist() == [3, 3, 17, 17, 50, 50, 98, 98]
+    rows, starts, ends = found
+    spans = zip(rows, starts, ends, strict=True)
+    shown = [texts[r][slice(*folded.offsets(r, s, e))] for r, s, e in spans]
+    assert shown[:2] == ["force\nmajeure", "Force Majeure"]

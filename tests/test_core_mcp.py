@@ -78,7 +78,7 @@ def test_the_tools_over_stdio_give_exact_quotes_and_one_sentence_errors(tmp_path
         ("ask", {"question": "revenue?", "within": "nowhere/"}),
     ])  # fmt: skip
     by_name = {tool.name: tool for tool in tools}
-    assert set(by_name) == {"ask", "search", "read", "documents"}
+    assert set(by_name) == {"ask", "search", "find", "read", "documents"}
     assert all(len(tool.description) > 40 for tool in tools)
     assert by_name["ask"].inputSchema["required"] == ["question"]
 
@@ -202,7 +202,7 @@ def test_the_same_tools_over_http_in_the_app_behind_its_password(tmp_path):
                 return tools, _payload(asked), _payload(text), empty
 
         tools, answer, whole, empty = asyncio.run(talk())
-        assert {tool.name for tool in tools} == {"ask", "search", "read", "documents"}
+        assert {tool.name for tool in tools} == {"ask", "search", "find", "read", "documents"}
         quote = answer["quotes"][0]
         assert "Dario Amodei" in quote["text"]
         assert whole["text"][quote["start"] : quote["end"]] == quote["text"]

@@ -19,7 +19,14 @@ from ..search.query import check_question
 from .live_index import LiveIndex
 
 MAX_LINES = 400  # one read returns at most this many lines: an assistant pages through
-Question = Annotated[str, Field(description="The user's question, in their own words.")]
+Question = Annotated[
+    str,
+    Field(
+        description="The user's question, in their own words; it may narrow its quotes with "
+        '"an exact phrase" (every quote holds it), -word, type:pdf, in:folder/, '
+        "after:/before:YYYY-MM-DD (file modified date) and lang:de."
+    ),
+]
 Within = Annotated[
     str | None, Field(description="A file or folder of the index to answer from (default: all).")
 ]
@@ -29,7 +36,20 @@ INSTRUCTIONS = (
     "Verbatim answers questions about a folder of documents with verbatim quotes only. Call "
     "`ask` with the user's question; quote its `text` fields word for word with their "
     "`citation`. When it refuses, say the documents do not answer. `read` shows the lines "
-    "around a quote; `search` lists passages; `documents` lists the files."
+    "around a quote; `search` lists passages; `find` lists every passage that holds a phrase "
+    "or matches filters; `documents` lists the files."
+)
+FIND = (
+    "List every passage that matches a query (not the top few), grouped by file with a count "
+    "per file and in `total`, ranked by the free text's relevance (phrases and filters alone: "
+    "in file order), 50 a page (`pages`). The query language: words (each must be in the "
+    'passage, any form: "terminate" finds "terminated"); "exact phrase" (case, line breaks '
+    'and hyphenation do not matter); -word and -"phrase" leave passages out; type:pdf '
+    "(format or extension, several allowed); in:folder/ or in:file; after:YYYY-MM-DD and "
+    "before:YYYY-MM-DD (the file's modified date in the documents folder; after: keeps that "
+    "day, before: does not); lang:de (the file's language). Each match gives its exact text "
+    "(`text` = the file's indexed text[`start`:`end`]), `citation`, lines and page, and "
+    "`highlights`: [start, end] offsets within `text` of the words that matched."
 )
 
 
@@ -80,12 +100,21 @@ def build_server(live: LiveIndex, verbose: bool = False, build_flags: list[str] 
 
     @server.tool()
     def search(
-        query: Annotated[str, Field(description="What to look for.")],
+        query: Annotated[str, Field(description="What to look for; takes find's query language.")],
         k: Annotated[int, Field(description="How many passages, 1 to 20.")] = 5,
         within: Within = None,
     ) -> list[dict]:
         """Find the k passages (1-20) closest to a query, with their places in their files."""
         return guarded(lambda: search_records(live, query, k, within))
+
+    @server.tool(description=FIND)
+    def find(
+        query: Annotated[
+            str, Field(description='Words, "exact phrases", -exclusions and filters.')
+        ],
+        page: Annotated[int, Field(description="Which page of matches, from 1.")] = 1,
+    ) -> dict[str, Any]:
+        return guarded(lambda: find_record(live, query, page))
 
     @server.tool()
     def read(
@@ -141,12 +170,17 @@ def search_records(live: LiveIndex, query: str, k: int, within: str | None) -> l
     """Return the k best passages as JSON records."""
     if not 1 <= int(k) <= 20:
         raise QueryError(f"k must be from 1 to 20, not {k}.")
+    from ..search.find import search
+
     index = live.current()  # a version built by another process is taken up
-    query = check_question(query, live.settings.max_query_chars)
-    if not within:
-        return [hit.to_record() for hit in index.search(query, int(k))]
-    scoped = index.within(within)  # the pipeline's view: retrieval over those files only
-    return [h.to_record() for h in scoped.retrieve(query, scoped.encode_query(query), int(k))]
+    return [hit.to_record() for hit in search(index, query, int(k), within or None)]
+
+
+def find_record(live: LiveIndex, query: str, page: int) -> dict:
+    """Return a page of every passage matching a query as JSON (`note`: why none does)."""
+    from ..search.find import find
+
+    return find(live.current(), query, int(page)).to_record()
 
 
 def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | None) -> dict:

@@ -142,24 +142,24 @@ def select(index, query: Query) -> Selection:
         raise QueryError(f"Nothing to find in {query.question!r}; give words or use {HELP}.")
     mask = kept_rows(index.manifest, query)
     mask = np.ones(len(index), dtype=bool) if mask is None else mask
-    spans: dict[int, list] = {}
-    if query.phrases or query.excluded:
-        folded = folded_text(index)
-        for phrase in query.phrases:
-            rows, starts, ends = folded.find(phrase)
-            holding = np.zeros(len(index), dtype=bool)
-            holding[rows] = True
-            mask &= holding
-            for row, start, end in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
-                spans.setdefault(row, []).append((start, end))
-        for excluded in query.excluded:
-            mask[folded.find(excluded)[0]] = False
     terms = list(dict.fromkeys(t for group in words for t in group))
     scores = np.zeros(len(index), dtype=np.float32)
     if terms:
         for group in words:  # every word, in one of the forms the index's languages stem it
             mask &= index.keyword_scores(group) > 0
         scores = np.round(index.keyword_scores(terms), 4)  # both stores alike to 4 places
+    spans: dict[int, list] = {}
+    if query.phrases or query.excluded:
+        folded = folded_text(index)
+        for phrase in query.phrases:  # each looked for only where the rest may still match
+            rows, starts, ends = folded.find(phrase, np.flatnonzero(mask))
+            holding = np.zeros(len(index), dtype=bool)
+            holding[rows] = True
+            mask &= holding
+            for row, start, end in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
+                spans.setdefault(row, []).append((start, end))
+        for excluded in query.excluded:
+            mask[folded.find(excluded, np.flatnonzero(mask))[0]] = False
     return Selection(query, np.flatnonzero(mask), scores, terms, spans)
 
 

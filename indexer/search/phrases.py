@@ -20,6 +20,7 @@ import numpy as np
 from ..read.terms import UNSPACED
 
 SEPARATOR = "\x00"
+SCAN_SHARE = 20  # rows searched one by one when fewer than 1 in this many are asked for
 # What is taken out of the text before matching (the first space of a run is kept).
 _TAKEN_OUT = re.compile(
     r"[\u00ad\u200b-\u200d\u2060\ufeff\u0640\u064b-\u065f\u0670]"  # soft hyphen, zero-width,
@@ -86,6 +87,8 @@ class FoldedText:
         self._kept_o = np.asarray(kept_o, dtype=np.int64)
         # Each kept stretch is copied whole: a position maps back by its stretch's shift.
         self.row_start_f = self._to_folded(self.row_start_o)
+        self._row_end_f = np.append(self.row_start_f[1:] - 1, len(self.text)).tolist()
+        self.row_start_f_list = self.row_start_f.tolist()
 
     def _to_folded(self, positions: np.ndarray) -> np.ndarray:
         k = np.searchsorted(self._kept_o, positions, side="right") - 1
@@ -97,19 +100,25 @@ class FoldedText:
         k = np.searchsorted(self._kept_f, positions, side="right") - 1
         return self._kept_o[k] + (positions - self._kept_f[k])
 
-    def find(self, phrase: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Return every match of a phrase: its row, and its start and end in the folded text."""
-        pattern = phrase_pattern(phrase)
-        if pattern is None:
+    def find(self, phrase: str, rows=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return every match of a phrase (in the given rows only, if given): its row, and
+        its start and end in the folded text."""
+        matcher = phrase_matcher(phrase)
+        if matcher is None:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        spans = [m.span() for m in pattern.finditer(self.text)]
+        text = self.text
+        if rows is None or len(rows) * SCAN_SHARE >= self.rows:
+            spans = list(matcher(text, 0, len(text)))
+        else:  # few rows: each searched alone, in place
+            starts, ends = self.row_start_f_list, self._row_end_f
+            spans = [span for r in rows for span in matcher(text, starts[r], ends[r])]
         folded = fold(phrase).strip()
         if spans and (_bounded(folded[0]) or _bounded(folded[-1])):
             spans = [s for s in spans if self._whole_words(s, folded)]
         spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-        rows = np.searchsorted(self.row_start_f, spans[:, 0], side="right") - 1
-        return rows, spans[:, 0], spans[:, 1]
+        found = np.searchsorted(self.row_start_f, spans[:, 0], side="right") - 1
+        return found, spans[:, 0], spans[:, 1]
 
     def offsets(self, row: int, start_f: int, end_f: int) -> tuple[int, int]:
         """Return a match's offsets within its passage's own text."""
@@ -135,16 +144,15 @@ def _bounded(char: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def phrase_pattern(phrase: str) -> re.Pattern | None:
-    """Return the pattern of a phrase in the folded text (None: nothing left to match).
-
-    A letter with an accent matches it precomposed or as letter and mark; a hyphen inside a
-    word may be missing (the word was broken at a line end there).
-    """
+def phrase_matcher(phrase: str):
+    """Return a function giving the spans of a phrase in folded text between two positions
+    (None: nothing left to match). A letter with an accent matches it precomposed or as
+    letter and mark; a hyphen inside a word may be missing (the word was broken at a line end
+    there). A phrase with neither is looked for as a plain string: the fastest search."""
     folded = fold(unicodedata.normalize("NFC", phrase)).strip()
     if not folded:
         return None
-    parts = []
+    parts, literal = [], True
     for i, char in enumerate(folded):
         decomposed = _fold_kept(unicodedata.normalize("NFD", char))
         if char in "-\u2010" and 0 < i < len(folded) - 1 and _is_word(folded[i - 1]):
@@ -153,7 +161,20 @@ def phrase_pattern(phrase: str) -> re.Pattern | None:
             parts.append(f"(?:{re.escape(char)}|{re.escape(decomposed)})")
         else:
             parts.append(re.escape(char))
-    return re.compile("".join(parts))
+            continue
+        literal = False
+    if literal:
+        return lambda text, start, end: _plain(text, folded, start, end)
+    pattern = re.compile("".join(parts))
+    return lambda text, start, end: (m.span() for m in pattern.finditer(text, start, end))
+
+
+def _plain(text: str, phrase: str, start: int, end: int):
+    """Yield the spans of a plain string in text[start:end], one after another."""
+    at = text.find(phrase, start, end)
+    while at >= 0:
+        yield at, at + len(phrase)
+        at = text.find(phrase, at + len(phrase), end)
 
 
 def holds(text: str, phrase: str) -> bool:
