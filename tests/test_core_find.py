@@ -253,3 +253,11 @@ def test_a_phrase_looked_for_in_some_rows_is_found_as_in_all():
     spans = zip(rows, starts, ends, strict=True)
     shown = [texts[r][slice(*folded.offsets(r, s, e))] for r, s, e in spans]
     assert shown[:2] == ["force\nmajeure", "Force Majeure"]
+
+
+def test_free_words_alone_are_found_without_folding_the_passages(docs, tmp_path):
+    index = _built(docs, tmp_path / "index", Settings())
+    assert find(index, "majeure landlord").total == 1
+    assert getattr(index, "_folded", None) is None  # the keyword index sufficed
+    assert find(index, '"force majeure"').total == 3
+    assert index._folded.rows == len(index)

@@ -127,8 +127,8 @@ class Selection:
 
     def highlights(self, index, hit: Hit) -> tuple[tuple[int, int], ...]:
         """Return the spans of a matching passage's text to highlight, merged, in order."""
-        folded = folded_text(index)
         found = self.phrase_spans.get(hit.position, ())
+        folded = folded_text(index) if found else None  # folded already when phrases matched
         spans = [_with_marks(hit.text, *folded.offsets(hit.position, s, e)) for s, e in found]
         if self.terms:
             spans += term_spans(hit.text, set(self.terms), index.language_of(hit.source))
