@@ -157,6 +157,12 @@ class LiveIndex:
         read_as = contextual_question(question, previous)
         return self._healing(lambda index: index.answer(read_as, scope or None)), read_as
 
+    def find(self, query: str, page: int = 1):
+        """Return a page of every passage matching query (search.find) in the version in service."""
+        from ..search.find import find
+
+        return self._healing(lambda index: find(index, query, page))
+
     def document_text(self, source: str) -> str:
         """Return a file's indexed text from the version in service (checked as it is read)."""
         return self.document(source)[0]

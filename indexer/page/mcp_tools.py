@@ -178,9 +178,7 @@ def search_records(live: LiveIndex, query: str, k: int, within: str | None) -> l
 
 def find_record(live: LiveIndex, query: str, page: int) -> dict:
     """Return a page of every passage matching a query as JSON (`note`: why none does)."""
-    from ..search.find import find
-
-    return find(live.current(), query, int(page)).to_record()
+    return live.find(query, int(page)).to_record()
 
 
 def read_record(live: LiveIndex, file: str, line_start: int, line_end: int | None) -> dict:

@@ -44,10 +44,11 @@ document.addEventListener("change", (event) => {
   if (mark && shown) showMark(mark, shown);
 });
 
-// On a phone each source's passage is a box of its own (at most 220 px high): when an answer's
-// sources arrive, scroll each box to its quote, centred when it fits, else from its start.
+// On a phone each source's passage is a box of its own (at most 220 px high), as is each of
+// Find's matches: when they arrive, scroll each box to its first mark, centred when it fits.
+const BOXES = "#sources .passage:not([data-scrolled]), #find_results .passage:not([data-scrolled])";
 new MutationObserver(() => {
-  document.querySelectorAll("#sources .passage:not([data-scrolled])").forEach((box) => {
+  document.querySelectorAll(BOXES).forEach((box) => {
     const mark = box.querySelector("mark");
     if (!box.clientHeight) return; // not laid out yet: the next change tries again
     box.dataset.scrolled = "1";
