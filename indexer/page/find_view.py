@@ -1,4 +1,7 @@
-"""The page's Find view: the query with its chips, the count, every match highlighted, pages."""
+"""The page's Find view: the query with its chips, the count, every match highlighted, pages.
+
+Laid out and wired here, beside its handler and its HTML: a tab of its own (see layout).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,51 @@ FIND_HINT = (
     'Words (all must be in a passage), "an exact phrase", -word, type:pdf, in:folder/, '
     "after:2024-03-01 / before: (file modified date), lang:de"
 )
+
+
+def find_panel(ui) -> None:
+    """The find box, the type and folder chips, the count, the matches and their pages."""
+    ui.find_query = gr.Textbox(
+        elem_id="find_query",
+        label="Find every passage",
+        placeholder='force majeure, "an exact phrase", -draft',
+        info=FIND_HINT,
+        lines=1,
+        max_lines=3,
+        submit_btn="Find",
+    )
+    with gr.Row(elem_id="find_chips"):
+        ui.find_types = gr.CheckboxGroup(label="Type", choices=[], elem_id="find_types")
+        ui.find_folders = gr.CheckboxGroup(label="Folder", choices=[], elem_id="find_folders")
+    ui.find_count = gr.Markdown("", elem_id="find_count")
+    ui.find_results = gr.HTML(FIND_PLACEHOLDER, elem_id="find_results")
+    ui.find_page = gr.State(1)
+    with gr.Row(elem_id="find_pages"):
+        ui.find_previous = gr.Button(
+            "Previous page", size="sm", elem_id="find_previous", visible="hidden"
+        )
+        ui.find_next = gr.Button("Next page", size="sm", elem_id="find_next", visible="hidden")
+
+
+def wire_find(app, ui) -> None:
+    """The find box, a chip ticked or cleared, and the page buttons: each finds again."""
+    asked = [ui.find_query, ui.find_types, ui.find_folders]
+    shown = [ui.find_count, ui.find_results, ui.find_page, ui.find_previous, ui.find_next]
+
+    def first(typed, types, folders):
+        return find_page(app.live, typed, types, folders, 1)
+
+    def turned(step: int):
+        return lambda typed, types, folders, page: find_page(
+            app.live, typed, types, folders, max(1, int(page or 1) + step)
+        )
+
+    private = {"api_visibility": "private", "concurrency_id": "answer"}
+    ui.find_query.submit(first, asked, shown, **private)
+    for chips in (ui.find_types, ui.find_folders):
+        chips.input(first, asked, shown, **private)
+    for button, step in ((ui.find_previous, -1), (ui.find_next, 1)):
+        button.click(turned(step), [*asked, ui.find_page], shown, **private)
 
 
 def find_chips(live) -> tuple[gr.CheckboxGroup, gr.CheckboxGroup]:

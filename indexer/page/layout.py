@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from ..read.documents import SUPPORTED_LABEL
-from .find_view import FIND_HINT, FIND_PLACEHOLDER, find_chips, find_page
+from .find_view import find_chips, find_panel, wire_find
 from .handlers import ALL, Verbatim
 from .library import COLUMNS
 from .panels import EMPTY_CHAT, SEED_EXAMPLES, SEED_MARKER, SOURCES_PLACEHOLDER, VIEWER_PLACEHOLDER
@@ -30,7 +30,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
                 with gr.Tab("Ask", elem_id="ask_tab"):
                     _chat_panel(ui, examples)
                 with gr.Tab("Find", elem_id="find_tab"):
-                    _find_panel(ui)
+                    find_panel(ui)
             with gr.Column(scale=2):
                 _sources_panel(ui)
         _index_panel(ui)
@@ -40,7 +40,7 @@ def build_ui(app: Verbatim) -> gr.Blocks:
         # What describes the version in service; redrawn when another one comes into service.
         ui.described = [ui.version, ui.index_info, ui.report, ui.document, ui.table, *ui.choices]
         _wire_chat(app, ui)
-        _wire_find(app, ui)
+        wire_find(app, ui)
         _wire_builds(app, ui)
         _wire_on_load(app, page, ui)
         _viewer_requests(app, ui)
@@ -83,30 +83,6 @@ def _chat_panel(ui, examples: list[str]) -> None:
         ui.on_its_own = gr.Button(visible="hidden", elem_id="ask_on_its_own", size="sm")
         ui.new_chat = gr.Button("New conversation", elem_id="new_chat", size="sm")
         ui.export = gr.Button("Export conversation", elem_id="export", size="sm")
-
-
-def _find_panel(ui) -> None:
-    """The find box, the type and folder chips, the count, the matches and their pages."""
-    ui.find_query = gr.Textbox(
-        elem_id="find_query",
-        label="Find every passage",
-        placeholder='force majeure, "an exact phrase", -draft',
-        info=FIND_HINT,
-        lines=1,
-        max_lines=3,
-        submit_btn="Find",
-    )
-    with gr.Row(elem_id="find_chips"):
-        ui.find_types = gr.CheckboxGroup(label="Type", choices=[], elem_id="find_types")
-        ui.find_folders = gr.CheckboxGroup(label="Folder", choices=[], elem_id="find_folders")
-    ui.find_count = gr.Markdown("", elem_id="find_count")
-    ui.find_results = gr.HTML(FIND_PLACEHOLDER, elem_id="find_results")
-    ui.find_page = gr.State(1)
-    with gr.Row(elem_id="find_pages"):
-        ui.find_previous = gr.Button(
-            "Previous page", size="sm", elem_id="find_previous", visible="hidden"
-        )
-        ui.find_next = gr.Button("Next page", size="sm", elem_id="find_next", visible="hidden")
 
 
 def _sources_panel(ui) -> None:
@@ -225,27 +201,6 @@ def _wire_chat(app: Verbatim, ui) -> None:
         answered,
         api_visibility="private",
     )
-
-
-def _wire_find(app: Verbatim, ui) -> None:
-    """The find box, a chip ticked or cleared, and the page buttons: each finds again."""
-    asked = [ui.find_query, ui.find_types, ui.find_folders]
-    shown = [ui.find_count, ui.find_results, ui.find_page, ui.find_previous, ui.find_next]
-
-    def first(typed, types, folders):
-        return find_page(app.live, typed, types, folders, 1)
-
-    def turned(step: int):
-        return lambda typed, types, folders, page: find_page(
-            app.live, typed, types, folders, max(1, int(page or 1) + step)
-        )
-
-    private = {"api_visibility": "private", "concurrency_id": "answer"}
-    ui.find_query.submit(first, asked, shown, **private)
-    for chips in (ui.find_types, ui.find_folders):
-        chips.input(first, asked, shown, **private)
-    for button, step in ((ui.find_previous, -1), (ui.find_next, 1)):
-        button.click(turned(step), [*asked, ui.find_page], shown, **private)
 
 
 def _refreshed(app: Verbatim, ui, event) -> None:
