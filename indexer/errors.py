@@ -55,6 +55,10 @@ class StoreUnavailableError(IndexerError):
     """The configured store (a Milvus server or Milvus Lite file) cannot be used right now."""
 
 
+class DiskFullError(IndexerError):
+    """The disk holding the index ran out of space while a build wrote to it."""
+
+
 BUILD = "`python -m indexer build`"  # how the messages name the fix; the CLI adds the flags given
 
 

@@ -13,6 +13,7 @@ from ..settings import Settings
 from ..store import disk
 
 EMBED_CHUNK = 256  # texts per progress step: small enough to report, large enough to batch
+GROUP_TEXTS = 4096  # texts embedded together between checkpoints, when sentences are not pooled
 
 
 # A file's share of the index has the parts of a whole version; vectors are None until embedded.
@@ -42,21 +43,47 @@ def split_block(doc: Document, settings: Settings) -> Block:
     return Block(passages, None, np.array(units, dtype=np.int64).reshape(-1, 3), None)
 
 
-def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
+def embed_blocks(blocks: list[Block], embedder: Embedder, progress, finished=None) -> int:
     """Embed the passages of new blocks and those sentences that are not a whole passage.
 
     An embedder that can (`encode_parts`) encodes each sentence once, alone, and pools the
     passage's vector from its sentences' passes: every character is encoded once. Others
-    encode passages and sentences separately. Returns how many texts were encoded.
+    encode passages and sentences separately, a group of blocks at a time. finished(block,
+    encoded) hears each block as soon as its vectors are whole, to keep them for a restart.
+    Returns how many texts were encoded.
     """
+    finished = finished or (lambda block, encoded: None)
+    counts = [len(embedding_texts([block])) for block in blocks]
+    total = sum(counts)
+    if not total:  # nothing new to embed: do not even load the model
+        for block in blocks:
+            block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
+            finished(block, 0)
+        return 0
+    if hasattr(embedder, "encode_parts"):
+        return _embed_once(blocks, embedder, progress, finished)
+    done, group, waiting = 0, [], 0
+    for number, (block, count) in enumerate(zip(blocks, counts, strict=True), 1):
+        group.append((block, count))
+        waiting += count
+        if waiting >= GROUP_TEXTS or number == len(blocks):
+            done += _embed_group([member for member, _ in group], embedder, progress, done, total)
+            for member, texts in group:
+                finished(member, texts)
+            group, waiting = [], 0
+    return done
+
+
+def _embed_group(blocks: list[Block], embedder: Embedder, progress, done: int, total: int) -> int:
+    """Embed a group of blocks' texts together (sorted by length); return how many there were."""
     texts = embedding_texts(blocks)
-    if not texts:  # nothing new to embed: do not even load the model
+    if not texts:
         for block in blocks:
             block.vectors = block.unit_vectors = np.zeros((0, 0), dtype=np.float32)
         return 0
-    if hasattr(embedder, "encode_parts"):
-        return _embed_once(blocks, embedder, progress)
-    vectors = _embed(texts, embedder, progress)
+    vectors = _embed(
+        texts, embedder, lambda n: report_progress(progress, "Embedding passages", done + n, total)
+    )
     used = 0
     for block in blocks:
         block.vectors = vectors[used : used + len(block.passages)]
@@ -73,7 +100,7 @@ def embed_blocks(blocks: list[Block], embedder: Embedder, progress) -> int:
     return len(texts)
 
 
-def _embed_once(blocks: list[Block], embedder, progress) -> int:
+def _embed_once(blocks: list[Block], embedder, progress, finished) -> int:
     """Encode each sentence alone, once; pool each passage's vector from its sentences' passes.
 
     A passage that is one unit (a table row, a one-sentence paragraph) is encoded whole, with
@@ -94,9 +121,7 @@ def _embed_once(blocks: list[Block], embedder, progress) -> int:
                          for _, s, e in (block.units[r] for r in rows)]  # fmt: skip
             prefix = [passage.prefix] if passage.prefix and sentences else []
             parts = prefix + sentences if sentences else [passage.embedding_text()]
-            known = len(seen)
             vector, part_vectors = embedder.encode_parts(parts, seen)
-            encoded += len(seen) - known
             vectors.append(vector)
             for row in by_passage.get(i, []):  # a unit that is the whole passage is the passage
                 unit_vectors[row] = vector
@@ -109,6 +134,8 @@ def _embed_once(blocks: list[Block], embedder, progress) -> int:
         width = len(vectors[0]) if vectors else 0
         block.vectors = np.array(vectors, dtype=np.float32).reshape(-1, width)
         block.unit_vectors = np.array(unit_vectors, dtype=np.float32).reshape(-1, width)
+        encoded += len(seen)
+        finished(block, len(seen))
     return encoded
 
 
@@ -117,7 +144,7 @@ def _partial(unit, passage) -> bool:
     return (int(unit[1]), int(unit[2])) != (passage.start, passage.end)
 
 
-def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
+def _embed(texts: list[str], embedder: Embedder, report) -> np.ndarray:
     """Embed texts in chunks of similar length (less padding), longest first; keep their order."""
     order = np.argsort([-len(text) for text in texts], kind="stable")
     vectors = None
@@ -127,8 +154,7 @@ def _embed(texts: list[str], embedder: Embedder, progress) -> np.ndarray:
         if vectors is None:
             vectors = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
         vectors[rows] = chunk
-        if progress is not None:
-            progress("Embedding passages", min(start + EMBED_CHUNK, len(texts)), len(texts))
+        report(min(start + EMBED_CHUNK, len(texts)))
     return vectors
 
 

@@ -2,105 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..embed.choice import ModelChoice, embedder_for
 from ..embed.embedders import Embedder, fingerprint
-from ..errors import DocumentsFolderError, counted, not_a_folder
-from ..read.documents import Document, Skipped, find_files, start_reading
+from ..errors import DocumentsFolderError, not_a_folder
+from ..read.documents import Document, Skipped, find_files
 from ..read.languages import name, shares
 from ..read.ocr_cache import OcrCache
-from ..read.progress import Progress, report_progress
-from ..read.scans import ScanReader
+from ..read.progress import Progress
 from ..settings import Settings
 from ..store.manifest import FileEntry, Manifest
 from ..store.seam import store_for
 from .blocks import Block, embed_blocks, merge, split_block
-
-
-@dataclass(frozen=True)
-class Changes:
-    """How the documents folder differs from the version in service, file by file."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
-
-    def any_content(self) -> bool:
-        """Whether any file was added, changed, removed or renamed."""
-        return bool(self.added or self.changed or self.removed or self.renamed)
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did: files by fate, skipped files with reasons, passages and time."""
-
-    changes: Changes
-    skipped: list[Skipped] = field(default_factory=list)
-    passages: int = 0
-    embedded: int = 0
-    seconds: float = 0.0
-    full_rebuild_reason: str | None = None
-    repaired: str | None = None  # the damage found in the version that was in service
-    low_confidence: list[str] = field(default_factory=list)  # "a.pdf p. 3: read by OCR, 61 %"
-    ocr_pages: int = 0  # pages the OCR engine read in this build (not from its cache)
-    languages: str = ""  # "81% German, 19% English": the documents' text by language
-    model_note: str = ""  # said when some of the text is in languages the model does not read
-    model: str = ""  # the model that embedded the documents
-
-    def lines(self) -> list[str]:
-        """Return the report as the CLI prints it: what happened to whom, then the summary."""
-        c, lines = self.changes, []
-        if self.repaired:
-            lines.append(f"Repaired the index ({self.repaired}): a whole new version was written.")
-        if self.full_rebuild_reason:
-            lines.append(f"Rebuilt everything: {self.full_rebuild_reason}")
-        lines += [f"renamed {old} -> {new} (not embedded again)" for old, new in c.renamed]
-        lines += [
-            f"identical copy {copy} = {original} (embedded once, both cited)"
-            for copy, original in c.duplicates
-        ]
-        lines += [f"skipped {skipped.path}: {skipped.reason}" for skipped in self.skipped]
-        lines += [f"low OCR confidence: {page}" for page in self.low_confidence]
-        if self.languages and self.languages != "100% English":  # said when it matters
-            lines.append(f"documents: {self.languages}; model {self.model}")
-        if self.model_note:
-            lines.append(f"note: {self.model_note}")
-        return [*lines, self.summary()]
-
-    def summary(self) -> str:
-        """Return the one-line summary people read after a build."""
-        c = self.changes
-        return (
-            f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
-            f"{len(c.renamed)} renamed, {len(c.unchanged)} unchanged, "
-            f"{counted(len(c.duplicates), 'duplicate')}, {len(self.skipped)} skipped; "
-            f"{counted(self.passages, 'passage')} ({self.embedded} embedded)"
-            + (f", {counted(self.ocr_pages, 'page')} read by OCR" if self.ocr_pages else "")
-            + f" in {self.seconds:.1f} s"
-        )
-
-    def to_record(self) -> dict:
-        """Return the report as JSON values: the manifest of the version it made keeps it."""
-        return asdict(self)
-
-    @classmethod
-    def from_record(cls, record: dict) -> BuildReport:
-        """Read a report back from to_record's values."""
-        record, changes = dict(record), dict(record["changes"])
-        for pairs in ("renamed", "duplicates"):
-            changes[pairs] = [tuple(pair) for pair in changes[pairs]]
-        record["changes"] = Changes(**changes)
-        record["skipped"] = [Skipped(**item) for item in record["skipped"]]
-        return cls(**record)
+from .checkpoint import Checkpoint, embedding_key
+from .reading import read_all
+from .report import BuildReport, Changes
+from .space import Work, is_full, out_of_space
 
 
 def build_index(
@@ -110,7 +34,12 @@ def build_index(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Index docs_dir into index_dir, embedding only new or changed files; return the report."""
+    """Index docs_dir into index_dir, embedding only new or changed files; return the report.
+
+    Each file read and each text embedded is kept in the index folder's checkpoint as soon as
+    it is done, so a build killed part-way and started again goes on from there; the version
+    in service is replaced only by a whole new one. A full disk stops it with one sentence.
+    """
     began = time.perf_counter()
     settings = settings or Settings.from_env()
     docs_dir, index_dir = Path(docs_dir), Path(index_dir)
@@ -118,81 +47,115 @@ def build_index(
         raise not_a_folder(docs_dir)
     embedder = embedder or embedder_for(settings)
     target = store_for(index_dir, settings)
+    checkpoint = Checkpoint(index_dir)
+    work = Work(settings)
     with target.lock(progress):
-        target.remove_stale()
-        documents, skipped, ocr_pages = _read_all(docs_dir, index_dir, settings, progress)
-        if not documents:
-            raise DocumentsFolderError(
-                f"No readable documents in {docs_dir}/; the index was left as it was."
-            )
-        if isinstance(embedder, ModelChoice):  # the model setting 'auto'
-            embedder.choose(language_lengths(documents))
-        weights = fingerprint(embedder)
-        previous = target.previous(embedder.name, weights, settings.splitter())
-        old_files = previous.manifest.files if previous.manifest else {}
-        changes = _classify(documents, old_files)
-        blocks, embedded = _blocks(
-            documents, previous.by_hash, changes, settings, embedder, progress
-        )
-        if not any(block.passages for block in blocks):
-            raise DocumentsFolderError(
-                f"The files in {docs_dir}/ hold no passages to index; the index was left as it was."
-            )
-        stored = merge(blocks)
+        try:
+            return _update(docs_dir, index_dir, settings, embedder, progress, began, target,
+                           checkpoint, work)  # fmt: skip
+        except (OSError, RuntimeError) as error:
+            if not is_full(error, index_dir):
+                raise
+            target.remove_stale()  # the half-written version goes; the one in service stays
+            raise out_of_space(index_dir, work) from None
+        finally:
+            checkpoint.close()
 
-        def report() -> BuildReport:
-            seconds = time.perf_counter() - began
-            passages = len(stored.passages)
-            return BuildReport(
-                changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
-                low_confidence_pages(documents, settings.ocr_low_confidence), ocr_pages,
-                language_shares(documents), unread_note(documents, embedder),
-                getattr(embedder, "model_name", embedder.name),
-            )  # fmt: skip
 
-        unchanged = (
-            previous.manifest
-            and previous.manifest.docs_dir == str(docs_dir.resolve())
-            and not _changed(previous.manifest, changes, skipped)
+def _update(docs_dir, index_dir, settings, embedder, progress, began, target, checkpoint, work):
+    """Do build_index's work, the folder's lock held; work hears how far it has come."""
+    target.remove_stale()
+    work.files = find_files(docs_dir)
+    reading = read_all(
+        docs_dir, work.files, index_dir, settings, progress, checkpoint, work.results
+    )
+    documents, skipped = reading.documents, reading.skipped
+    if not documents:
+        raise DocumentsFolderError(
+            f"No readable documents in {docs_dir}/; the index was left as it was."
         )
-        if unchanged and not previous.notice:
-            return report()  # nothing changed: keep serving the current version as it is
-        originals = dict(changes.duplicates)
-        # Content embedded before keeps the time it was embedded; the rest is this build's ("").
-        reused = previous.manifest.embedded_times() if previous.manifest else {}
-        reused = {text: when for text, when in reused.items() if text in previous.by_hash}
-        manifest = Manifest(
-            model=embedder.name,
-            dimension=int(stored.vectors.shape[1]),
-            splitter=settings.splitter(),
-            files={
-                doc.path: FileEntry(
-                    doc.sha256,
-                    doc.encoding,
-                    doc.format,
-                    len(doc.pages) or None,
-                    len(block.passages),
-                    len(block.units),
-                    originals.get(doc.path),
-                    doc.text_sha256,
-                    list(doc.pages) or None,
-                    [asdict(mark) for mark in doc.ocr] or None,
-                    doc.parts.to_record() if doc.parts else None,
-                    doc.language,
-                    reused.get(doc.text_sha256, ""),
-                )
-                for doc, block in zip(documents, blocks, strict=True)
-            },
-            skipped=skipped,
-            build_seconds=round(time.perf_counter() - began, 3),
-            model_sha256=weights,
-            docs_dir=str(docs_dir.resolve()),
-            report=report().to_record(),  # what made it, for whoever serves it later
+    if isinstance(embedder, ModelChoice):  # the model setting 'auto'
+        embedder.choose(language_lengths(documents))
+    weights = fingerprint(embedder)
+    previous = target.previous(embedder.name, weights, settings.splitter())
+    old_files = previous.manifest.files if previous.manifest else {}
+    work.dimension = previous.manifest.dimension if previous.manifest else 0
+    changes = _classify(documents, old_files)
+    originals = dict(changes.duplicates)
+    work.texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
+    model = json.dumps([embedder.name, weights, settings.splitter()])
+    blocks, fresh, resumed = _blocks(
+        documents, previous.by_hash, changes, settings, checkpoint, model
+    )
+    work.blocks = blocks
+    work.unkept = {id(block): block for _, block in fresh}
+    keys = {id(block): embedding_key(doc, model) for doc, block in fresh}
+
+    def keep(block: Block, encoded: int) -> None:
+        checkpoint.keep_embedded(keys[id(block)], block, encoded)
+        del work.unkept[id(block)]
+
+    embedded = embed_blocks(list(work.unkept.values()), embedder, progress, keep)
+    if not any(block.passages for block in blocks):
+        raise DocumentsFolderError(
+            f"The files in {docs_dir}/ hold no passages to index; the index was left as it was."
         )
-        texts = {doc.text_sha256: doc.text for doc in documents if doc.path not in originals}
-        target.write(manifest, stored, texts, progress)
-        target.remove_stale()
-        OcrCache(index_dir).keep_only({m.key for doc in documents for m in doc.ocr})
+    stored = merge(blocks)
+
+    def report() -> BuildReport:
+        seconds = time.perf_counter() - began
+        passages = len(stored.passages)
+        return BuildReport(
+            changes, skipped, passages, embedded, seconds, previous.unusable, previous.notice,
+            low_confidence_pages(documents, settings.ocr_low_confidence), reading.ocr_pages,
+            language_shares(documents), unread_note(documents, embedder),
+            getattr(embedder, "model_name", embedder.name), reading.read, reading.resumed,
+            len(resumed), sum(resumed),
+        )  # fmt: skip
+
+    unchanged = (
+        previous.manifest
+        and previous.manifest.docs_dir == str(docs_dir.resolve())
+        and not _changed(previous.manifest, changes, skipped)
+    )
+    if unchanged and not previous.notice:
+        checkpoint.clear()
+        return report()  # nothing changed: keep serving the current version as it is
+    # Content embedded before keeps the time it was embedded; the rest is this build's ("").
+    reused = previous.manifest.embedded_times() if previous.manifest else {}
+    reused = {text: when for text, when in reused.items() if text in previous.by_hash}
+    manifest = Manifest(
+        model=embedder.name,
+        dimension=int(stored.vectors.shape[1]),
+        splitter=settings.splitter(),
+        files={
+            doc.path: FileEntry(
+                doc.sha256,
+                doc.encoding,
+                doc.format,
+                len(doc.pages) or None,
+                len(block.passages),
+                len(block.units),
+                originals.get(doc.path),
+                doc.text_sha256,
+                list(doc.pages) or None,
+                [asdict(mark) for mark in doc.ocr] or None,
+                doc.parts.to_record() if doc.parts else None,
+                doc.language,
+                reused.get(doc.text_sha256, ""),
+            )
+            for doc, block in zip(documents, blocks, strict=True)
+        },
+        skipped=skipped,
+        build_seconds=round(time.perf_counter() - began, 3),
+        model_sha256=weights,
+        docs_dir=str(docs_dir.resolve()),
+        report=report().to_record(),  # what made it, for whoever serves it later
+    )
+    target.write(manifest, stored, work.texts, progress)
+    target.remove_stale()
+    checkpoint.clear()  # the version in service holds all it kept
+    OcrCache(index_dir).keep_only({m.key for doc in documents for m in doc.ocr})
     return report()
 
 
@@ -202,29 +165,6 @@ def _changed(previous: Manifest, changes: Changes, skipped: list[Skipped]) -> bo
     return (
         changes.any_content() or dict(changes.duplicates) != copies or skipped != previous.skipped
     )
-
-
-def _read_all(docs_dir: Path, index_dir: Path, settings: Settings, progress):
-    """Read every supported file: the documents, the files skipped with their reasons, and
-    how many pages OCR read (scanned pages are read side by side while the next files open).
-    """
-    files = find_files(docs_dir)
-    max_bytes = int(settings.max_file_mb * 1_000_000)
-    scans = ScanReader(settings, index_dir, progress) if settings.ocr == "on" else None
-    if scans is not None:
-        scans.start()  # a missing language is one sentence, before any file is read
-    try:
-        pending = []
-        for number, path in enumerate(files, 1):
-            pending.append(start_reading(docs_dir, path, max_bytes, settings.max_file_chars, scans))
-            report_progress(progress, "Reading files", number, len(files))
-        results = [finish() for finish in pending]
-    finally:
-        if scans is not None:
-            scans.close()
-    documents = [r for r in results if isinstance(r, Document)]
-    skipped = [r for r in results if isinstance(r, Skipped)]
-    return documents, skipped, scans.read if scans else 0
 
 
 def language_lengths(documents: list[Document]) -> Counter:
@@ -295,14 +235,17 @@ def _classify(documents: list[Document], old_files: dict[str, FileEntry]) -> Cha
     return changes
 
 
-def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[list[Block], int]:
-    """Reuse the blocks of known content; split and embed the rest, each content once.
+def _blocks(documents, by_hash, changes, settings, checkpoint, model):
+    """Reuse the blocks of known content (the version in service's, or the checkpoint's); split
+    the rest, each content once, into blocks still to embed (their vectors None).
 
-    Returns the blocks in document order and how many texts were embedded.
+    Returns the blocks in document order, the (document, block) pairs to embed, and how many
+    texts each block taken from the checkpoint had taken to embed.
     """
     copies = {copy for copy, _ in changes.duplicates}
     blocks: list[Block] = []
-    fresh: list[Block] = []
+    fresh: list[tuple[Document, Block]] = []
+    resumed: list[int] = []
     for doc in documents:
         if doc.path in copies:  # cited through its original, embedded once
             blocks.append(Block([], None, np.zeros((0, 3), dtype=np.int64), None))
@@ -311,8 +254,10 @@ def _blocks(documents, by_hash, changes, settings, embedder, progress) -> tuple[
             # Same content, maybe another name: keep the vectors, cite the current path.
             passages = [replace(p, source=doc.path) for p in old.passages]
             blocks.append(Block(passages, old.vectors, old.units, old.unit_vectors))
+        elif (kept := checkpoint.embedded(embedding_key(doc, model), doc.path)) is not None:
+            blocks.append(kept[0])
+            resumed.append(kept[1])
         else:
-            block = split_block(doc, settings)
-            blocks.append(block)
-            fresh.append(block)
-    return blocks, embed_blocks(fresh, embedder, progress)
+            blocks.append(split_block(doc, settings))
+            fresh.append((doc, blocks[-1]))
+    return blocks, fresh, resumed

@@ -135,6 +135,7 @@ def start_reading(
             return Skipped(name, "empty: no text to index")
         return done
 
+    finish.waits = callable(document)  # on its pages' OCR; anything else is read already
     return finish
 
 
