@@ -1,4 +1,4 @@
-"""The command line: build the index, ask a question, search passages."""
+"""The command line: build the index, ask a question, find and search passages."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 from .errors import BUILD, IndexerError, not_a_folder, with_flags
-from .search.query_language import SYNTAX as QUERY_HELP
+from .page.query_commands import add_find_and_search, with_syntax
 from .settings import Settings, add_flags, describe, flag_values
 
 FLAGS = ["index_dir", "model", "milvus_uri"]  # settings every command takes as flags
-PER_PAGE = 50  # find's page (search.find.PER_PAGE, not imported: --help stays light)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,28 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
-    ask = _with_syntax(commands, "ask", common, "answer a question with quotes")
+    ask = with_syntax(commands, "ask", common, "answer a question with quotes")
     ask.add_argument("question", help='the question; filters and "phrases" narrow its quotes')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(run=_ask)
 
-    find = _with_syntax(
-        commands, "find", common,
-        "list every passage that matches, grouped by file, matching words marked",
-        "List every passage that matches QUERY, grouped by file, with counts; ranked by the\n"
-        "free text's relevance (phrases and filters alone: in file order), "
-        f"{PER_PAGE} a page.\nExit 1 when nothing matches.",
-    )  # fmt: skip
-    find.add_argument("query", help='words, "exact phrases", -exclusions and filters')
-    find.add_argument("--page", type=int, default=1, help="which page of matches (default 1)")
-    find.add_argument("--json", action="store_true", help="print the page as JSON")
-    find.set_defaults(run=_find)
-
-    search = _with_syntax(commands, "search", common, "list the best passages")
-    search.add_argument("query")
-    search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
-    search.add_argument("--json", action="store_true", help="print the passages as JSON")
-    search.set_defaults(run=_search)
+    add_find_and_search(commands, common, _load)
     chat = commands.add_parser(
         "chat",
         parents=[common],
@@ -140,14 +123,6 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--show", action="store_true", help="print each question's outcome")
     evaluate.set_defaults(run=_eval)
     return parser
-
-
-def _with_syntax(commands, name: str, common, help_: str, description: str | None = None):
-    """Add a command whose text argument takes the query language, shown in its --help."""
-    return commands.add_parser(
-        name, parents=[common], help=help_, description=description, epilog=QUERY_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
 
 
 def _eval(args, settings: Settings) -> int:
@@ -337,33 +312,3 @@ def _build_flags(args) -> list[str]:
         if getattr(args, name, None):
             given += [flags[name], shlex.quote(getattr(args, name))]
     return given
-
-
-def _find(args, settings: Settings) -> int:
-    from .page.found_text import found_text
-    from .page.render import terminal_mark
-    from .search.find import find
-
-    found = find(_load(settings, args), args.query, args.page)
-    if args.json:
-        print(json.dumps(found.to_record(), indent=1, ensure_ascii=False))
-    elif found.total:
-        print(found_text(found, terminal_mark(sys.stdout)))
-    if not found.total:
-        print(found.note, file=sys.stderr)
-        return 1
-    return 0
-
-
-def _search(args, settings: Settings) -> int:
-    from .page.render import hits_text
-
-    if args.k < 1:
-        print("error: --k must be at least 1.", file=sys.stderr)
-        return 2
-    from .search.find import search
-
-    hits = search(_load(settings, args), args.query, args.k)
-    records = [hit.to_record() for hit in hits]
-    print(json.dumps(records, indent=1, ensure_ascii=False) if args.json else hits_text(hits))
-    return 0

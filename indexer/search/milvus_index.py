@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +34,10 @@ from .fusion import (
     not_indexed,
     out_of_scope,
 )
-from .milvus_terms import FindRows
+from .milvus_find import FindReading, FindRows
 from .places import ScanMarks, parts_by_source
 from .query import check_question
-
-CACHED_ROWS = 20_000  # passage records and unit vectors kept between calls
+from .recent_rows import RecentRows
 
 
 def load_milvus_index(settings, embedder, kind=None, index_dir=None) -> MilvusIndex:
@@ -68,33 +66,7 @@ def load_milvus_index(settings, embedder, kind=None, index_dir=None) -> MilvusIn
     return index
 
 
-class _Rows:
-    """A bounded map of rows fetched from the engine, the least recently used dropped first."""
-
-    def __init__(self):
-        self._rows: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()  # questions are answered on several threads at once
-
-    def take(self, keys) -> dict:
-        """Return the cached rows among keys (a copy: later evictions cannot take them away)."""
-        found = {}
-        with self._lock:
-            for key in keys:
-                if key in self._rows:
-                    self._rows.move_to_end(key)
-                    found[key] = self._rows[key]
-        return found
-
-    def put(self, key, value) -> None:
-        """Keep a row, dropping the least recently used beyond CACHED_ROWS."""
-        with self._lock:
-            self._rows[key] = value
-            self._rows.move_to_end(key)
-            while len(self._rows) > CACHED_ROWS:
-                self._rows.popitem(last=False)
-
-
-class MilvusIndex:
+class MilvusIndex(FindReading):
     """A version on Milvus, read through the answer pipeline's narrow interface (its Evidence)."""
 
     def __init__(self, client, versions, stamp, manifest, embedder, settings, sources=None):
@@ -116,7 +88,7 @@ class MilvusIndex:
         self.term_stats: tuple[int, dict[str, int]] = (0, {})
         self.typos = LazyCloseTerms(lambda: ([], []), lambda term: 0)  # near a misspelt word
         self._sorted_terms: list[str] | None = None  # for close forms, sorted on first need
-        self._records, self._vectors, self._texts = _Rows(), _Rows(), {}
+        self._records, self._vectors, self._texts = RecentRows(), RecentRows(), {}
         self._last_units: tuple[bytes, list] = (b"", [])
         self._find_rows = FindRows(self)
         self._lock = threading.Lock()
@@ -138,12 +110,6 @@ class MilvusIndex:
             raise out_of_scope(scope)
         return self.within_files(names)
 
-    def within_rows(self, rows) -> MilvusIndex:
-        """Return the index seen through some passage rows (those a query's syntax keeps)."""
-        view = self.within_files(None)
-        view.rows = [int(row) for row in rows]
-        return view
-
     def within_files(self, names: list[str] | None) -> MilvusIndex:
         """Return the index seen through some files (None: all), sharing its statistics."""
         view = MilvusIndex(
@@ -153,22 +119,6 @@ class MilvusIndex:
         view.term_stats, view.notice, view.scans = self.term_stats, self.notice, self.scans
         view.typos = self.typos
         return view
-
-    # -- what find reads (search.find) ------------------------------------------------
-
-    def passage_texts(self) -> list[str]:
-        """Return every passage's text, in row order, read from the engine."""
-        return self._find_rows.texts()
-
-    def keyword_scores(self, terms: list[str]) -> np.ndarray:
-        """Return every passage's BM25 score for the terms, as the local store scores them."""
-        return self._find_rows.scores(terms)
-
-    def hits_at(self, rows) -> list[Hit]:
-        """Return the passages at some rows as hits (their own place; no search scores)."""
-        rows = [int(row) for row in rows]
-        self._fetch(rows)
-        return [self._hit(row, 0.0, 0.0, 0.0, None) for row in rows]
 
     def document_text(self, source: str) -> str:
         """Return the indexed (extracted) text of a file, as quotes and offsets refer to it."""

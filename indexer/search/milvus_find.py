@@ -1,4 +1,5 @@
-"""What find reads of a version on Milvus: every passage's text and keyword terms, in row order.
+"""What find and a question's syntax read of a version on Milvus: every passage's text and
+keyword terms in row order, hits at given rows, and the view through some rows.
 
 Find lists every passage that matches, not the engine's top k (a search stops at 16,384), so
 the passages are read from the engine once per loaded version, a page of rows at a time; their
@@ -17,6 +18,30 @@ from ..store.milvus.rows import BM25
 from ..store.milvus.store import calls
 
 PAGE_ROWS = 4_000  # rows per query: well under the engine's message size
+
+
+class FindReading:
+    """MilvusIndex's side of search.find (its FindRows in `_find_rows`), and of ask's syntax."""
+
+    def passage_texts(self) -> list[str]:
+        """Return every passage's text, in row order, read from the engine."""
+        return self._find_rows.texts()
+
+    def keyword_scores(self, terms: list[str]) -> np.ndarray:
+        """Return every passage's BM25 score for the terms, as the local store scores them."""
+        return self._find_rows.scores(terms)
+
+    def hits_at(self, rows) -> list:
+        """Return the passages at some rows as hits (their own place; no search scores)."""
+        rows = [int(row) for row in rows]
+        self._fetch(rows)
+        return [self._hit(row, 0.0, 0.0, 0.0, None) for row in rows]
+
+    def within_rows(self, rows):
+        """Return the index seen through some passage rows (those a query's syntax keeps)."""
+        view = self.within_files(None)
+        view.rows = [int(row) for row in rows]
+        return view
 
 
 class FindRows:
