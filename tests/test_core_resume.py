@@ -68,6 +68,15 @@ CHILD = textwrap.dedent(
 )
 
 
+class _Killed(Exception):
+    """What stops a build in-process where a kill would."""
+
+
+class _Interrupting(FakeEmbedder):
+    def encode(self, texts):
+        raise _Killed
+
+
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory) -> Path:
     """A folder of 400 notes of a few paragraphs, plus the one file the old version holds."""
@@ -232,15 +241,6 @@ def test_a_file_changed_since_the_kill_is_read_again(served, notes, tmp_path):
     assert index.search("kestrel ledger", 1)[0].source == "note_001.txt"
 
 
-class _Killed(Exception):
-    pass
-
-
-class _Interrupting(FakeEmbedder):
-    def encode(self, texts):
-        raise _Killed
-
-
 @pytest.mark.model
 def test_python_m_indexer_build_killed_while_embedding_resumes(notes, tmp_path, real_embedder):
     """The real command and model: killed mid-embedding, asked meanwhile, started again."""
@@ -276,6 +276,18 @@ def test_python_m_indexer_build_killed_while_embedding_resumes(notes, tmp_path, 
     assert embedded + texts == clean.embedded and 0 < embedded < clean.embedded
     assert not (index_dir / FOLDER).exists()
     assert_same_index(index_dir, tmp_path / "clean")
+
+
+def test_a_file_changed_just_before_it_was_read_is_not_taken_from_the_checkpoint(tmp_path):
+    """Its stamp may not show a second change within the timestamps' resolution."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fresh.txt").write_text("The heron ledger was written a moment ago.\n", "utf-8")
+    index_dir = tmp_path / "index"
+    with pytest.raises(_Killed):
+        build_index(docs, index_dir, Settings(), _Interrupting())
+    assert records(index_dir, "read") == 0
+    assert build_index(docs, index_dir, Settings(), FakeEmbedder()).read == 1
 
 
 def test_a_torn_or_damaged_record_is_done_again(tmp_path):
