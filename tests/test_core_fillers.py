@@ -145,3 +145,18 @@ def test_several_fillers_and_nothing_to_choose_between_them_mark_nothing():
     assert (
         best_filler(ROW, "How much money do the labs make a year?", "money", header=HEADER) is None
     )
+
+
+def test_a_refusal_for_want_of_the_asked_kind_reads_as_a_sentence():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from indexer.answer.pipeline import refusal_reason
+
+    needs = SimpleNamespace(names=(), number=False, date=True, name=False)
+    candidates = SimpleNamespace(
+        unknown_names=(), needs=needs, quotable=np.array([False]), units=["a unit"]
+    )
+    reason = refusal_reason(candidates, None)
+    assert reason == "The passages about the subject hold no date that answers it."

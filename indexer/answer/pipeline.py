@@ -192,7 +192,7 @@ def refusal_reason(candidates: Candidates, scored: Scored) -> str:
     )
     if not candidates.quotable.any():
         if kind and candidates.units:
-            return f"The passages about {about} give no {kind} that answers it."
+            return f"The passages about {about} hold no {kind.split()[-1]} that answers it."
         return "No passage of the documents is close to the question."
     return f"No passage answers it closely enough (confidence {scored.confidence:.0%})."
 
