@@ -261,3 +261,9 @@ def test_free_words_alone_are_found_without_folding_the_passages(docs, tmp_path)
     assert getattr(index, "_folded", None) is None  # the keyword index sufficed
     assert find(index, '"force majeure"').total == 3
     assert index._folded.rows == len(index)
+
+
+def test_a_control_character_in_a_query_never_joins_two_passages(library):
+    # The draft's passage ends "signed." and the lease's begins "Lease": they are apart.
+    assert find(library, '"signed.\x00Lease agreement"').total == 0
+    assert find(library, '"not signed."').total == 1

@@ -87,11 +87,8 @@ def find(index, query: str, page: int = 1) -> Found:
     """Return page `page` (from 1) of every passage of the index matching the query."""
     if not str(query or "").strip():
         raise QueryError(f"The query is empty; give words or a filter: {HELP}.")
-    if len(query) > index.settings.max_query_chars:
-        raise QueryError(
-            f"The query is {len(query)} characters long; keep it under "
-            f"{index.settings.max_query_chars}."
-        )
+    # Control characters become spaces (a NUL would otherwise meet the passages' separators).
+    query = check_question(query, index.settings.max_query_chars)
     parsed = parse_query(query)
     selected = select(index, parsed)
     rows, scores = selected.rows, selected.scores
