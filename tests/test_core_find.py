@@ -220,14 +220,16 @@ def test_ask_answers_only_from_the_files_its_filters_keep(library):
     assert cited == {TERMS}
     other = library.answer("What suspends every obligation of the parties? in:notes/")
     assert TERMS not in {hit.source for hit in other.related} and other.related
+    phrased = library.answer('What is suspended? "every obligation"')  # one passage holds it
+    assert {hit.source for hit in phrased.related} | {q.source for q in phrased.quotes} == {TERMS}
     nothing = library.answer("What suspends every obligation? type:docx")
     assert nothing.refused and nothing.reason == "No indexed file passes type:docx."
 
 
-def test_a_quoted_phrase_in_a_question_must_be_in_the_quote(tmp_path):
+def test_a_quoted_phrase_in_a_question_must_be_in_the_quote(tmp_path, any_store):
     from .conftest import SEEDS
 
-    index = _built(SEEDS, tmp_path / "index", Settings())
+    index = _built(SEEDS, tmp_path / "index", any_store)  # some passages of a file hold it
     plain = index.answer("What is Anthropic's annualized revenue?")
     assert not plain.refused and not holds(plain.quotes[0].text, "government contracts")
     phrased = index.answer('What is Anthropic\'s annualized revenue? "government contracts"')

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..store.milvus.rows import BM25
 from ..store.milvus.store import calls
+from .file_filters import file_rows
 
 PAGE_ROWS = 4_000  # rows per query: well under the engine's message size
 
@@ -38,9 +39,15 @@ class FindReading:
         return [self._hit(row, 0.0, 0.0, 0.0, None) for row in rows]
 
     def within_rows(self, rows):
-        """Return the index seen through some passage rows (those a query's syntax keeps)."""
+        """Return the index seen through some passage rows (those a query's syntax keeps):
+        through their files when the rows are whole files, a short filter for the engine."""
+        kept = set(np.asarray(rows, dtype=np.int64).tolist())
+        files = file_rows(self.manifest)
+        whole = [name for name, span in files.items() if span and kept.issuperset(span)]
+        if sum(len(files[name]) for name in whole) == len(kept):
+            return self.within_files(whole)
         view = self.within_files(None)
-        view.rows = [int(row) for row in rows]
+        view.rows = sorted(kept)
         return view
 
 
