@@ -1,6 +1,7 @@
 """Load time, search latency, recall and memory of the index at 10k, 100k and 1M passages.
 
     python -m bench.scale [--sizes 10000,100000,1000000] [--stores local,milvus] [--queries 200]
+    python -m bench.scale --files 1000   # real files instead: see bench/scale_files.py
 
 The model cannot embed a million passages here in time, so passages and vectors are synthetic:
 one sentence of Zipf-distributed words per passage, and unit vectors with the shape of real
@@ -55,6 +56,13 @@ class QueryVectorsOnly:
 def main() -> int:
     """Write each size, measure it in a fresh process, print the table, write the JSON."""
     args = _parser().parse_args()
+    if args.files:
+        from bench import scale_files
+
+        if args.child:
+            print(json.dumps(scale_files.child(args)))
+            return 0
+        return scale_files.run(args)
     if args.child:
         print(json.dumps(_measure(args)))
         return 0
@@ -120,6 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stores", default="local", help="local, milvus (Milvus Lite), or both: local,milvus"
     )
+    parser.add_argument(
+        "--files", type=int, help="build a generated folder of this many real files instead"
+    )
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--store", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sweep", action="store_true", help=argparse.SUPPRESS)
