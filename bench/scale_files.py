@@ -51,6 +51,8 @@ def run(args) -> int:
         print(f"== {phase} ({args.files:,} files)", file=sys.stderr, flush=True)
         row[phase] = measured("bench.scale", index_dir, "local", [*flags, "--phase", phase])
     row["disk_mb"] = _disk_mb(index_dir)
+    if generated is not None:
+        print(f"generated the {args.files:,} files in {generated:.0f} s", flush=True)
     print(table([row]), flush=True)
     m.write_json(args.json.with_name(f"scale-files-{args.files}.json"), row)
     return 0
