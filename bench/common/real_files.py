@@ -4,7 +4,8 @@ Prose is read from the shared corpora (never copied into the repository): SQuAD 
 paragraphs, SciFact abstracts and WikiQA documents, shuffled with the seed and used in turn
 (again from the start once all are used). Every file that carries prose opens with a SQuAD
 paragraph, so each format holds questions with known answers; tables (spreadsheets, CSV, the
-ruled tables in PDFs) list SQuAD questions with their answers. Same seed, same folder.
+ruled tables in PDFs) list WikiQA's questions beside their documents' sentences. SQuAD is only
+ever a lead, so a checked answer stands in no other file. Same seed, same folder.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Prose:
         data = json.loads((shared / "squad-v1.1-dev" / "dev-v1.1.json").read_text("utf-8"))
         self.squad = [(a["title"].replace("_", " "), p) for a in data["data"]
                       for p in a["paragraphs"]]  # fmt: skip
-        texts = [_flat(p["context"]) for _, p in self.squad]
+        texts = []  # the paragraphs after the lead: SciFact and WikiQA
         for line in (shared / "scifact" / "corpus.jsonl").read_text("utf-8").splitlines():
             texts.append(_flat(json.loads(line)["text"]))
         texts += _wikiqa(shared)
@@ -67,8 +68,9 @@ class Prose:
         self.seed, self.rng = seed, random.Random(seed)
         self.order = self.rng.sample(range(len(self.texts)), len(self.texts))
         self.squad_order = self.rng.sample(range(len(self.squad)), len(self.squad))
-        self.rows = [(title, qa["question"], qa["answers"][0]["text"])
-                     for title, p in self.squad for qa in p["qas"]]  # fmt: skip
+        # Tables hold WikiQA's rows, not SQuAD's questions: a row repeating a checked question
+        # with its answer would be quoted instead of the prose the check looks in.
+        self.rows = _wikiqa_rows(shared)
         self.cursor = self.squad_cursor = 0
         self.row_cursor = self.rng.randrange(len(self.rows))  # tables start somewhere
 
@@ -89,8 +91,8 @@ class Prose:
                 return text
 
     def table(self, rows: int, latin: bool = False) -> list[list[str]]:
-        """Return a header and the next rows of (article, question, answer)."""
-        found = [["Article", "Question", "Answer"]]
+        """Return a header and the next rows of (question, document, sentence)."""
+        found = [["Question", "Document", "Sentence"]]
         while len(found) <= rows:
             row = self.rows[self.row_cursor % len(self.rows)]
             self.row_cursor += 1
@@ -119,6 +121,17 @@ def _wikiqa(shared: Path) -> list[str]:
                 number = int(row["SentenceID"].rsplit("-", 1)[1])
                 sentences.setdefault(row["DocumentID"], {})[number] = row["Sentence"]
     return [" ".join(s[k] for k in sorted(s)) for s in sentences.values()]
+
+
+def _wikiqa_rows(shared: Path) -> list[tuple[str, str, str]]:
+    """WikiQA's (question, document title, sentence) rows, train then dev."""
+    rows = []
+    for split in ("train", "dev"):
+        path = shared / "wikiqa" / f"WikiQA-{split}.tsv"
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                rows.append((row["Question"], row["DocumentTitle"], row["Sentence"]))
+    return rows
 
 
 def kinds(n: int) -> list[str]:
