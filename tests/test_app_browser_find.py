@@ -11,6 +11,7 @@ from . import test_app_browser
 from .conftest import running_app
 from .library import write_library
 from .test_app_browser import OVERLAPS, SCREENSHOTS_TO, page_at
+from .test_app_browser_panels import console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 browser = test_app_browser.browser  # one Chromium for the module (a fixture)
@@ -66,7 +67,8 @@ def shown_files(page) -> list[str]:
 
 
 def test_every_match_is_highlighted_counted_first_and_opens_the_viewer(browser, find_app):
-    with page_at(browser, find_app.url, 1360) as page:
+    errors: list[str] = []
+    with page_at(browser, find_app.url, 1360, before_load=console_errors(errors)) as page:
         count = find(page, PHRASE)
         assert count.startswith("4 passages in 4 files match")
         assert sorted(shown_files(page)) == [
@@ -96,6 +98,7 @@ def test_every_match_is_highlighted_counted_first_and_opens_the_viewer(browser, 
             ".join(' ').replace(/\\s+/g, ' ').includes('Force Majeure')"
         )
         assert page.locator("#viewer .row.cited .ln").all_inner_texts() == ["3", "4"]
+    assert errors == []  # no uncaught error or console error through find and both clicks
 
 
 def test_the_chips_filter_by_type_and_folder(browser, find_app):
