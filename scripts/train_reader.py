@@ -26,7 +26,7 @@ import numpy as np
 
 from scripts.reader_candidates import collect as candidate_pairs
 from scripts.reader_data import SEED, allowed_articles, pairs
-from scripts.reader_network import MAX_LENGTH, build_model, tokenizer
+from scripts.reader_network import BASES, build_model, pair_encoder
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 32
@@ -70,7 +70,8 @@ def train(args) -> Path:
     torch.set_num_threads(args.threads)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    name = f"{args.data}-l{args.layers}-e{args.epochs}"
+    base = "" if args.base == "minilm" else f"{args.base}-"
+    name = f"{base}{args.data}-l{args.layers}-e{args.epochs}"
     final = work / f"reader-{name}.pt"
     if final.exists():
         print(f"already trained: {final}", file=sys.stderr)
@@ -80,17 +81,15 @@ def train(args) -> Path:
         found = candidate_pairs(args.shared, args.work / "candidates")
     else:
         found = pairs(train_articles)
-    tok = tokenizer()
-    encoded = [
-        dict(tok(p.question, p.sentence, truncation="only_second", max_length=MAX_LENGTH))
-        for p in found
-    ]
+    encode = pair_encoder(args.base)
+    encoded = [encode(p.question, p.sentence) for p in found]
     labels = [p.label for p in found]
     rounds = range(int(np.ceil(args.epochs)))
     plan = [b for epoch in rounds for b in batches(encoded, labels, SEED + epoch)]
     plan = plan[: int(len(plan) * args.epochs / len(rounds))]
-    model = build_model(args.layers)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    model = build_model(args.layers, args.base)
+    trained = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
     warmup = max(1, len(plan) // 16)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser,
@@ -152,6 +151,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--work", type=Path, default=Path("/tmp/verbatim-reader"))
     parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--base", choices=BASES, default="minilm", help="the model it starts from")
     parser.add_argument(
         "--data",
         choices=("candidates", "paragraphs"),

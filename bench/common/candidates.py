@@ -43,12 +43,13 @@ class Row:
 def collect(index, questions, correct, progress=None) -> list[Row]:
     """Gather every question's candidates through the product's own stages."""
     from indexer.answer.pipeline import gather
-    from indexer.answer.reader import shipped_reader
+    from indexer.answer.reader import reader_for
     from indexer.answer.scoring import load_scorer, scorer_file, unit_features
     from indexer.read.terms import question_terms
     from indexer.search.query import check_question
 
     ranker = load_scorer(scorer_file(index.settings.model)).ranker
+    reader = reader_for(index.settings.model)
     base = Baselines(index)
     rows = []
     for number, question in enumerate(questions, 1):
@@ -67,7 +68,8 @@ def collect(index, questions, correct, progress=None) -> list[Row]:
             )
             logits = np.full(len(units), np.nan)
             read = _to_read(features, candidates.quotable, ranker)
-            logits[read] = shipped_reader().read(text, units, read)
+            if reader.reads(candidates.needs.language):
+                logits[read] = reader.read(text, units, read)
         else:
             features = np.zeros((0, len(ranker)))
             labels = logits = np.zeros(0)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from bench.common.candidates import Row
-from indexer.answer.scoring import READ as READS
 
 BASELINES = ("dense", "bm25", "fusion")
 READER_HELD_OUT = ("Civil_disobedience.txt", "Harvard_University.txt", "Imperialism.txt",
@@ -54,7 +53,7 @@ def with_reader(weights: np.ndarray, combine: np.ndarray, reads: int = READ, alo
     """
 
     def scores_of(row: Row) -> np.ndarray:
-        if row.language not in READS:  # as answering does: the reader reads English only
+        if not np.isfinite(row.logits).any():  # as answering does: a language it cannot read
             return row.features @ (weights if alone is None else alone)
         scores = np.where(row.quotable, row.features @ weights, -np.inf)
         read = _read(row, scores, reads)

@@ -17,49 +17,110 @@ from pathlib import Path
 import numpy as np
 
 FOLDER = Path(__file__).with_name("reader_model")
+# The multilingual reader, trained from e5's layers: an index built with e5 reads with it.
+FOLDERS = {"multilingual-e5-small": Path(__file__).with_name("reader_model_e5")}
 MAX_TOKENS = 128  # question and sentence together
 CONTEXT_CHARS = 300  # of the sentence before: its end is what "it" points back to
 QUESTION_TOKENS = 64  # a longer question is cut here first, so every sentence keeps its room
 
 
-class Reader:
-    """Score (question, sentence) pairs with the shipped int8 cross-encoder."""
+class PairTokenizer:
+    """Turn (question, sentence) pairs into the reader's inputs, as it was trained to read them."""
 
-    def __init__(self, folder: str | os.PathLike = FOLDER):
-        from tokenizers import Tokenizer
-
-        from ..embed.onnx_session import session
-
-        folder = Path(folder)
-        self.file = folder / "reader.onnx"
-        facts = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
-        self.reads_context = bool(facts.get("context"))
-        self.question_tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    def __init__(self, tokenizer, char_map: dict | None, pad: tuple[int, str]):
+        self.char_map = str.maketrans(char_map) if char_map else None
+        self.question_tokenizer = tokenizer
         self.question_tokenizer.no_truncation()
         self.question_tokenizer.no_padding()
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer = tokenizer.__class__.from_str(tokenizer.to_str())
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.session = session(self.file, min(2, os.cpu_count() or 1))
+        self.tokenizer.enable_padding(pad_id=pad[0], pad_token=pad[1])
+
+    def _mapped(self, text: str) -> str:
+        return text.translate(self.char_map) if self.char_map else text
 
     def encode(self, question: str, sentences: list[str]) -> dict[str, np.ndarray]:
         """Return the model's inputs for one question beside each sentence."""
+        question = self._mapped(question)
         words = self.question_tokenizer.encode(question, add_special_tokens=False)
         if len(words.ids) > QUESTION_TOKENS:  # the sentence is cut, never the question (training)
             question = question[: words.offsets[QUESTION_TOKENS - 1][1]]
-        encoded = self.tokenizer.encode_batch([(question, s) for s in sentences])
+        encoded = self.tokenizer.encode_batch([(question, self._mapped(s)) for s in sentences])
         return {
             "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
 
+    def encode_one(self, question: str, sentence: str) -> dict[str, list[int]]:
+        """Return one pair's inputs, unpadded (training batches pad them)."""
+        batch = self.encode(question, [sentence])
+        width = int(batch["attention_mask"][0].sum())
+        return {key: values[0, :width].tolist() for key, values in batch.items()}
+
+
+def reader_tokenizer(folder: str | os.PathLike, base: str):
+    """Return (tokenizer, character map, padding) of a base model's folder, for pairs.
+
+    e5's own tokenizer.json joins a pair without separators: the reader reads it as its
+    XLM-R family does, "<s> question </s></s> sentence </s>".
+    """
+    from tokenizers import Tokenizer
+    from tokenizers.processors import TemplateProcessing
+
+    folder = Path(folder)
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    if base != "e5":
+        return tokenizer, None, (0, "[PAD]")
+    tokenizer.post_processor = TemplateProcessing(
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", 0), ("</s>", 2)],
+    )
+    char_map = json.loads((folder / "char_map.json").read_text(encoding="utf-8"))
+    return tokenizer, char_map, (1, "<pad>")
+
+
+class Reader:
+    """Score (question, sentence) pairs with a shipped int8 cross-encoder."""
+
+    def __init__(self, folder: str | os.PathLike = FOLDER):
+        from ..embed.onnx_session import session
+
+        folder = Path(folder)
+        self.file = folder / "reader.onnx"
+        facts = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+        self.reads_context = bool(facts.get("context"))
+        self.word_table = None
+        self.multilingual = facts.get("base_model") == "e5"
+        if self.multilingual:  # its word table is e5's own, read from the model
+            from ..embed.e5_unpack import e5_folder
+            from ..embed.word_table import word_table
+
+            self.word_table = word_table(e5_folder())
+            tokenizer = reader_tokenizer(e5_folder(), "e5")
+        else:
+            tokenizer = reader_tokenizer(folder, "minilm")
+        self.pairs = PairTokenizer(*tokenizer)
+        self.session = session(self.file, min(2, os.cpu_count() or 1))
+
+    def encode(self, question: str, sentences: list[str]) -> dict[str, np.ndarray]:
+        """Return the model's inputs for one question beside each sentence."""
+        return self.pairs.encode(question, sentences)
+
     def logits(self, question: str, sentences: list[str]) -> np.ndarray:
         """Return one logit per sentence: above 0, the sentence likely answers the question."""
         if not sentences:
             return np.zeros(0)
-        (out,) = self.session.run(None, self.encode(question, sentences))
+        feed = self.encode(question, sentences)
+        if self.word_table is not None:
+            feed["inputs_embeds"] = np.asarray(self.word_table[feed.pop("input_ids")], np.float32)
+        (out,) = self.session.run(None, feed)
         return out.astype(np.float64)
+
+    def reads(self, language: str) -> bool:
+        """Whether it was trained to read questions in that language (English, or any)."""
+        return self.multilingual or language == "en"
 
     def read(self, question: str, units: list, chosen) -> np.ndarray:
         """Return the logits of the chosen units (indexes into units), read as trained."""
@@ -83,3 +144,9 @@ def reader_input(units: list, i: int, with_context: bool) -> str:
 def shipped_reader(folder: str = str(FOLDER)) -> Reader:
     """Return the reader loaded once per process."""
     return Reader(folder)
+
+
+def reader_for(model: str) -> Reader:
+    """Return the reader of an index built with this model (its own, else the English one)."""
+    folder = FOLDERS.get(model)
+    return shipped_reader(str(folder if folder and (folder / "reader.json").is_file() else FOLDER))

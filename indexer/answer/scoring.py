@@ -17,15 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from ..read.terms import question_terms, tokenize, tokenize_each
-from .reader import shipped_reader
+from .reader import reader_for
 
 SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
 SCORER_FILES = {"multilingual-e5-small": Path(__file__).with_name("scorer-e5.json")}
 RRF_K = 60
-# Questions the reader reads: it was trained on English word pieces. On XQuAD's tuning articles
-# with the English model, reader on / off: English 0.713 / 0.669 quote@1, but lower in 9 of the
-# 11 other languages (Arabic 0.512 / 0.580, Chinese 0.559 / 0.612, Greek 0.509 / 0.562).
-READ = frozenset({"en"})
 UNIT_FEATURES = (
     "cos",  # cosine of question and unit
     "kw",  # idf-weighted share of the question's terms in the unit and its headings
@@ -115,7 +111,8 @@ class LinearScorer:
     def score(self, index, candidates) -> Scored:
         """Score the candidate units of a question (the reader reads the best, if it is on)."""
         units = candidates.units
-        stage = self.stage_for(index.settings) if candidates.needs.language in READ else None
+        reader = reader_for(index.settings.model)
+        stage = self.stage_for(index.settings) if reader.reads(candidates.needs.language) else None
         threshold = stage.threshold if stage else self.threshold
         if not units or not candidates.quotable.any():
             return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
@@ -128,7 +125,7 @@ class LinearScorer:
             confidence = _logistic(summary, self.answer, self.answer_bias)
             return Scored(scores, shares, confidence, threshold)
         read = best_units(scores, stage.read)
-        logits = shipped_reader().read(candidates.question, units, read)
+        logits = reader.read(candidates.question, units, read)
         combined = np.full(len(units), -np.inf)
         combined[read] = np.column_stack([scores[read], logits]) @ stage.combine
         summary = np.concatenate([summary, reader_features(combined, read, logits)])
