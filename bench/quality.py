@@ -20,8 +20,15 @@ from bench.common.metrics import write_json
 REPO = Path(__file__).resolve().parents[1]
 
 BENCHMARKS = ("squad", "scifact", "wikiqa", "seeds", "xquad")
-# XQuAD: (documents' language, questions' language); the same questions across languages.
-XQUAD_RUNS = [(lang, lang) for lang in corpora.XQUAD_LANGUAGES] + [("de", "en"), ("en", "de")]
+# XQuAD: (documents' language, questions' language); the same questions across languages:
+# each language on its own, then each language's questions on the English documents and
+# English questions on each language's documents.
+_OTHERS = [lang for lang in corpora.XQUAD_LANGUAGES if lang != "en"]
+XQUAD_RUNS = (
+    [(lang, lang) for lang in corpora.XQUAD_LANGUAGES]
+    + [("en", lang) for lang in _OTHERS]
+    + [(lang, "en") for lang in _OTHERS]
+)
 # Steps the product can run without, each turned off on top of the ones before it.
 ABLATIONS = {"reader": {"reader": "off"}, "keep": {"keyword_kept": 0}}
 LOADERS = {"squad": corpora.squad, "scifact": corpora.scifact, "wikiqa": corpora.wikiqa}
@@ -146,7 +153,7 @@ def _run(name: str, args, parts: list[str], settings, embedder):
 
 
 def _run_xquad(args, settings, embedder):
-    """Each XQuAD language (and two cross-language pairs) on its own index, then one summary.
+    """Each XQuAD language on its own index, then across languages, then one summary.
 
     All of XQuAD here is SQuAD's tuning part: it is reported, and may be tuned on.
     """
