@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -114,11 +114,16 @@ class PassageTable(Sequence):
     """Passage records read on demand through a memory map: opening costs nothing per passage."""
 
     def __init__(self, folder: Path):
-        self._folder = folder
         self._offsets = np.load(folder / PASSAGE_OFFSETS, mmap_mode="r")
         with open(folder / PASSAGES, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        # A cache of this table's own, holding the maps but not the table: one shared by the
+        # class (lru_cache on the method) kept every replaced version's maps, and their
+        # deleted files, open in a long-running page until 4,096 newer reads pushed them out.
+        self._record = lru_cache(maxsize=4096)(
+            partial(_read_record, folder, self._offsets, self._data)
+        )
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -132,11 +137,12 @@ class PassageTable(Sequence):
             raise IndexError(item)
         return self._record(item)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one table per loaded version, kept while it serves
-    def _record(self, item: int) -> Passage:
-        with _as_damage(self._folder):
-            start, end = int(self._offsets[item]), int(self._offsets[item + 1])
-            return Passage.from_record(json.loads(self._data[start:end]))
+
+def _read_record(folder: Path, offsets: np.ndarray, data, item: int) -> Passage:
+    """Return the passage at row item of a version's passage table."""
+    with _as_damage(folder):
+        start, end = int(offsets[item]), int(offsets[item + 1])
+        return Passage.from_record(json.loads(data[start:end]))
 
 
 @dataclass
