@@ -272,9 +272,17 @@ def _print_report(report) -> None:
 
 
 def _ask(args, settings: Settings) -> int:
+    from .build.terminal_progress import TerminalProgress
     from .page.render import answer_text, terminal_mark
 
-    answer = _load(settings, args).answer(args.question)
+    index = _load(settings, args)
+
+    def counted(stage: str, done: int, total: int) -> None:
+        if total:  # the sentence before it is a notice, said on stderr even when piped
+            bars(stage, done, total)
+
+    with TerminalProgress() as bars:  # a build the question sets off (answer.companion)
+        answer = index.answer(args.question, progress=counted)
     if args.json:
         print(json.dumps(answer.to_record(), indent=1, ensure_ascii=False))
     else:

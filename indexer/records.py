@@ -163,7 +163,9 @@ class Answer:
     related: list[Hit] = field(default_factory=list)
     # The calibrated probability that the documents answer the question, refused or not.
     score: float = 0.0
-    reason: str = ""  # why the question was refused, in one sentence
+    # Why the question was refused, in one sentence; answered: how, when not as usual (the
+    # multilingual companion found it, see answer.companion), else "".
+    reason: str = ""
     spelling: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each misspelt word
 
     def citation(self, quote: Quote) -> str:

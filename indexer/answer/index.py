@@ -17,6 +17,7 @@ from ..search.query import check_question
 from ..search.query_language import parse_query
 from ..search.spelling import did_you_mean, respell
 from ..settings import Settings
+from .companion import answer_elsewhere
 from .followups import why_of
 from .pipeline import answer_question
 from .questions import analyse
@@ -38,19 +39,28 @@ def load_index(
     if settings.milvus_uri:
         from ..search import milvus_index  # only a Milvus index needs it (and pymilvus)
 
-        return milvus_index.load_milvus_index(settings, embedder, milvus_kind(), index_dir)
-    return load_local_index(index_dir, settings, embedder, Index)
+        index = milvus_index.load_milvus_index(settings, embedder, milvus_kind(), index_dir)
+    else:
+        index = load_local_index(index_dir, settings, embedder, Index)
+    index.index_dir = index_dir  # where its multilingual companion is kept (answer.companion)
+    return index
 
 
 class Answers:
     """What the answer stage adds to a loaded index, from either store."""
 
-    def answer(self, question: str, scope: str | None = None) -> Answer:
+    def answer(self, question: str, scope: str | None = None, progress=None) -> Answer:
         """Quote the sentences that answer question, or refuse if the documents do not.
 
-        scope, a file or folder name, limits the answer to the files it names.
+        scope, a file or folder name, limits the answer to the files it names. A question in
+        a language the index's model does not read is answered by its multilingual companion
+        (answer.companion), built first if need be: progress hears that sentence, then the
+        build's stages.
         """
         self.check_unchanged()
+        elsewhere = answer_elsewhere(self, question, scope, progress, load_index)
+        if elsewhere is not None:
+            return elsewhere
         explained = why_of(question)
         if explained is not None:  # "Why?" after an answer: the cause given beside it
             return answer_why(self, question, self.answer(explained, scope))

@@ -22,7 +22,7 @@ from ..store.manifest import FileEntry, Manifest
 from ..store.seam import store_for
 from .blocks import Block, embed_blocks, merge, split_block
 from .checkpoint import Checkpoint, embedding_key
-from .reading import read_all
+from .reading import Reading, read_all
 from .report import BuildReport, Changes
 from .space import Work, is_full, out_of_space
 
@@ -33,17 +33,20 @@ def build_index(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    reading: Reading | None = None,
 ) -> BuildReport:
     """Index docs_dir into index_dir, embedding only new or changed files; return the report.
 
     Each file read and each text embedded is kept in the index folder's checkpoint as soon as
     it is done, so a build killed part-way and started again goes on from there; the version
     in service is replaced only by a whole new one. A full disk stops it with one sentence.
+    reading, if given, is the folder's documents as read already (another index's texts: see
+    answer.companion): nothing is read again.
     """
     began = time.perf_counter()
     settings = settings or Settings.from_env()
     docs_dir, index_dir = Path(docs_dir), Path(index_dir)
-    if not docs_dir.is_dir():
+    if reading is None and not docs_dir.is_dir():
         raise not_a_folder(docs_dir)
     embedder = embedder or embedder_for(settings)
     target = store_for(index_dir, settings)
@@ -52,7 +55,7 @@ def build_index(
     with target.lock(progress):
         try:
             return _update(docs_dir, index_dir, settings, embedder, progress, began, target,
-                           checkpoint, work)  # fmt: skip
+                           checkpoint, work, reading)  # fmt: skip
         except (OSError, RuntimeError) as error:
             if not is_full(error, index_dir):
                 raise
@@ -62,13 +65,16 @@ def build_index(
             checkpoint.close()
 
 
-def _update(docs_dir, index_dir, settings, embedder, progress, began, target, checkpoint, work):
+def _update(
+    docs_dir, index_dir, settings, embedder, progress, began, target, checkpoint, work, reading
+):
     """Do build_index's work, the folder's lock held; work hears how far it has come."""
     target.remove_stale()
-    work.files = find_files(docs_dir)
-    reading = read_all(
-        docs_dir, work.files, index_dir, settings, progress, checkpoint, work.results
-    )
+    if reading is None:
+        work.files = find_files(docs_dir)
+        reading = read_all(
+            docs_dir, work.files, index_dir, settings, progress, checkpoint, work.results
+        )
     documents, skipped = reading.documents, reading.skipped
     if not documents:
         raise DocumentsFolderError(

@@ -14,6 +14,7 @@ from ..build.update import BuildReport
 from ..errors import IndexerError
 from ..read.documents import SUPPORTED_LABEL, relative_name
 from ..read.paged import Parts
+from .build_progress import announced, report_to
 from .conversation_export import to_json, to_markdown, turn_record
 from .library import documents_table, move_to_trash, restore, scopes, trash_choices
 from .live_index import LiveIndex
@@ -48,7 +49,14 @@ class Verbatim:
         self.live = LiveIndex(docs_dir, index_dir, settings, embedder)
         self.docs_dir = self.live.docs_dir
 
-    def respond(self, question: str, history: list | None, readings: list | None = None, scope=ALL):
+    def respond(
+        self,
+        question: str,
+        history: list | None,
+        readings: list | None = None,
+        scope=ALL,
+        progress=gr.Progress(),  # noqa: B008 - Gradio's tracker
+    ):
         """Chat handler: append the question and its quoted answer; fill the sources panel.
 
         readings holds (typed, read as, the answer's export record) for each earlier
@@ -60,7 +68,9 @@ class Verbatim:
         readings = list(readings or [])
         previous = readings[-1][1] if readings else resolved_previous(user_questions(history))
         try:
-            answer, read_as = self.live.answer(question, previous, _scope(scope))
+            answer, read_as = self.live.answer(
+                question, previous, _scope(scope), announced(progress, TOAST_SECONDS)
+            )
         except IndexerError as error:
             gr.Warning(toast_text(error), duration=TOAST_SECONDS)
             return history, question, gr.skip(), readings, gr.skip()
@@ -250,7 +260,7 @@ class Verbatim:
         if not saved:
             return shown
         try:
-            report = self.live.build(progress=lambda *a: _report_to(progress, *a))
+            report = self.live.build(progress=lambda *a: report_to(progress, *a))
         except IndexerError as error:
             return f"{shown}\n\n**Not indexed:** {escape_markdown(str(error))}"
         names = {relative_name(self.docs_dir, outcome.path) for outcome in saved}
@@ -288,7 +298,7 @@ class Verbatim:
 
         progress(0, desc="Starting")
         try:
-            report = self.live.build(progress=lambda *a: _report_to(progress, *a))
+            report = self.live.build(progress=lambda *a: report_to(progress, *a))
         except IndexerError as error:
             raise gr.Error(toast_text(error), print_exception=False) from None
         shown, made = report_markdown(report), self.last_report()
@@ -311,11 +321,6 @@ def _nothing_done(sentence: str):
     """Warn in a toast and leave the report and the index summary as they are."""
     gr.Warning(sentence, duration=TOAST_SECONDS)
     return gr.skip(), gr.skip()
-
-
-def _report_to(progress, stage: str, done: int, total: int) -> None:
-    """Show a build stage on Gradio's progress bar."""
-    progress((done, total) if total else None, desc=stage)
 
 
 def _scope(choice: str | None) -> str | None:

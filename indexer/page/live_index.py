@@ -147,15 +147,17 @@ class LiveIndex:
         thread.start()
         return thread
 
-    def answer(self, question: str, previous: str = "", scope: str | None = None):
+    def answer(self, question: str, previous: str = "", scope: str | None = None, progress=None):
         """Answer question, read as a follow-up of previous; return (answer, question as read).
 
-        scope, a file or folder of the index, limits the answer to it.
+        scope, a file or folder of the index, limits the answer to it; progress hears a build
+        the question sets off (the multilingual vectors, see answer.companion).
         """
         # Checked before reading it as a follow-up: an empty box is never the last question.
         question = check_question(question, self.settings.max_query_chars)
         read_as = contextual_question(question, previous)
-        return self._healing(lambda index: index.answer(read_as, scope or None)), read_as
+        answered = self._healing(lambda index: index.answer(read_as, scope or None, progress))
+        return answered, read_as
 
     def find(self, query: str, page: int = 1):
         """Return a page of every passage matching query (search.find) in the version in service."""

@@ -1,4 +1,6 @@
-"""Verbatim as tools for assistants (MCP): ask, search, read, documents; read-only.
+"""Verbatim as tools for assistants (MCP): ask, search, read, documents; read-only but for one
+thing: a question in a language the index's model does not read builds its multilingual
+companion once (answer.companion).
 
 One FastMCP server over a LiveIndex, served on stdio (`python -m indexer mcp`) or over HTTP
 inside the app (`python app.py --mcp`). Every quote comes with what a reader needs to check it:
@@ -54,7 +56,8 @@ FIND = (
 
 
 def build_server(live: LiveIndex, verbose: bool = False, build_flags: list[str] = ()):
-    """Return a FastMCP server whose tools read the live index (never write or build).
+    """Return a FastMCP server whose tools read the live index (they never build it; a question
+    may build its multilingual companion, see answer.companion).
 
     Quiet unless verbose: the SDK otherwise logs a line to stderr for every request. A fix
     that names the build command carries build_flags, the folders the server was given.
@@ -94,7 +97,9 @@ def build_server(live: LiveIndex, verbose: bool = False, build_flags: list[str] 
         Returns `quotes` (each: `text`, an exact slice `start`:`end` of the file's indexed
         text, `source`, `page`, `line_start`/`line_end`, `citation`, `score` = likely to
         answer, `text_sha256` of that indexed text) or `refused` with a `reason` and
-        `related` passages. `within` limits the answer to one file or folder.
+        `related` passages. `within` limits the answer to one file or folder. `note`, when
+        present, says what the question set off first (a question in a language the index's
+        model does not read builds the multilingual vectors once).
         """
         return guarded(lambda: answer_record(live, question, within))
 
@@ -159,8 +164,13 @@ def answer_record(live: LiveIndex, question: str, within: str | None) -> dict:
     """Return the answer as JSON, each quote with the sha256 of the text it is cut from."""
     index = live.current()  # a version built by another process is taken up
     question = check_question(question, live.settings.max_query_chars)
-    answer = index.answer(question, within or None)
+    said: list[str] = []  # what a build the question set off was (answer.companion)
+    answer = index.answer(
+        question, within or None, lambda stage, _, total: total or said.append(stage)
+    )
     record = answer.to_record()
+    if said:
+        record["note"] = said[0]
     for quote in record.get("quotes", []):
         quote["text_sha256"] = index.manifest.files[quote["source"]].text_sha256
     return record

@@ -8,6 +8,7 @@ without full stops, is split where it puts its spaces, between clauses.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +75,22 @@ def detect(text: str) -> str:
     if not any(char.isalpha() for char in sample):
         return "en"
     return _identifier().classify(sample)[0]
+
+
+def lead_over_english(text: str) -> float:
+    """Return how much likelier the text's likeliest language is than English: py3langid's
+    log-odds per square root of the text's bytes (0 when English is the likeliest).
+
+    A short English question can be named another language (a Latin term, a Dutch place);
+    its lead stays small: at most 3.44 over 25,195 English questions (SQuAD, WikiQA, XQuAD),
+    while 330 of XQuAD's 338 German questions lead by more than 3.5.
+    """
+    sample = text[:SAMPLE_CHARS]
+    if not any(char.isalpha() for char in sample):
+        return 0.0
+    scores = dict(_identifier().rank(sample))
+    best = max(scores.values())
+    return float(best - scores.get("en", best)) / math.sqrt(len(sample.encode("utf-8")))
 
 
 def name(code: str) -> str:
