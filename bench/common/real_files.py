@@ -172,25 +172,10 @@ def _document(kind: str, number: int, prose: Prose) -> tuple[bytes, Made]:
              "scan": 1}.get(kind, rng.randint(1, 5))  # fmt: skip
     paragraphs = [_flat(first["context"])] if first else []
     paragraphs += [prose.paragraph(kind == "scan", latin) for _ in range(count)]
-    headings = [f"Part {i + 1}" for i in range(len(paragraphs))]
     title = f"{title} ({number:06d})"
-    if kind in ("pdf", "pdf-tables"):
+    if kind in PROSE_KINDS:
         table = prose.table(rng.randint(8, 30), latin=True) if kind == "pdf-tables" else None
-        data, pages = w.pdf(title, paragraphs, table)
-    elif kind == "docx":
-        data, pages = w.docx(title, paragraphs, headings)
-    elif kind == "pptx":
-        sentences = [re.split(r"(?<=[.!?]) (?=[A-Z])", p) for p in paragraphs]
-        slides = list(zip(headings, sentences, strict=True))
-        data, pages = w.pptx(title, slides)
-    elif kind == "html":
-        data, pages = w.html_page(title, paragraphs, headings)
-    elif kind == "md":
-        data, pages = w.markdown(title, paragraphs, headings)
-    elif kind == "txt":
-        data, pages = w.plain_text(title, paragraphs)
-    elif kind == "eml":
-        data, pages = w.email(title, paragraphs, number)
+        data, pages = prose_file(kind, title, paragraphs, number, table)
     elif kind == "xlsx":
         sheets = {"Questions": prose.table(rng.randint(20, 150)), "Batch": [["Batch"], [title]]}
         data, pages = w.xlsx(sheets)
@@ -201,6 +186,25 @@ def _document(kind: str, number: int, prose: Prose) -> tuple[bytes, Made]:
     suffix = (".pdf" if number % 2 else ".png") if kind == "scan" else SUFFIX.get(kind, "." + kind)
     path = f"{FOLDER[kind]}/{kind.split('-')[0]}-{number:06d}{suffix}"
     return data, Made(path, kind, pages, [lead] if lead is not None else [])
+
+
+def prose_file(kind: str, title: str, paragraphs: list[str], number: int, table=None) -> tuple:
+    """Return a file of one of PROSE_KINDS setting the paragraphs (a part each), and its pages."""
+    headings = [f"Part {i + 1}" for i in range(len(paragraphs))]
+    if kind in ("pdf", "pdf-tables"):
+        return w.pdf(title, paragraphs, table)
+    if kind == "docx":
+        return w.docx(title, paragraphs, headings)
+    if kind == "pptx":
+        sentences = [re.split(r"(?<=[.!?]) (?=[A-Z])", p) for p in paragraphs]
+        return w.pptx(title, list(zip(headings, sentences, strict=True)))
+    if kind == "html":
+        return w.html_page(title, paragraphs, headings)
+    if kind == "md":
+        return w.markdown(title, paragraphs, headings)
+    if kind == "txt":
+        return w.plain_text(title, paragraphs)
+    return w.email(title, paragraphs, number)
 
 
 def questions(made: list[Made], prose: Prose) -> list[Asked]:
