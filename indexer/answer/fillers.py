@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ..read.terms import tokenize
+from .kinds_asked import asked_kinds
+from .kinds_found import spans as local_spans
 from .questions import QuestionNeeds, proper_names
 
 _AMOUNT = (
@@ -55,7 +57,9 @@ def asked_kind(needs: QuestionNeeds, question: str) -> str | None:
     """Return the kind of thing a question asks for, most specific first, or None."""
     if needs.money:
         return "money"
-    if needs.number and _PERCENT_QUESTION.search(question):
+    if needs.number and (
+        _PERCENT_QUESTION.search(question) or "percent" in asked_kinds(question, needs.language)
+    ):
         return "percent"
     if needs.date:
         return "date"
@@ -77,7 +81,7 @@ def best_filler(
     """
     if kind is None:
         return None
-    spans = _spans(text, question, kind)
+    spans = _spans(text, question, kind, language)
     columns = asked_cells(text, header, question) if header else []
     if columns:
         spans = [(s, e) for s, e in spans if any(a <= s and e <= b for a, b in columns)]
@@ -105,7 +109,7 @@ def asked_cells(row: str, header: str, question: str) -> list[tuple[int, int]]:
     ]
 
 
-def _spans(text: str, question: str, kind: str) -> list[tuple[int, int]]:
+def _spans(text: str, question: str, kind: str, language: str) -> list[tuple[int, int]]:
     """Return the spans of a kind in text that the question does not already give (as words)."""
     if kind == "name":
         asked = {n.lower() for n in proper_names(question)}
@@ -116,11 +120,25 @@ def _spans(text: str, question: str, kind: str) -> list[tuple[int, int]]:
             if word.lower() not in asked and word in names:
                 found.append((match.start(), match.end()))
         return _joined(found, text)
+    found = [(m.start(), m.end()) for m in KINDS[kind].finditer(text)]
+    if language != "en":  # and as the text's own language writes it ("2,3 Millionen Euro")
+        found = _outermost(found + local_spans(text, kind, language))
     return [
-        (m.start(), m.end())
-        for m in KINDS[kind].finditer(text)
-        if not re.search(rf"(?<!\w){re.escape(m.group())}(?!\w)", question, re.IGNORECASE)
+        (start, end)
+        for start, end in found
+        if not re.search(rf"(?<!\w){re.escape(text[start:end])}(?!\w)", question, re.IGNORECASE)
     ]
+
+
+def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans not inside a longer one, in order ("2,3" inside "2,3 Millionen Euro")."""
+    spans = sorted(set(spans), key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return kept
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .kinds_asked import ALIASES, asked_kinds
+from .kinds_found import holds
+
 _NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|fast|tall)\b"
     r"|\bwhat (percentage|percent|share|number|amount|proportion|fraction|rate)\b"
@@ -66,6 +69,12 @@ _DATE = re.compile(
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 _WORD = re.compile(r"[\w'’.-]*\w", re.UNICODE)
+# Scripts without capital letters: a name cannot be told from other words by its first letter.
+UNCASED = frozenset(
+    {"ar", "fa", "he", "ur", "hi", "bn", "ta", "te", "mr", "ne", "th", "lo", "km", "my", "zh"}
+    | {"ja", "ko", "ka"}
+    | {code for code, base in ALIASES.items() if base in {"ar", "hi", "zh"}}
+)
 _QUESTION_WORDS = {
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are",
     "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on",
@@ -88,34 +97,50 @@ class QuestionNeeds:
     language: str = "en"  # ISO 639-1 code of the question's language, as detected
 
 
-def has_number(text: str) -> bool:
-    """Whether text holds a number, in digits or words."""
-    return bool(_NUMBER.search(text))
+def has_number(text: str, language: str = "en") -> bool:
+    """Whether text holds a number, in digits or words (English's or its language's)."""
+    return bool(_NUMBER.search(text)) or holds(text, "has_number", language)
 
 
-def has_money(text: str) -> bool:
+def has_money(text: str, language: str = "en") -> bool:
     """Whether text holds an amount of money (a currency sign or name)."""
-    return bool(_MONEY.search(text))
+    return bool(_MONEY.search(text)) or holds(text, "has_money", language)
 
 
-def has_date(text: str, calendar: bool = False) -> bool:
+def has_date(text: str, calendar: bool = False, language: str = "en") -> bool:
     """Whether text holds a date or a time expression (only a calendar date if calendar)."""
-    return bool((_CALENDAR_DATE if calendar else _DATE).search(text))
+    found = (_CALENDAR_DATE if calendar else _DATE).search(text)
+    return bool(found) or holds(text, "has_calendar" if calendar else "has_date", language)
+
+
+def has_name(text: str, question: str, language: str = "en") -> bool:
+    """Whether text names something the question does not (always, in a script without
+    capitals: Arabic, Chinese, Hindi, Thai ... mark no name a word could be told by)."""
+    return language in UNCASED or bool(new_names(text, question))
 
 
 def analyse(question: str) -> QuestionNeeds:
     """Find what kind of answer the question wants, and the names it mentions."""
-    from ..read.languages import NOUNS_CAPITALISED, detect
+    from ..read.languages import detect
 
-    language = detect(question)
+    return read_needs(question, detect(question))
+
+
+def read_needs(question: str, language: str) -> QuestionNeeds:
+    """Read a question's needs as written in a language: in English words, as before, and
+    in its own words where kinds_asked.py has the language's table ("en" reads English only).
+    """
+    from ..read.languages import NOUNS_CAPITALISED
+
     # German capitalises every noun: there a capital letter does not mark a name.
     names = proper_names(question) if language not in NOUNS_CAPITALISED else []
+    asked = asked_kinds(question, language) if language != "en" else frozenset()
     return QuestionNeeds(
-        number=bool(_NUMBER_QUESTION.search(question)),
-        money=bool(_MONEY_QUESTION.search(question)),
-        date=bool(_DATE_QUESTION.search(question)),
-        calendar=bool(_CALENDAR_QUESTION.search(question)),
-        name=bool(_NAME_QUESTION.search(question)),
+        number=bool(_NUMBER_QUESTION.search(question)) or "number" in asked,
+        money=bool(_MONEY_QUESTION.search(question)) or "money" in asked,
+        date=bool(_DATE_QUESTION.search(question)) or bool(asked & {"date", "calendar"}),
+        calendar=bool(_CALENDAR_QUESTION.search(question)) or "calendar" in asked,
+        name=bool(_NAME_QUESTION.search(question)) or "person" in asked,
         table=bool(_TABLE_QUESTION.search(question)),
         names=tuple(names),
         counted=match.group(1) if (match := _COUNTED.search(question)) else "",
