@@ -23,9 +23,9 @@ from .questions import (
     analyse,
     has_date,
     has_money,
+    has_name,
     has_number,
     is_question,
-    new_names,
 )
 from .scoring import Scored, load_scorer, scorer_file
 
@@ -127,7 +127,7 @@ def gather(index: Evidence, question: str) -> Candidates:
     languages = index.languages()
     names = needs.names if not languages or needs.language in languages else ()
     unknown = tuple(name for name in names if not _known(index, name))
-    # What kind of answer it asks for is read in English words: checked in its own language.
+    # The kind of answer it asks for is checked on units in its own language only.
     of = {source: index.language_of(source) for source in {u.hit.source for u in units}}
     quotable = np.array(
         [not unknown and quotable_for(u, needs, question, of[u.hit.source]) for u in units], bool
@@ -219,8 +219,9 @@ def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, language: str 
     ("how much money" an amount of money), a "when" answer a date, a "who/which" answer a name
     the question does not already give (on the tuning part of SQuAD, gold sentences break these
     rules for 0.3 %, 2.1 % and 1.1 % of the questions that ask them; none of its 3 money
-    questions). The kinds are read in the question's words: a unit in another language is
-    not held to them ("14 Uhr" answers "when" in German, not in English's date words).
+    questions). The kinds are read in the question's words and checked as its language
+    writes them (questions.py, kinds_asked.py, kinds_found.py); a unit in another language
+    is not held to them (an English "when" is not checked on a German "um 14 Uhr").
     """
     text = unit.text
     statement = (
@@ -229,10 +230,10 @@ def quotable_for(unit: Unit, needs: QuestionNeeds, question: str, language: str 
         and adds_to(text, question, language)
     )
     of_kind = (
-        not (needs.number and not has_number(text))
-        and not (needs.money and not has_money(text))
-        and not (needs.date and not has_date(text, needs.calendar))
-        and not (needs.name and not new_names(text, question))
+        not (needs.number and not has_number(text, needs.language))
+        and not (needs.money and not has_money(text, needs.language))
+        and not (needs.date and not has_date(text, needs.calendar, needs.language))
+        and not (needs.name and not has_name(text, question, needs.language))
     )
     return statement and (of_kind or language not in ("", needs.language))
 
