@@ -104,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
         help="XQuAD: only these documents' languages (comma-separated), no cross-language rows",
     )
     parser.add_argument(
+        "--pairs",
+        help="XQuAD: only these runs, each documents:questions languages (e.g. en:de,de:en)",
+    )
+    parser.add_argument(
         "--work",
         type=Path,
         default=Path("/tmp/verbatim-bench"),
@@ -160,6 +164,8 @@ def _run_xquad(args, settings, embedder):
     summary = {}
     chosen = args.languages.split(",") if args.languages else None
     runs_chosen = [(lang, lang) for lang in chosen] if chosen else XQUAD_RUNS
+    if args.pairs:
+        runs_chosen = [tuple(pair.split(":")) for pair in args.pairs.split(",")]
     for documents, asked in runs_chosen:
         corpus = corpora.xquad(args.shared, documents, asked if asked != documents else None)
         folder = runs.work_folder(args.work, f"xquad-{documents}", settings)

@@ -18,14 +18,10 @@ from pathlib import Path
 
 from ..embed.embedders import E5_MODEL
 from ..errors import IndexDamagedError, IndexerError
-from ..read.languages import name
+from ..read.languages import NOT_ENGLISH, name
 from ..read.progress import report_progress
 
 FOLDER = "multilingual"  # inside the index folder, beside its versions
-# A question is read as another language than English when that language leads English by more
-# (read.languages.lead_over_english): none of 25,195 English questions (SQuAD 1.1 and 2.0 dev,
-# WikiQA, XQuAD) does, at most 3.44; 330 of XQuAD's 338 German questions do, 338 Spanish.
-NOT_ENGLISH = 3.5
 # Building the companion, measured on 2 busy cores (multilingual-e5-small, int8 ONNX): 24-28 ms
 # a passage or sentence (each is encoded on its own), and about 2 s to load the model and write
 # the version. The English model built the same folders 2.3-4.2 times faster (it pools a

@@ -77,6 +77,12 @@ def detect(text: str) -> str:
     return _identifier().classify(sample)[0]
 
 
+# A question is read as another language than English when that language leads English by more
+# (lead_over_english): none of 25,195 English questions (SQuAD 1.1 and 2.0 dev, WikiQA, XQuAD)
+# does, at most 3.44; 330 of XQuAD's 338 German questions do, 338 Spanish.
+NOT_ENGLISH = 3.5
+
+
 def lead_over_english(text: str) -> float:
     """Return how much likelier the text's likeliest language is than English: py3langid's
     log-odds per square root of the text's bytes (0 when English is the likeliest).

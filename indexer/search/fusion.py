@@ -15,12 +15,25 @@ UNREAD_DENSE_WEIGHT = 0.25
 
 
 def dense_weight(index, query: str) -> float:
-    """Return the dense ranking's weight in the fusion for a question: 1, or less when the
-    embedding model does not read the question's language."""
-    from ..embed.embedders import reads_language
-    from ..read.languages import detect
+    """Return the dense ranking's weight in the fusion for a question, the keywords' being 1.
 
-    return 1.0 if reads_language(index.embedder, detect(query)) else UNREAD_DENSE_WEIGHT
+    Less when the embedding model does not read the question's language; more when it does
+    but no document is in that language: a German question's words seldom stand in English
+    text, so its keyword ranking is near chance there while the multilingual vectors are not.
+    """
+    from ..embed.embedders import reads_language
+    from ..read.languages import NOT_ENGLISH, detect, lead_over_english
+
+    language = detect(query)
+    if not reads_language(index.embedder, language):
+        return UNREAD_DENSE_WEIGHT
+    languages = index.languages()
+    if not languages or language in languages:
+        return 1.0
+    # A short English question can be named another language: over English text it must lead.
+    if "en" in languages and lead_over_english(query) <= NOT_ENGLISH:
+        return 1.0
+    return 1.0 / UNREAD_DENSE_WEIGHT
 
 
 def fuse(

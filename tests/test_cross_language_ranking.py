@@ -1,0 +1,68 @@
+"""A question in a language none of the documents is in: keywords weigh less, and the English
+reader never scores sentences of another language."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from indexer.answer.scoring import _reads
+from indexer.search.fusion import UNREAD_DENSE_WEIGHT, dense_weight
+
+from .fakes import FakeEmbedder
+
+
+def index_in(*languages: str, embedder=None):
+    """Return what dense_weight and _reads read of an index: its model and its languages."""
+    return SimpleNamespace(
+        embedder=embedder or FakeEmbedder(),  # a model that reads every language
+        languages=lambda: frozenset(languages),
+        language_of=lambda source: source.split(".")[-2],  # "page.de.txt" -> "de"
+    )
+
+
+@pytest.mark.parametrize(
+    ("languages", "question", "weight"),
+    [
+        (("en",), "What did the new sports hall cost the town?", 1.0),
+        (("de",), "Wie viel kostete die neue Sporthalle der Stadt?", 1.0),
+        (("de",), "What did the new sports hall cost the town?", 1 / UNREAD_DENSE_WEIGHT),
+        (("en",), "Wie viel kostete die neue Sporthalle der Stadt?", 1 / UNREAD_DENSE_WEIGHT),
+        (("en", "de"), "Wie viel kostete die neue Sporthalle der Stadt?", 1.0),
+        # Named Latin by the detector, but English by its lead: keywords keep their weight.
+        (("en",), "What are malum prohibitum considerations?", 1.0),
+    ],
+)
+def test_keywords_weigh_less_for_a_language_no_document_is_in(languages, question, weight):
+    assert dense_weight(index_in(*languages), question) == pytest.approx(weight)
+
+
+def test_a_model_that_does_not_read_the_question_leans_on_keywords():
+    english_model = SimpleNamespace(name="all-MiniLM-L6-v2")
+    index = index_in("en", embedder=english_model)
+    assert dense_weight(index, "Wie viel kostete die Sporthalle?") == UNREAD_DENSE_WEIGHT
+
+
+@pytest.mark.parametrize(
+    ("multilingual", "question_language", "found", "reads"),
+    [
+        (False, "en", "hall.en.txt", True),
+        (False, "en", "hall.zh.txt", False),  # English reader, Chinese sentences: not read
+        (False, "de", "hall.en.txt", False),  # English reader, German question: not read
+        (True, "en", "hall.zh.txt", True),
+        (True, "de", "hall.en.txt", True),
+    ],
+)
+def test_the_reader_reads_only_what_it_was_trained_on(
+    multilingual, question_language, found, reads
+):
+    reader = SimpleNamespace(
+        multilingual=multilingual,
+        reads=lambda language: multilingual or language == "en",
+    )
+    candidates = SimpleNamespace(
+        needs=SimpleNamespace(language=question_language),
+        hits=[SimpleNamespace(source=found)],
+    )
+    assert _reads(reader, index_in("en", "zh"), candidates) is reads
