@@ -107,8 +107,14 @@ def test_keywords_lead_when_the_model_does_not_read_the_question_language():
     class Bundled:
         embedder = type("E", (), {"name": "all-MiniLM-L6-v2 [onnx-int8, passages pooled]"})()
 
+        def languages(self):
+            return frozenset({"en"})
+
     class Other:
         embedder = FakeEmbedder()
+
+        def languages(self):
+            return frozenset({"de"})
 
     assert (
         dense_weight(Bundled(), "Wann wurde der Hafen von Kiel gegründet?") == UNREAD_DENSE_WEIGHT
