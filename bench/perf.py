@@ -1,6 +1,7 @@
 """Speed and memory of build, answers, the CLI and the app, each against an honest floor.
 
     python -m bench.perf [--docs N] [--work DIR] [--json OUT] [--only build,answers,cli,app]
+    python -m bench.perf --only first-use
 
 Corpus: SciFact (`../shared/bench/scifact`), one file per abstract. Every measurement runs in
 a fresh process, and each is set against a floor measured in the same run:
@@ -21,7 +22,9 @@ a fresh process, and each is set against a floor measured in the same run:
   multilingual-e5-small (both int8 ONNX; the choice 'auto' makes for other languages): SciFact's
   first 1,000 abstracts and XQuAD's paragraphs in its 12 languages;
 - app: `python app.py` start to first answer against a bare process that imports gradio and
-  loads the model; `/ask` round trips over loopback; the app's peak memory with the seeds.
+  loads the model; `/ask` round trips over loopback; the app's peak memory with the seeds;
+- first-use (not in the default parts): each bundled model's first use from an empty cache
+  against its second use, e5 against English (bench/first_use.py).
 """
 
 from __future__ import annotations
@@ -66,6 +69,11 @@ def main() -> int:
     write_docs(docs, {name: corpus.files[name] for name in names})
     common = ["--docs-dir", str(docs), "--index-dir", str(index_dir), "--shared", str(args.shared)]
     parts, results = set(args.only.split(",")), {"documents": len(names)}
+    if "first-use" in parts:
+        from bench import first_use
+
+        results["first_use"] = first_use.measure(args.starts)
+        print(first_use.table(results["first_use"]), flush=True)
     if "build" in parts:
         shutil.rmtree(index_dir, ignore_errors=True)
         results["floor"] = _child("floor", [*common, "--backend", "onnx-int8"])
@@ -565,6 +573,10 @@ def _table(r: dict) -> str:
             (f"build of the {c['rows']:,}-row CSV from nothing", f"{c['build_s']:.1f} s",
              f"{c['ratio']:.2f}× the rows floor, {c['ratio_with_header']:.2f}× rows with header"),
         ]  # fmt: skip
+    if "first_use" in r:
+        from bench.first_use import rows as first_use_rows
+
+        rows += first_use_rows(r["first_use"])
     for label, by_model in r.get("e5", {}).items():
         english, e5 = (found["seconds"] for found in by_model.values())
         rows += [
