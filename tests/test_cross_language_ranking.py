@@ -66,3 +66,54 @@ def test_the_reader_reads_only_what_it_was_trained_on(
         hits=[SimpleNamespace(source=found)],
     )
     assert _reads(reader, index_in("en", "zh"), candidates) is reads
+
+
+def test_word_features_are_withheld_for_a_question_in_no_document_language(tmp_path):
+    import json
+
+    import numpy as np
+
+    from indexer.answer.scoring import (
+        ANSWER_FEATURES,
+        UNIT_FEATURES,
+        WORD_FEATURES,
+        LinearScorer,
+        load_scorer,
+        without_words,
+    )
+
+    features = np.ones((3, len(UNIT_FEATURES)))
+    kept = without_words(features)
+    for column, name in enumerate(UNIT_FEATURES):
+        assert (kept[:, column] == 0).all() == (name in WORD_FEATURES)
+    assert features.all()  # the caller's rows are left as they were
+
+    ones = np.ones(len(UNIT_FEATURES)), np.ones(len(ANSWER_FEATURES))
+    cross = LinearScorer(*ones, -1.0, 0.3)
+    path = tmp_path / "scorer.json"
+    path.write_text(LinearScorer(*ones, 0.0, 0.2, cross=cross).to_json())
+    loaded = load_scorer(path)
+    assert loaded.words and loaded.cross is not None and not loaded.cross.words
+    assert loaded.cross.threshold == 0.3 and json.loads(path.read_text())["cross"]["threshold"]
+
+
+def test_the_cross_scorer_answers_only_questions_in_no_document_language():
+    import numpy as np
+
+    from indexer.answer.scoring import ANSWER_FEATURES, UNIT_FEATURES, LinearScorer
+
+    class Marked(LinearScorer):
+        def score(self, index, candidates):
+            return "cross" if not self.words else super().score(index, candidates)
+
+    cross = Marked(np.ones(len(UNIT_FEATURES)), np.ones(len(ANSWER_FEATURES)), 0.0, 0.5,
+                   words=False)  # fmt: skip
+    scorer = LinearScorer(np.ones(len(UNIT_FEATURES)), np.ones(len(ANSWER_FEATURES)), 0.0, 0.5,
+                          cross=cross)  # fmt: skip
+    other = SimpleNamespace(own_language=False)
+    assert scorer.score(None, other) == "cross"
+    own = SimpleNamespace(own_language=True, units=[], quotable=np.zeros(0, bool),
+                          needs=SimpleNamespace(language="en"), hits=[])  # fmt: skip
+    index = SimpleNamespace(settings=SimpleNamespace(model="m", reader="off"),
+                            language_of=lambda source: "en")  # fmt: skip
+    assert scorer.score(index, own).confidence == 0.0  # its own path: nothing to quote

@@ -81,6 +81,7 @@ class Candidates:
     quotable: np.ndarray  # units that may be quoted alone: not questions, not headings
     names_missing: np.ndarray  # per unit: share of the asked names absent from its passage
     unknown_names: tuple[str, ...]  # names in the question that no document mentions
+    own_language: bool = True  # some documents are in the question's language
 
 
 class Scorer(Protocol):
@@ -123,10 +124,12 @@ def gather(index: Evidence, question: str) -> Candidates:
     hits = index.retrieve(question, query_vector, index.settings.top_k)
     needs = analyse(question)
     units = gather_units(index, hits, query_vector)
-    # A name is looked for as written only in documents of the question's own language.
+    # A name (or what "how many" counts) is looked for as written only in documents of the
+    # question's own language: "Kiel" is "基尔" in Chinese text.
     languages = index.languages()
-    names = needs.names if not languages or needs.language in languages else ()
-    unknown = tuple(name for name in names if not _known(index, name))
+    own = not languages or needs.language in languages
+    looked_for = needs if own else replace(needs, names=(), counted="")
+    unknown = tuple(name for name in looked_for.names if not _known(index, name))
     # The kind of answer it asks for is checked on units in its own language only.
     of = {source: index.language_of(source) for source in {u.hit.source for u in units}}
     quotable = np.array(
@@ -136,8 +139,9 @@ def gather(index: Evidence, question: str) -> Candidates:
     if needs.table and tables.any():  # a question about "the table" is answered from one
         quotable = tables
     return Candidates(
-        question, query_vector, needs, hits, units, quotable, names_missing(units, needs), unknown
-    )
+        question, query_vector, needs, hits, units, quotable, names_missing(units, looked_for),
+        unknown, own,
+    )  # fmt: skip
 
 
 def holding(candidates: Candidates, phrases: tuple[str, ...]) -> Candidates:

