@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from indexer.answer.scoring import _reads
+from indexer.answer.reader import Reader
 from indexer.search.fusion import UNREAD_DENSE_WEIGHT, dense_weight
 
 from .fakes import FakeEmbedder
@@ -57,15 +57,13 @@ def test_a_model_that_does_not_read_the_question_leans_on_keywords():
 def test_the_reader_reads_only_what_it_was_trained_on(
     multilingual, question_language, found, reads
 ):
-    reader = SimpleNamespace(
-        multilingual=multilingual,
-        reads=lambda language: multilingual or language == "en",
-    )
+    reader = Reader.__new__(Reader)  # its rules, without loading a model
+    reader.multilingual = multilingual
     candidates = SimpleNamespace(
         needs=SimpleNamespace(language=question_language),
         hits=[SimpleNamespace(source=found)],
     )
-    assert _reads(reader, index_in("en", "zh"), candidates) is reads
+    assert reader.reads_found(index_in("en", "zh"), candidates) is reads
 
 
 def test_word_features_are_withheld_for_a_question_in_no_document_language(tmp_path):

