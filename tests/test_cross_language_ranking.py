@@ -71,14 +71,13 @@ def test_word_features_are_withheld_for_a_question_in_no_document_language(tmp_p
 
     import numpy as np
 
-    from indexer.answer.scoring import (
+    from indexer.answer.features import (
         ANSWER_FEATURES,
         UNIT_FEATURES,
         WORD_FEATURES,
-        LinearScorer,
-        load_scorer,
         without_words,
     )
+    from indexer.answer.scoring import LinearScorer, load_scorer
 
     features = np.ones((3, len(UNIT_FEATURES)))
     kept = without_words(features)
