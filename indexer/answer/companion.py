@@ -162,23 +162,15 @@ def multilingual_embedder(settings):
 def index_reading(index):
     """Return the index's files as documents, their texts as it indexed them (no file is read)."""
     from ..build.reading import Reading
-    from ..read.documents import Document
-    from ..read.paged import OcrMark, Parts
+    from ..build.reuse import document_of
 
     texts: dict[str, str] = {}
     documents = []
     for path, entry in index.manifest.files.items():
         if entry.text_sha256 not in texts:
             texts[entry.text_sha256] = index.document_text(path)
-        doc = Document(
-            path, texts[entry.text_sha256], entry.sha256, entry.encoding, entry.format,
-            tuple(entry.page_starts or ()), tuple(OcrMark(**mark) for mark in entry.ocr or ()),
-            Parts.from_record(entry.parts) if entry.parts else None,
-        )  # fmt: skip
-        if entry.language:  # its sentences are split as the index split them
-            vars(doc)["language"] = entry.language
-        documents.append(doc)
-    return Reading(documents, list(index.manifest.skipped))
+        documents.append(document_of(path, entry, texts[entry.text_sha256]))
+    return Reading(documents, list(index.manifest.skipped), reader=index.manifest.reader)
 
 
 def _files(manifest) -> dict:

@@ -1,4 +1,5 @@
-"""Read every supported file of a folder, each once: a reading an interrupted build kept is used."""
+"""Read every supported file of a folder, each once: a reading an interrupted build kept, or the
+version in service's of a file unchanged since, is used instead."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from ..read.documents import Document, Skipped, relative_name, start_reading
 from ..read.progress import report_progress
 from ..read.scans import ScanReader
 from ..settings import Settings
+from ..store.manifest import Served
 from .checkpoint import Stamp, now_ns, reading_settings
+from .reuse import reader_stamp, unchanged_document
 
 READ_AHEAD = (
     64  # files waiting on OCR before the oldest is finished: their pages are read meanwhile
@@ -25,23 +28,27 @@ class Reading:
     ocr_pages: int = 0  # pages the OCR engine read (not its cache)
     read: int = 0  # files opened and decoded
     resumed: int = 0  # files whose reading an interrupted build had kept
+    reused: int = 0  # unchanged files taken from the version in service (not read again)
+    reader: str = ""  # what read them (reuse.reader_stamp): a version read otherwise is re-read
 
 
 def read_all(
     docs_dir: Path, files: list[Path], index_dir: Path, settings: Settings, progress, checkpoint,
-    results: dict | None = None,
+    results: dict | None = None, served: Served | None = None,
 ) -> Reading:  # fmt: skip
     """Read the files found in docs_dir, keeping each reading in the checkpoint once it is done.
 
     Scanned pages are read by OCR side by side while the next files open. results, if given,
     hears each file's document (or reason it was skipped) by its number as soon as it is known.
+    served, the version in service, gives the documents of files unchanged since it was read.
     """
     how = reading_settings(docs_dir, settings)
     max_bytes = int(settings.max_file_mb * 1_000_000)
     scans = ScanReader(settings, index_dir, progress) if settings.ocr == "on" else None
     if scans is not None:
         scans.start()  # a missing language is one sentence, before any file is read
-    reading, pending = Reading(), []
+    reading = Reading(reader=reader_stamp(docs_dir, settings, scans.engine if scans else ""))
+    pending = []
     results = {} if results is None else results
 
     def done(number, name, stamp, began, finish) -> None:
@@ -56,6 +63,9 @@ def read_all(
             if kept is not None:
                 results[number] = kept
                 reading.resumed += 1
+            elif served and (same := unchanged_document(served, name, path, reading.reader)):
+                results[number] = same  # not kept in the checkpoint: the version holds it
+                reading.reused += 1
             else:
                 finish = start_reading(docs_dir, path, max_bytes, settings.max_file_chars, scans)
                 reading.read += 1

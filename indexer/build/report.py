@@ -44,6 +44,7 @@ class BuildReport:
     resumed_reads: int = 0  # files an interrupted build had read (not read again)
     resumed_files: int = 0  # files whose text an interrupted build had embedded
     resumed_texts: int = 0  # the texts those took to embed (not embedded again)
+    reused_reads: int = 0  # unchanged files taken from the version in service (not read again)
 
     def lines(self) -> list[str]:
         """Return the report as the CLI prints it: what happened to whom, then the summary."""
@@ -64,6 +65,11 @@ class BuildReport:
                 f"resumed an interrupted build: {counted(self.resumed_reads, 'file')} it had read "
                 f"and {counted(self.resumed_files, 'file')} it had embedded "
                 f"({counted(self.resumed_texts, 'text')}) were not done again"
+            )
+        if self.reused_reads:
+            lines.append(
+                f"{counted(self.reused_reads, 'unchanged file')} taken from the index, "
+                f"not read again; {counted(self.read, 'file')} read"
             )
         if self.languages and self.languages != "100% English":  # said when it matters
             lines.append(f"documents: {self.languages}; model {self.model}")

@@ -73,8 +73,9 @@ def _update(
     if reading is None:
         work.files = find_files(docs_dir)
         reading = read_all(
-            docs_dir, work.files, index_dir, settings, progress, checkpoint, work.results
-        )
+            docs_dir, work.files, index_dir, settings, progress, checkpoint, work.results,
+            target.served(),
+        )  # fmt: skip
     documents, skipped = reading.documents, reading.skipped
     if not documents:
         raise DocumentsFolderError(
@@ -116,13 +117,15 @@ def _update(
             low_confidence_pages(documents, settings.ocr_low_confidence), reading.ocr_pages,
             language_shares(documents), unread_note(documents, embedder),
             getattr(embedder, "model_name", embedder.name), reading.read, reading.resumed,
-            len(resumed), sum(resumed),
+            len(resumed), sum(resumed), reading.reused,
         )  # fmt: skip
 
     unchanged = (
         previous.manifest
         and previous.manifest.docs_dir == str(docs_dir.resolve())
         and not _changed(previous.manifest, changes, skipped)
+        # A new reader's readings are written, for the next build to take from its version.
+        and previous.manifest.reader == reading.reader
     )
     if unchanged and not previous.notice:
         checkpoint.clear()
@@ -156,6 +159,7 @@ def _update(
         build_seconds=round(time.perf_counter() - began, 3),
         model_sha256=weights,
         docs_dir=str(docs_dir.resolve()),
+        reader=reading.reader,
         report=report().to_record(),  # what made it, for whoever serves it later
     )
     target.write(manifest, stored, work.texts, progress)

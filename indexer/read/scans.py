@@ -69,6 +69,11 @@ class ScanReader:
         ocr.check_languages(self.languages)
         self._id = f"{ocr.engine_version()}|{self.languages}|{self.dpi}"
 
+    @property
+    def engine(self) -> str:
+        """Return what, besides a page, decides its reading: the engine's version and settings."""
+        return self._id
+
     def submit(self, image) -> Future:
         """Return a future ReadPage of a page image (a finished one if the cache holds it)."""
         if not self._id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from ..read.paged import Skipped  # not read.documents: answering reads no files
@@ -48,6 +49,7 @@ class Manifest:
     model_sha256: str = ""  # of the weights that made the vectors
     docs_dir: str = ""  # the documents folder it was built from (absolute)
     report: dict | None = None  # the report of the build that wrote it (BuildReport.to_record)
+    reader: str = ""  # what read its files (build.reuse.reader_stamp): "" if none may be reused
 
     @property
     def passages(self) -> int:
@@ -95,3 +97,11 @@ class Manifest:
         record["files"] = {path: FileEntry(**entry) for path, entry in record["files"].items()}
         record["skipped"] = [Skipped(**item) for item in record.get("skipped", [])]
         return cls(**record)
+
+
+@dataclass(frozen=True)
+class Served:
+    """The version in service's files and stored texts, whatever model made its vectors."""
+
+    manifest: Manifest
+    text: Callable[[str], str]  # the stored text with this sha256 (IndexerError if damaged)

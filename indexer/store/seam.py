@@ -1,13 +1,14 @@
 """Where versions live: the local index folder, or Milvus; builds and answers see only this seam.
 
-A store takes a build's lock, offers the version in service for reuse (its rows by file
-content), writes a whole new version and puts it in service at once, and removes what no longer
-serves. `answer.index.load_index` opens the version in service of either store as the evidence
-the answer pipeline reads.
+A store takes a build's lock, offers the version in service for reuse (its files' texts, and
+its rows by file content), writes a whole new version and puts it in service at once, and
+removes what no longer serves. `answer.index.load_index` opens the version in service of
+either store as the evidence the answer pipeline reads.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -15,7 +16,7 @@ from ..errors import IndexerError, NoIndexError
 from ..read.progress import report_progress
 from . import disk, versions
 from .disk import Previous, passage_languages
-from .manifest import Manifest
+from .manifest import Manifest, Served
 
 
 class Store(Protocol):
@@ -23,6 +24,7 @@ class Store(Protocol):
 
     def lock(self, progress=None): ...
     def remove_stale(self) -> None: ...
+    def served(self) -> Served | None: ...
     def previous(self, model: str, weights: str, splitter: dict) -> Previous: ...
     def write(self, manifest: Manifest, stored: disk.Stored, texts: dict, progress) -> None: ...
 
@@ -43,6 +45,7 @@ class LocalStore:
         self.index_dir = index_dir
         self.ann_min_rows = ann_min_rows
         self.wait_seconds = wait_seconds
+        self._version = None  # the version in service, opened once a build
 
     def lock(self, progress=None):
         """Hold the folder's build lock, waiting (bounded) for another build to finish."""
@@ -52,11 +55,18 @@ class LocalStore:
         """Delete interrupted builds, never-served and damaged versions, and older ones."""
         versions.remove_stale(self.index_dir)
 
+    def served(self) -> Served | None:
+        """Return the version in service's files and texts; None if there is none intact."""
+        try:
+            version = self._open()
+        except IndexerError:
+            return None
+        return Served(version.manifest, partial(disk.read_text, version.folder))
+
     def previous(self, model: str, weights: str, splitter: dict) -> Previous:
         """Return the version in service's rows by file hash, if they may be reused."""
         try:
-            # Damaged versions are passed over; every byte checked, texts too.
-            version = versions.open_version(self.index_dir, texts=True)
+            version = self._open()
             disk.check_compatible(version.manifest, model, splitter, f"{self.index_dir}/", weights)
             stored = disk.read_version(version.folder)
         except NoIndexError:
@@ -65,6 +75,13 @@ class LocalStore:
             return Previous(unusable=getattr(error, "rebuild_reason", str(error)))
         shares = disk.files_of(version.manifest, stored)
         return Previous(version.manifest, shares, notice=version.damage)
+
+    def _open(self) -> versions.Version:
+        """Open the version in service, once for the build that holds the lock."""
+        if self._version is None:
+            # Damaged versions are passed over; every byte checked, texts too.
+            self._version = versions.open_version(self.index_dir, texts=True)
+        return self._version
 
     def write(self, manifest: Manifest, stored: disk.Stored, texts: dict, progress) -> None:
         """Index the passages' keywords, write the version whole, then point at it."""

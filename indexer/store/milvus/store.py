@@ -23,9 +23,16 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ...errors import IndexerError, IndexMismatchError, NoIndexError, StoreUnavailableError
+from ...errors import (
+    IndexDamagedError,
+    IndexerError,
+    IndexMismatchError,
+    NoIndexError,
+    StoreUnavailableError,
+)
 from .. import disk
-from ..manifest import FORMAT_VERSION, Manifest
+from ..integrity import text_damage
+from ..manifest import FORMAT_VERSION, Manifest, Served
 from .rows import COMPLETE, read_meta, read_rows, write_rows
 
 
@@ -199,6 +206,25 @@ class MilvusStore:
         """Drop interrupted builds and versions older than the previous one."""
         with calls(self.settings.milvus_uri):
             self.versions.remove_stale()
+
+    def served(self) -> Served | None:
+        """Return the version in service's files and texts; None if there is none whole."""
+        try:
+            with calls(self.settings.milvus_uri):
+                stamp, _ = self.versions.serving()
+                manifest = read_manifest(self.client, self.versions, stamp)
+        except IndexerError:  # an outage is said by previous(), as before
+            return None
+        meta = self.versions.collection(stamp, "m")
+
+        def text(sha256: str) -> str:
+            with calls(self.settings.milvus_uri):
+                found = read_meta(self.client, meta, f"text/{sha256}")
+            if text_damage(found.encode("utf-8", "surrogatepass"), sha256):
+                raise IndexDamagedError(f"The text {sha256} on Milvus does not match its hash.")
+            return found
+
+        return Served(manifest, text)
 
     def previous(self, model: str, weights: str, splitter: dict) -> disk.Previous:
         """Return the version in service's rows by file hash, if they may be reused."""
