@@ -31,7 +31,7 @@ from bench.common.corpora import _file_name
 from bench.common.metrics import quote_holds_gold
 from indexer import Settings, build_index, load_index
 from indexer.answer.pipeline import gather
-from indexer.answer.reader import reader_for
+from indexer.answer.reader import multilingual_reader, shipped_reader
 from indexer.answer.scoring import (
     ReaderStage,
     answer_features,
@@ -51,9 +51,9 @@ L2 = 1.0
 MOST_READ = 16
 
 
-def collect(index, questions, ranker) -> list[dict]:
+def collect(index, questions, ranker, reader) -> list[dict]:
     """Gather each question's candidates; keep stage-1 scores and the reader's logits."""
-    rows, reader, started = [], reader_for(index.settings.model), time.time()
+    rows, started = [], time.time()
     for number, question in enumerate(questions, 1):
         candidates = gather(index, check_question(question.text, index.settings.max_query_chars))
         row = {"answerable": question.answerable, "candidates": None}
@@ -144,6 +144,11 @@ def main() -> int:
     parser.add_argument("--read", type=int, default=4, help="units the reader reads")
     parser.add_argument("--max-false-refusals", type=float, default=0.02)
     parser.add_argument(
+        "--multilingual",
+        action="store_true",
+        help="fit the multilingual reader's stage (reader_model_e5) instead of the English one's",
+    )
+    parser.add_argument(
         "--ranker",
         type=Path,
         help="a scorer file whose ranker chooses what the reader reads (default: the scorer's "
@@ -161,11 +166,13 @@ def main() -> int:
     questions = [q for q in splits.part("squad", corpus.questions, "tune") if q.group in names]
     path = scorer_file(settings.model)
     scorer = load_scorer(path)
+    reader = multilingual_reader() if args.multilingual else shipped_reader()
+    key_name = "reader_multilingual" if args.multilingual else "reader"
     ranker = load_scorer(args.ranker).ranker if args.ranker else scorer.ranker
     cache = args.work / "reader-stage-rows.pkl"
     # The same reader, model and ranker on the same questions: the rows collected before hold.
     key = (
-        reader_for(settings.model).file.stat().st_mtime_ns,
+        reader.file.stat().st_mtime_ns,
         len(questions),
         settings.model,
         ranker.tobytes(),
@@ -173,7 +180,7 @@ def main() -> int:
     if cache.exists() and (cached := pickle.loads(cache.read_bytes()))["key"] == key:
         rows = cached["rows"]
     else:
-        rows = collect(index, questions, ranker)
+        rows = collect(index, questions, ranker, reader)
         cache.write_bytes(pickle.dumps({"key": key, "rows": rows}))
     for n in (4, 6, 8, 12, 16):
         print(json.dumps(fit_stage(rows, n, args.max_false_refusals)[1]))
@@ -181,12 +188,13 @@ def main() -> int:
     record = json.loads(path.read_text(encoding="utf-8"))
     if args.ranker:
         stage = dataclasses.replace(stage, ranker=ranker)
-    record["reader"] = {
+    record[key_name] = {
         **stage.to_record(),
         "fitted_on": f"SQuAD v2.0 dev tuning articles held out of the reader's training "
         f"({', '.join(held)}): {len(rows)} questions ({sum(r['answerable'] for r in rows)} "
         "answerable) over the whole dev set's 35 articles",
         "command": f"python -m scripts.fit_reader_stage --read {args.read}"
+        + (" --multilingual" if args.multilingual else "")
         + (f" --ranker {args.ranker.name}" if args.ranker else ""),
     }
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

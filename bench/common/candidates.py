@@ -43,13 +43,13 @@ class Row:
 def collect(index, questions, correct, progress=None) -> list[Row]:
     """Gather every question's candidates through the product's own stages."""
     from indexer.answer.pipeline import gather
-    from indexer.answer.reader import reader_for
+    from indexer.answer.reader import shipped_reader
     from indexer.answer.scoring import load_scorer, scorer_file, unit_features
     from indexer.read.terms import question_terms
     from indexer.search.query import check_question
 
     ranker = load_scorer(scorer_file(index.settings.model)).ranker
-    reader = reader_for(index.settings.model)
+    reader = shipped_reader()  # the English one: questions it does not read are not read
     base = Baselines(index)
     rows = []
     for number, question in enumerate(questions, 1):

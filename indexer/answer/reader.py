@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 FOLDER = Path(__file__).with_name("reader_model")
-# The multilingual reader, trained from e5's layers: an index built with e5 reads with it.
-FOLDERS = {"multilingual-e5-small": Path(__file__).with_name("reader_model_e5")}
+# The multilingual reader, trained from e5's layers: it reads questions the English one does not.
+MULTILINGUAL = Path(__file__).with_name("reader_model_e5")
 MAX_TOKENS = 128  # question and sentence together
 CONTEXT_CHARS = 300  # of the sentence before: its end is what "it" points back to
 QUESTION_TOKENS = 64  # a longer question is cut here first, so every sentence keeps its room
@@ -158,7 +158,6 @@ def shipped_reader(folder: str = str(FOLDER)) -> Reader:
     return Reader(folder)
 
 
-def reader_for(model: str) -> Reader:
-    """Return the reader of an index built with this model (its own, else the English one)."""
-    folder = FOLDERS.get(model)
-    return shipped_reader(str(folder if folder and (folder / "reader.json").is_file() else FOLDER))
+def multilingual_reader() -> Reader | None:
+    """Return the multilingual reader, loaded once per process, if it ships."""
+    return shipped_reader(str(MULTILINGUAL)) if (MULTILINGUAL / "reader.json").is_file() else None

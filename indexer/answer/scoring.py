@@ -23,7 +23,7 @@ from .features import (
     unit_features,
     without_words,
 )
-from .reader import reader_for
+from .reader import multilingual_reader, shipped_reader
 
 SCORER_FILE = Path(__file__).with_name("scorer.json")  # fitted with the default model
 SCORER_FILES = {"multilingual-e5-small": Path(__file__).with_name("scorer-e5.json")}
@@ -80,6 +80,9 @@ class LinearScorer:
     answer_bias: float
     threshold: float  # refuse below this confidence
     reader: ReaderStage | None = None  # None: fitted without the reader
+    # The multilingual reader's stage (reader_model_e5), for questions the English one does not
+    # read; fitted like the other (scripts/fit_reader_stage.py --multilingual).
+    reader_multilingual: ReaderStage | None = None
     # The scorer for a question in a language none of the documents is in: fitted with the
     # WORD_FEATURES withheld (scripts/fit_cross_scorer.py); words=False is that scorer.
     cross: LinearScorer | None = None
@@ -90,8 +93,7 @@ class LinearScorer:
         if not candidates.own_language and self.cross is not None:
             return self.cross.score(index, candidates)
         units = candidates.units
-        reader = reader_for(index.settings.model)
-        stage = self.stage_for(index.settings) if reader.reads_found(index, candidates) else None
+        reader, stage = self.reading(index, candidates)
         threshold = stage.threshold if stage else self.threshold
         if not units or not candidates.quotable.any():
             return Scored(np.full(len(units), -np.inf), np.zeros(len(units)), 0.0, threshold)
@@ -113,6 +115,18 @@ class LinearScorer:
         confidence = _logistic(summary, stage.answer, stage.answer_bias)
         return Scored(combined, softmax(combined), confidence, threshold)
 
+    def reading(self, index, candidates) -> tuple:
+        """Return the reader that reads this question and what it found, with its stage."""
+        if getattr(index.settings, "reader", "off") != "on":
+            return None, None
+        for reader, stage in (
+            (shipped_reader(), self.reader),
+            (multilingual_reader(), self.reader_multilingual),
+        ):
+            if stage is not None and reader is not None and reader.reads_found(index, candidates):
+                return reader, stage
+        return None, None
+
     def stage_for(self, settings) -> ReaderStage | None:
         """Return the reader stage when the settings turn it on and it was fitted."""
         return self.reader if getattr(settings, "reader", "off") == "on" else None
@@ -132,6 +146,11 @@ class LinearScorer:
             "answer_bias": round(float(self.answer_bias), 6),
             "threshold": round(float(self.threshold), 6),
             **({"reader": self.reader.to_record()} if self.reader else {}),
+            **(
+                {"reader_multilingual": self.reader_multilingual.to_record()}
+                if self.reader_multilingual
+                else {}
+            ),
             **({"cross": json.loads(self.cross.to_json())} if self.cross else {}),
             **facts,
         }
@@ -184,22 +203,28 @@ def scorer_from(record: dict, path) -> LinearScorer:
         or tuple(record["answer_features"]) != ANSWER_FEATURES
     ):
         raise ValueError(f"{path} was fitted on other features; refit it.")
-    stage = record.get("reader")
-    if stage and tuple(stage["answer_features"]) != READER_ANSWER_FEATURES:
-        raise ValueError(f"{path} was fitted on other reader features; refit it.")
     return LinearScorer(
         np.array(record["ranker"], dtype=np.float64),
         np.array(record["answer"], dtype=np.float64),
         float(record["answer_bias"]),
         float(record["threshold"]),
-        stage
-        and ReaderStage(
-            int(stage["read"]),
-            np.array(stage["combine"], dtype=np.float64),
-            np.array(stage["answer"], dtype=np.float64),
-            float(stage["answer_bias"]),
-            float(stage["threshold"]),
-            np.array(stage["ranker"], dtype=np.float64) if "ranker" in stage else None,
-        ),
+        _stage(record.get("reader"), path),
+        _stage(record.get("reader_multilingual"), path),
         record.get("cross") and replace(scorer_from(record["cross"], path), words=False),
+    )
+
+
+def _stage(stage: dict | None, path) -> ReaderStage | None:
+    """Return the reader stage a record holds, if it holds one."""
+    if not stage:
+        return None
+    if tuple(stage["answer_features"]) != READER_ANSWER_FEATURES:
+        raise ValueError(f"{path} was fitted on other reader features; refit it.")
+    return ReaderStage(
+        int(stage["read"]),
+        np.array(stage["combine"], dtype=np.float64),
+        np.array(stage["answer"], dtype=np.float64),
+        float(stage["answer_bias"]),
+        float(stage["threshold"]),
+        np.array(stage["ranker"], dtype=np.float64) if "ranker" in stage else None,
     )
