@@ -68,6 +68,7 @@ def test_the_whole_wrapped_sentence_is_quoted_exactly(spaced_scan, question, sen
 def test_a_page_laid_out_by_an_older_reader_is_laid_out_anew_by_a_rebuild(tmp_path, monkeypatch):
     """The OCR cache keeps words, not text: a rebuild lays them out again, reading no page."""
     import indexer.read.ocr as ocr
+    from indexer.build import reuse
 
     docs, index = tmp_path / "docs", tmp_path / "index"
     docs.mkdir()
@@ -83,6 +84,8 @@ def test_a_page_laid_out_by_an_older_reader_is_laid_out_anew_by_a_rebuild(tmp_pa
 
     with monkeypatch.context() as patched:
         patched.setattr(ocr, "separators", tesseract_paragraphs)
+        # The older reader's source was not this one: its version is not taken as this reader's.
+        patched.setattr(reuse, "_code", lambda: "the older reader's source")
         build_index(docs, index, Settings(), FakeEmbedder())
     old = load_index(index, Settings(), FakeEmbedder()).document_text("pump-log.png")
     assert "from the control\n\nroom." in old
