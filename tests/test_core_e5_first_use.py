@@ -112,3 +112,15 @@ def test_e5s_first_use_writes_its_model_without_torch_and_says_so_once(tmp_path)
         mine = np.array(mine, dtype=np.float32)
         assert (mine * theirs).sum(axis=1).min() > 0.99  # the two engines quantise differently
         assert list((mine @ theirs.T).argmax(axis=1)) == list(range(len(SAMPLES)))
+
+
+@pytest.mark.model
+def test_word_rows_taken_by_id_are_the_rows_read_in_order():
+    from indexer.embed.word_table import e5_word_table
+
+    table = e5_word_table()
+    ids = np.array([[5, 100], [250_000, 7]])
+    taken = table.take(ids)
+    assert taken.shape == (2, 2, 384) and taken.dtype == np.float32
+    for row, token in zip(taken.reshape(-1, 384), ids.reshape(-1), strict=True):
+        assert np.array_equal(row, table[token : token + 1][0])

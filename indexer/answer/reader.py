@@ -114,7 +114,7 @@ class Reader:
             return np.zeros(0)
         feed = self.encode(question, sentences)
         if self.word_table is not None:
-            feed["inputs_embeds"] = np.asarray(self.word_table[feed.pop("input_ids")], np.float32)
+            feed["inputs_embeds"] = self.word_table.take(feed.pop("input_ids"))
         (out,) = self.session.run(None, feed)
         return out.astype(np.float64)
 

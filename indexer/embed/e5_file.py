@@ -100,5 +100,11 @@ class Q4Rows:
         part = self.blocks[start * self.per_row : stop * self.per_row]
         return _dequantise(part).reshape(-1, self.shape[1])
 
+    def take(self, ids) -> np.ndarray:
+        """Return the rows of these ids (any shape), dequantised: only those rows are read."""
+        ids = np.asarray(ids)
+        blocks = self.blocks.reshape(len(self), self.per_row)[ids.reshape(-1)]
+        return _dequantise(blocks.reshape(-1)).reshape(*ids.shape, self.shape[1])
+
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         return self[:].astype(dtype or np.float32, copy=False)
