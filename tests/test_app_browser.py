@@ -588,3 +588,28 @@ def test_the_answering_words_are_marked_inside_the_quote(page, tmp_path):
     folder = Path(SCREENSHOTS_TO) if SCREENSHOTS_TO else tmp_path
     bubble.screenshot(path=str(folder / "screenshot-marked.png"))
     assert (folder / "screenshot-marked.png").stat().st_size > 2_000
+
+
+def test_a_german_question_on_the_english_seeds_says_it_builds_then_cites(browser, app_server):
+    """Asked as a person types it: the page says what the first such question sets off, the
+    answer cites the English sentence, the citation opens, and the console stays clean."""
+    from .test_cross_language_real import GERMAN
+
+    errors = []
+
+    def listen(page) -> None:
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {(e.stack or e)!s:.600}"))
+        page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+
+    with page_at(browser, app_server.url, 1360, before_load=listen) as page:
+        box = page.locator("#question textarea")
+        box.fill(GERMAN)
+        box.press("Enter")
+        page.get_by_text("building the multilingual vectors once").first.wait_for()
+        page.locator(f"{BOT} a[href^='#cite=']").last.wait_for()
+        assert "850 million" in page.locator(BOT).last.inner_text()
+        page.locator(f"{BOT} a[href^='#cite=']").last.click()
+        page.locator("#viewer mark").first.wait_for()
+        assert "850 million" in page.locator("#viewer mark").first.inner_text()
+        page.wait_for_timeout(1000)
+        assert errors == [], errors
